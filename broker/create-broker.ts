@@ -1,0 +1,196 @@
+/**
+ * The MQTT front door: aedes with device authentication, a per-device ACL and a flood guard.
+ * Deny by default — a device may publish only under heat/{kind}/{itsOwnId}/… and subscribe
+ * only there; $SYS is reserved. In embedded mode telemetry is handed to ingest inside
+ * authorizePublish, the one aedes hook that holds the PUBACK until it calls back, so a sensor's
+ * QoS 1 reading is acknowledged only once it is durable (STACK.md, "Broker behaviour").
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../ingest/contracts/topics.ts';
+import type { DeviceRegistry } from '../ingest/ports/device-registry.ts';
+import type { RejectionLog } from '../ingest/pipeline/rejection-log.ts';
+import type { TelemetryIntake } from '../ingest/pipeline/telemetry-intake.ts';
+import { DEVICE_SECRET_COST, decoy, verifySecret } from '../ingest/security/secrets.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** The account a separately running ingest uses to read a standalone broker. */
+export const INGEST_ACCOUNT = 'heatwatch-ingest';
+
+interface Identity {
+  kind: 'device' | 'service';
+  deviceId: string;
+  deviceKind?: DeviceKind;
+  bucket?: TokenBucket;
+}
+
+type HeatClient = Client & { heatwatch?: Identity };
+
+export interface BrokerDeps {
+  registry: Pick<DeviceRegistry, 'credentials'>;
+  rejections: Pick<RejectionLog, 'record'>;
+  /** Embedded mode: telemetry goes straight to ingest. Absent: the broker only relays. */
+  intake?: TelemetryIntake;
+  /** Standalone mode: scrypt hash of the ingest service account's password. */
+  ingestPasswordHash?: string;
+  rate: { perSecond: number; burst: number };
+  logger: Logger;
+  onPresence?: (deviceId: string, kind: DeviceKind, online: boolean) => void;
+  clock?: () => number;
+}
+
+function authError(returnCode: 4 | 5, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+export async function createBroker(deps: BrokerDeps) {
+  const { registry, rejections, intake, logger, rate, clock = Date.now } = deps;
+  const connections = new Map<string, number>();
+
+  async function authenticate(client: HeatClient, username: string | undefined, password: Buffer | undefined) {
+    if (!username || !password) {
+      rejections.record(null, 'auth_failed', 'connect without username or password');
+      throw authError(4, 'username and password required');
+    }
+    const secret = password.toString('utf8');
+    if (username === INGEST_ACCOUNT && deps.ingestPasswordHash) {
+      if (await verifySecret(secret, deps.ingestPasswordHash)) {
+        client.heatwatch = { kind: 'service', deviceId: INGEST_ACCOUNT };
+        return;
+      }
+      rejections.record(null, 'auth_failed', `wrong password for ${INGEST_ACCOUNT}`);
+      throw authError(4, 'bad username or password');
+    }
+    const found = registry.credentials(username);
+    // An unknown device costs the same scrypt as a known one: no timing oracle for device ids.
+    const ok = await verifySecret(secret, found?.secretHash ?? (await decoy(DEVICE_SECRET_COST)));
+    if (!found || !ok) {
+      rejections.record(found ? username : null, 'auth_failed', found ? 'wrong password' : `unknown device ${username.slice(0, 64)}`);
+      throw authError(4, 'bad username or password');
+    }
+    client.heatwatch = {
+      kind: 'device',
+      deviceId: username,
+      deviceKind: found.device.kind,
+      bucket: new TokenBucket(rate.perSecond, rate.burst, clock()),
+    };
+  }
+
+  function authorizePublish(client: HeatClient | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
+    const who = client?.heatwatch;
+    if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS is reserved'));
+    if (!who) return callback(new Error('not authenticated'));
+    if (who.kind === 'service') return callback(new Error('the ingest account does not publish'));
+    const topic = parseTopic(packet.topic);
+    if (!topic) {
+      rejections.record(who.deviceId, 'bad_topic', `topic ${packet.topic.slice(0, 200)}`);
+      return callback(new Error('topic outside the contract'));
+    }
+    if (topic.deviceId !== who.deviceId || topic.kind !== who.deviceKind) {
+      rejections.record(who.deviceId, 'foreign_topic', `published to ${packet.topic.slice(0, 200)}`);
+      return callback(new Error('a device publishes only under its own topic'));
+    }
+    if (topic.channel === 'status') {
+      const value = packet.payload.toString();
+      if (value !== STATUS_ONLINE && value !== STATUS_OFFLINE) {
+        rejections.record(who.deviceId, 'invalid_field', 'status must be online or offline');
+        return callback(new Error('bad status payload'));
+      }
+      return callback(null);
+    }
+    if (!who.bucket!.take(clock())) {
+      // Disconnecting, not dropping: an unacknowledged QoS 1 reading is sent again later.
+      rejections.record(who.deviceId, 'rate_limited', `more than ${rate.perSecond} msg/s`);
+      return callback(new Error('rate limit exceeded'));
+    }
+    if (!intake) return callback(null);
+    intake(topic.kind, topic.deviceId, packet.payload as Buffer, (err) => callback(err));
+  }
+
+  function authorizeSubscribe(client: HeatClient, sub: Subscription, callback: (error: Error | null, sub?: Subscription | null) => void) {
+    const who = client.heatwatch;
+    if (who?.kind === 'service' && sub.topic.startsWith(`${TOPIC_ROOT}/`)) return callback(null, sub);
+    const own = who?.kind === 'device' ? `${TOPIC_ROOT}/${who.deviceKind}/${who.deviceId}/` : undefined;
+    // Wildcards after the device's own prefix still match only its own subtree.
+    if (own && sub.topic.startsWith(own)) {
+      return callback(null, sub);
+    }
+    // [MQTT-3.9.3-1] 0x80 in the SUBACK: refused, connection kept.
+    callback(null, null);
+  }
+
+  const aedes = await Aedes.createBroker({
+    maxClientsIdLength: 128,
+    authenticate: (client, username, password, done) => {
+      authenticate(client, username, password).then(
+        () => done(null, true),
+        (err: AuthenticateError) => done(err.returnCode ? err : authError(5, 'not authorised'), false),
+      );
+    },
+    authorizePublish,
+    authorizeSubscribe,
+  });
+
+  aedes.on('clientReady', (client: HeatClient) => {
+    const who = client.heatwatch;
+    if (who?.kind !== 'device') return;
+    const n = (connections.get(who.deviceId) ?? 0) + 1;
+    connections.set(who.deviceId, n);
+    if (n === 1) deps.onPresence?.(who.deviceId, who.deviceKind!, true);
+  });
+  aedes.on('clientDisconnect', (client: HeatClient) => {
+    const who = client.heatwatch;
+    if (who?.kind !== 'device') return;
+    const n = (connections.get(who.deviceId) ?? 1) - 1;
+    if (n > 0) return void connections.set(who.deviceId, n);
+    connections.delete(who.deviceId);
+    deps.onPresence?.(who.deviceId, who.deviceKind!, false);
+  });
+  aedes.on('clientError', (client: HeatClient, err: Error) => {
+    logger.debug({ deviceId: client.heatwatch?.deviceId, err: err.message }, 'mqtt client dropped');
+  });
+
+  const servers: net.Server[] = [];
+  const sockets: WebSocketServer[] = [];
+
+  return {
+    aedes,
+    connectedDevices: () => connections.size,
+
+    /** Listens for MQTT over TCP; resolves with the port (0 picks a free one). */
+    listen(port: number, host: string): Promise<number> {
+      const server = net.createServer((socket) => aedes.handle(socket));
+      servers.push(server);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+      });
+    },
+
+    /** Serves MQTT over WebSocket on an existing HTTP server, at `path`. */
+    attachWebSocket(http: HttpServer, path = '/mqtt'): void {
+      const wss = new WebSocketServer({ noServer: true });
+      sockets.push(wss);
+      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
+      });
+    },
+
+    async close(): Promise<void> {
+      for (const wss of sockets) {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+      }
+      // aedes first: it ends the client connections the listeners would otherwise wait for.
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
+  };
+}
+
+export type Broker = Awaited<ReturnType<typeof createBroker>>;

@@ -1,0 +1,93 @@
+/**
+ * Opens HeatWatch's SQLite file (WAL) and brings its schema up to date. One file holds the
+ * registry, users, sessions and — in embedded mode — telemetry.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ROOM_FIELDS, SUBSTATION_FIELDS } from '../../contracts/payloads.ts';
+
+export type Db = Database.Database;
+
+const fieldColumns = (fields: readonly string[]) => fields.map((f) => `"${f}" REAL`).join(', ');
+
+/** Ordered migrations; each runs once, in a transaction, and bumps user_version. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('room', 'substation')),
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lng REAL NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    room_type TEXT CHECK (room_type IN ('bedroom', 'living', 'other')),
+    substation_id TEXT,
+    interval_sec INTEGER NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX devices_by_substation ON devices (substation_id);
+  CREATE TABLE device_state (
+    device_id TEXT PRIMARY KEY,
+    last_ts INTEGER NOT NULL,
+    last_values TEXT NOT NULL
+  );
+  CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'dispatcher', 'engineer', 'viewer')),
+    display_name TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE readings_room (
+    device_id TEXT NOT NULL, ts INTEGER NOT NULL, ${fieldColumns(ROOM_FIELDS)},
+    PRIMARY KEY (device_id, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE readings_substation (
+    device_id TEXT NOT NULL, ts INTEGER NOT NULL, ${fieldColumns(SUBSTATION_FIELDS)},
+    PRIMARY KEY (device_id, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE readings_hourly (
+    device_id TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    mean REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    PRIMARY KEY (device_id, bucket, field)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function openDatabase(dataDir: string, fileName = 'heatwatch.db'): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, fileName));
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across a process kill in WAL mode (only power loss can undo the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Telemetry in the embedded SQLite file: one table per device kind with a column per field,
+ * keyed (device_id, ts) so a replayed reading is ignored. Raw rows are kept for the raw
+ * retention; older hours are rolled up into readings_hourly before the raw rows go.
+ */
+import type { Statement } from 'better-sqlite3';
+import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
+import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
+import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { Db } from './open-database.ts';
+
+const HOUR_MS = 3_600_000;
+
+interface KindStatements {
+  insert: Statement;
+  raw: Statement;
+  bucketed: Statement;
+}
+
+export interface SqliteTelemetryOptions {
+  rawRetentionDays: number;
+  aggregateRetentionDays: number;
+}
+
+export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptions): TelemetryStore {
+  const statements = new Map<DeviceKind, KindStatements>();
+  for (const kind of DEVICE_KINDS) statements.set(kind, prepareKind(db, kind));
+  const hourly = db.prepare(
+    `SELECT (bucket / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) AS ts, field, SUM(mean * n) / SUM(n) AS value
+     FROM readings_hourly WHERE device_id = @deviceId AND bucket >= @from AND bucket < @to
+     GROUP BY 1, field ORDER BY 1`,
+  );
+
+  const insertBatch = db.transaction((readings: readonly Reading[]) => {
+    for (const r of readings) {
+      const fields = FIELDS_BY_KIND[r.kind];
+      const row: (string | number | null)[] = [r.deviceId, r.ts];
+      for (const f of fields) row.push(r.values[f] ?? null);
+      statements.get(r.kind)!.insert.run(row);
+    }
+  });
+
+  const rawCutoff = (now: number) => floorHour(now - options.rawRetentionDays * 24 * HOUR_MS);
+
+  return {
+    name: 'sqlite',
+
+    async write(readings) {
+      if (readings.length > 0) insertBatch(readings);
+    },
+
+    async read(q: ReadingsQuery): Promise<ReadingRow[]> {
+      const s = statements.get(q.kind)!;
+      const fields = FIELDS_BY_KIND[q.kind];
+      if (!q.everyMs) {
+        const rows = s.raw.all({ deviceId: q.deviceId, from: q.from, to: q.to, limit: q.limit }) as Record<string, number | null>[];
+        return rows.map((row) => toReadingRow(row, fields));
+      }
+      const every = q.everyMs;
+      const rows = (s.bucketed.all({ deviceId: q.deviceId, from: q.from, to: q.to, every, limit: q.limit }) as Record<string, number | null>[]).map(
+        (row) => toReadingRow(row, fields),
+      );
+      // Hours already rolled up (older than the raw retention) come from the aggregates.
+      const rolled = new Map<number, ReadingRow>();
+      for (const a of hourly.all({ deviceId: q.deviceId, from: q.from, to: q.to, every: Math.max(every, HOUR_MS) }) as {
+        ts: number;
+        field: FieldName;
+        value: number;
+      }[]) {
+        const row = rolled.get(a.ts) ?? { ts: a.ts, values: {} };
+        row.values[a.field] = a.value;
+        rolled.set(a.ts, row);
+      }
+      if (rolled.size === 0) return rows;
+      const seen = new Set(rows.map((r) => r.ts));
+      const merged = [...rows, ...[...rolled.values()].filter((r) => !seen.has(r.ts))];
+      return merged.sort((a, b) => a.ts - b.ts).slice(0, q.limit);
+    },
+
+    async applyRetention(now) {
+      const cutoff = rawCutoff(now);
+      let rolledUp = 0;
+      let deleted = 0;
+      db.transaction(() => {
+        for (const kind of DEVICE_KINDS) {
+          const table = `readings_${kind}`;
+          const fields = FIELDS_BY_KIND[kind];
+          for (const f of fields) {
+            rolledUp += db
+              .prepare(
+                `INSERT OR REPLACE INTO readings_hourly (device_id, bucket, field, n, mean, min, max)
+                 SELECT device_id, (ts / ${HOUR_MS}) * ${HOUR_MS}, '${f}', COUNT("${f}"), AVG("${f}"), MIN("${f}"), MAX("${f}")
+                 FROM ${table} WHERE ts < ? AND "${f}" IS NOT NULL GROUP BY device_id, 2`,
+              )
+              .run(cutoff).changes;
+          }
+          deleted += db.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff).changes;
+        }
+        db.prepare('DELETE FROM readings_hourly WHERE bucket < ?').run(now - options.aggregateRetentionDays * 24 * HOUR_MS);
+      })();
+      return { rolledUp, deleted };
+    },
+
+    health(): StoreHealth {
+      return { state: 'ok', backlog: 0 };
+    },
+
+    async close() {
+      // The database handle belongs to the composition root, which closes it.
+    },
+  };
+}
+
+function prepareKind(db: Db, kind: DeviceKind): KindStatements {
+  const fields = FIELDS_BY_KIND[kind];
+  const table = `readings_${kind}`;
+  const cols = fields.map((f) => `"${f}"`).join(', ');
+  const means = fields.map((f) => `AVG("${f}") AS "${f}"`).join(', ');
+  return {
+    insert: db.prepare(`INSERT OR IGNORE INTO ${table} (device_id, ts, ${cols}) VALUES (${fields.map(() => '?').join(', ')}, ?, ?)`),
+    raw: db.prepare(`SELECT ts, ${cols} FROM ${table} WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit`),
+    bucketed: db.prepare(
+      `SELECT (ts / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) AS ts, ${means} FROM ${table}
+       WHERE device_id = @deviceId AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1 LIMIT @limit`,
+    ),
+  };
+}
+
+function toReadingRow(row: Record<string, number | null>, fields: readonly FieldName[]): ReadingRow {
+  const values: Partial<Record<FieldName, number>> = {};
+  for (const f of fields) {
+    const v = row[f];
+    if (v !== null && v !== undefined) values[f] = v;
+  }
+  return { ts: row.ts as number, values };
+}
+
+function floorHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}

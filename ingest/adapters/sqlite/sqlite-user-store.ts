@@ -1,0 +1,81 @@
+/** Users (scrypt password hashes) and login sessions (SHA-256 of the bearer token) in SQLite. */
+import type { Role, User } from '../../contracts/users.ts';
+import { DuplicateUserError, type Session, type UserStore } from '../../ports/user-store.ts';
+import type { Db } from './open-database.ts';
+
+interface UserRow {
+  username: string;
+  password_hash: string;
+  role: Role;
+  display_name: string;
+  created_at: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  username: r.username,
+  role: r.role,
+  displayName: r.display_name,
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+export function createSqliteUserStore(db: Db, clock: () => number = Date.now): UserStore {
+  const insertUser = db.prepare(
+    `INSERT INTO users (username, password_hash, role, display_name, created_at, updated_at)
+     VALUES (@username, @hash, @role, @displayName, @now, @now)`,
+  );
+  const upsertUser = db.prepare(
+    `INSERT INTO users (username, password_hash, role, display_name, created_at, updated_at)
+     VALUES (@username, @hash, @role, @displayName, @now, @now)
+     ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, updated_at = excluded.updated_at`,
+  );
+  const selectUser = db.prepare('SELECT * FROM users WHERE username = ?');
+  const selectUsers = db.prepare('SELECT * FROM users ORDER BY username');
+  const insertSession = db.prepare(
+    'INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const selectSession = db.prepare(
+    `SELECT s.token_hash, s.username, s.expires_at, u.role FROM sessions s JOIN users u USING (username)
+     WHERE s.token_hash = ? AND s.expires_at > ?`,
+  );
+  const deleteSession = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+  const deleteSessionsOf = db.prepare('DELETE FROM sessions WHERE username = ?');
+  const purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+
+  const find = (username: string) => {
+    const row = selectUser.get(username) as UserRow | undefined;
+    return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+  };
+
+  return {
+    upsert(user, passwordHash) {
+      db.transaction(() => {
+        upsertUser.run({ ...user, hash: passwordHash, now: clock() });
+        // A reset password ends every session opened with the old one.
+        deleteSessionsOf.run(user.username);
+      })();
+      return find(user.username)!.user;
+    },
+    insert(user, passwordHash) {
+      try {
+        insertUser.run({ ...user, hash: passwordHash, now: clock() });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateUserError(user.username);
+        throw err;
+      }
+      return find(user.username)!.user;
+    },
+    find,
+    list: () => (selectUsers.all() as UserRow[]).map(toUser),
+    createSession(s) {
+      insertSession.run(s.tokenDigest, s.username, clock(), s.expiresAt);
+    },
+    findSession(tokenDigest, now) {
+      const row = selectSession.get(tokenDigest, now) as
+        | { token_hash: string; username: string; expires_at: number; role: Role }
+        | undefined;
+      return row && { tokenDigest: row.token_hash, username: row.username, role: row.role, expiresAt: row.expires_at };
+    },
+    deleteSession: (digest) => void deleteSession.run(digest),
+    purgeExpiredSessions: (now) => purge.run(now).changes,
+  };
+}

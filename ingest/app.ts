@@ -1,0 +1,179 @@
+/**
+ * The composition root: builds every adapter from the configuration and wires them. `npm start`
+ * (ingest/main.ts), the demo, the tests and the bench all start HeatWatch through here.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { createBroker, type Broker } from '../broker/create-broker.ts';
+import { createSqliteDeviceRegistry } from './adapters/sqlite/sqlite-device-registry.ts';
+import { createSqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
+import { createSqliteUserStore } from './adapters/sqlite/sqlite-user-store.ts';
+import { openDatabase } from './adapters/sqlite/open-database.ts';
+import type { Config } from './config/config.ts';
+import type { DeviceKind } from './contracts/topics.ts';
+import { createRoleGuard } from './http/authorize.ts';
+import { createHttpServer } from './http/create-http-server.ts';
+import { registerAuthRoutes } from './http/routes/auth-routes.ts';
+import { registerDeviceRoutes } from './http/routes/device-routes.ts';
+import { registerSystemRoutes, type HealthReport } from './http/routes/system-routes.ts';
+import { createLiveHub } from './live/live-hub.ts';
+import { startExternalConsumer, type ExternalConsumer } from './mqtt/external-consumer.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { createBatchWriter } from './pipeline/batch-writer.ts';
+import { createDevicePresence } from './pipeline/device-presence.ts';
+import { createRejectionLog } from './pipeline/rejection-log.ts';
+import { createTelemetryIntake } from './pipeline/telemetry-intake.ts';
+import { createAuthService } from './services/auth-service.ts';
+import { createDeviceService } from './services/device-service.ts';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface HeatWatch {
+  httpPort: number;
+  /** Port of the embedded broker, or null when consuming from an external one. */
+  mqttPort: number | null;
+  url: string;
+  /** Flushes what is queued, closes every listener and the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  dashboardDir?: string;
+}
+
+export async function startHeatWatch(config: Config, { logger, dashboardDir = path.join(root, 'dashboard', 'dist') }: StartOptions): Promise<HeatWatch> {
+  const started = Date.now();
+  const db = openDatabase(config.dataDir);
+  const metrics = createMetrics();
+  const registry = createSqliteDeviceRegistry(db);
+  const users = createSqliteUserStore(db);
+  const store = createSqliteTelemetryStore(db, {
+    rawRetentionDays: config.retention.rawDays,
+    aggregateRetentionDays: config.retention.aggregateDays,
+  });
+  const auth = createAuthService({ users, tokenTtlMs: config.tokenTtlMs });
+  if (config.adminPassword) {
+    await auth.bootstrapAdmin(config.adminPassword);
+    logger.info('user admin created or reset from HEATWATCH_ADMIN_PASSWORD');
+  } else if (users.list().length === 0) {
+    logger.warn('no users exist: set HEATWATCH_ADMIN_PASSWORD to create the admin account');
+  }
+
+  const rejections = createRejectionLog(metrics);
+  const presence = createDevicePresence(registry);
+  const http = await createHttpServer({ logger, dashboardDir, version });
+  const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n) });
+
+  const writer = createBatchWriter({
+    store,
+    maxBatch: config.write.maxBatch,
+    maxDelayMs: config.write.maxDelayMs,
+    onWriteTime: (s) => metrics.storeWriteSeconds.observe(s),
+    onError: (err) => logger.error({ err }, 'telemetry write failed; senders were not acknowledged'),
+    onDurable: (readings) => {
+      for (const r of readings) metrics.readingsAccepted.inc({ kind: r.kind });
+      presence.noteReadings(readings);
+      live.publishReadings(readings);
+    },
+  });
+  const intake = createTelemetryIntake({ registry, writer, rejections });
+  const onPresence = (deviceId: string, _kind: DeviceKind, online: boolean) => {
+    const device = registry.get(deviceId);
+    if (device && presence.setOnline(deviceId, online)) live.publishDevice({ ...device, ...presence.view(deviceId) });
+  };
+  const devices = createDeviceService({
+    registry,
+    onProvisioned: (device) => live.publishDevice({ ...device, ...presence.view(device.id) }),
+  });
+
+  let broker: Broker | undefined;
+  let consumer: ExternalConsumer | undefined;
+  let mqttPort: number | null = null;
+  if (config.mqtt.externalUrl) {
+    consumer = await startExternalConsumer({
+      url: config.mqtt.externalUrl,
+      clientId: config.mqtt.clientId,
+      username: config.mqtt.username,
+      password: config.mqtt.password,
+      protocolVersion: config.mqtt.protocolVersion,
+      intake,
+      rejections,
+      onPresence,
+      logger,
+    });
+  } else {
+    broker = await createBroker({ registry, rejections, intake, rate: config.deviceRate, logger: logger.child({ component: 'broker' }), onPresence });
+    broker.aedes.on('clientReady', () => metrics.mqttClients.set(broker!.connectedDevices()));
+    broker.aedes.on('clientDisconnect', () => metrics.mqttClients.set(broker!.connectedDevices()));
+    broker.attachWebSocket(http.server, '/mqtt');
+    mqttPort = await broker.listen(config.mqtt.port, config.mqtt.host);
+  }
+
+  const health = (): HealthReport => {
+    const s = store.health();
+    const backlog = s.backlog + writer.pending;
+    metrics.storeBacklog.set(backlog);
+    const mqttUp = consumer ? consumer.connected() : true;
+    return {
+      status: s.state === 'ok' && mqttUp ? 'ok' : 'degraded',
+      version,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+      store: { name: store.name, state: s.state, backlog, detail: s.detail },
+      mqtt: { mode: consumer ? 'external' : 'embedded', connected: mqttUp, devicesConnected: broker?.connectedDevices() ?? 0 },
+      devices: registry.count(),
+    };
+  };
+
+  const allow = createRoleGuard(auth);
+  registerAuthRoutes(http, { auth, allow });
+  registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
+  registerSystemRoutes(http, { health, registry: metrics.registry });
+  await http.listen({ port: config.http.port, host: config.http.host });
+  const httpPort = (http.server.address() as { port: number }).port;
+
+  const housekeeping = [
+    setInterval(() => presence.persist(), 5_000),
+    setInterval(() => auth.purgeExpired(), 3_600_000),
+    setInterval(() => {
+      store.applyRetention(Date.now()).then(
+        (r) => r.deleted > 0 && logger.info(r, 'raw readings past retention rolled up and removed'),
+        (err: unknown) => logger.error({ err }, 'retention failed'),
+      );
+    }, 3_600_000),
+  ];
+  const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  const url = `http://${shownHost}:${httpPort}`;
+  logger.info(
+    { httpPort, mqttPort, mqttWs: broker ? `ws://${shownHost}:${httpPort}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
+    `HeatWatch listening on ${url}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpPort,
+    mqttPort,
+    url,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+
+  async function shutdown(): Promise<void> {
+      for (const t of housekeeping) clearInterval(t);
+      // Stop taking new messages, write what was taken, then release the rest.
+      await consumer?.close();
+      const brokerClosed = broker?.close();
+      await writer.drain();
+      await brokerClosed;
+      presence.persist();
+      await live.close();
+      await http.close();
+      await store.close();
+      db.close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Configuration from the environment (DESIGN.md §5), parsed once with zod at start. Defaults
+ * live here and nowhere else; every bad value is reported together, then start-up stops.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const mqttUrl = z
+  .string()
+  .url()
+  .refine((v) => /^(mqtts?|wss?|tcp):\/\//.test(v), 'must start with mqtt://, mqtts://, ws:// or wss://');
+
+const envSchema = z.object({
+  HEATWATCH_HTTP_PORT: port.default(8080),
+  HEATWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HEATWATCH_MQTT_PORT: port.default(1883),
+  HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
+  HEATWATCH_DATA_DIR: z.string().min(1).default('./data'),
+  HEATWATCH_ADMIN_PASSWORD: optionalText.refine(
+    (v) => v === undefined || v.length >= 8,
+    'must be at least 8 characters',
+  ),
+  HEATWATCH_MQTT_URL: optionalText.pipe(mqttUrl.optional()),
+  HEATWATCH_MQTT_USERNAME: optionalText,
+  HEATWATCH_MQTT_PASSWORD: optionalText,
+  HEATWATCH_MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5').transform(Number).pipe(z.union([z.literal(4), z.literal(5)])),
+  HEATWATCH_MQTT_CLIENT_ID: z.string().min(1).max(128).default('heatwatch-ingest'),
+  HEATWATCH_INGEST_MQTT_PASSWORD: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters',
+  ),
+  HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
+  // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
+  HEATWATCH_RAW_RETENTION_DAYS: positiveInt.min(8).max(3650).default(90),
+  HEATWATCH_AGGREGATE_RETENTION_DAYS: positiveInt.max(36500).default(3650),
+  HEATWATCH_DEVICE_MSG_RATE: z.coerce.number().positive().default(20),
+  HEATWATCH_DEVICE_MSG_BURST: positiveInt.default(500),
+  HEATWATCH_WRITE_BATCH: positiveInt.max(50_000).default(5000),
+  HEATWATCH_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(10),
+  HEATWATCH_LIVE_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(50),
+});
+
+export interface Config {
+  http: { port: number; host: string };
+  mqtt: {
+    /** Embedded aedes listener (ignored when `externalUrl` is set). */
+    port: number;
+    host: string;
+    /** Consume from an external broker (Mosquitto, EMQX, a standalone HeatWatch broker). */
+    externalUrl?: string;
+    username?: string;
+    password?: string;
+    clientId: string;
+    /** 5 holds PUBACKs until durable; 4 for brokers without MQTT 5 (a standalone HeatWatch broker). */
+    protocolVersion: 4 | 5;
+    /** Password of the `heatwatch-ingest` service account on a standalone HeatWatch broker. */
+    ingestPassword?: string;
+  };
+  dataDir: string;
+  adminPassword?: string;
+  logLevel: z.infer<typeof envSchema>['HEATWATCH_LOG_LEVEL'];
+  tokenTtlMs: number;
+  retention: { rawDays: number; aggregateDays: number };
+  deviceRate: { perSecond: number; burst: number };
+  write: { maxBatch: number; maxDelayMs: number };
+  liveIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    http: { port: e.HEATWATCH_HTTP_PORT, host: e.HEATWATCH_HTTP_HOST },
+    mqtt: {
+      port: e.HEATWATCH_MQTT_PORT,
+      host: e.HEATWATCH_MQTT_HOST,
+      externalUrl: e.HEATWATCH_MQTT_URL,
+      username: e.HEATWATCH_MQTT_USERNAME,
+      password: e.HEATWATCH_MQTT_PASSWORD,
+      clientId: e.HEATWATCH_MQTT_CLIENT_ID,
+      protocolVersion: e.HEATWATCH_MQTT_PROTOCOL_VERSION,
+      ingestPassword: e.HEATWATCH_INGEST_MQTT_PASSWORD,
+    },
+    dataDir: path.resolve(e.HEATWATCH_DATA_DIR),
+    adminPassword: e.HEATWATCH_ADMIN_PASSWORD,
+    logLevel: e.HEATWATCH_LOG_LEVEL,
+    tokenTtlMs: e.HEATWATCH_TOKEN_TTL_HOURS * 3_600_000,
+    retention: { rawDays: e.HEATWATCH_RAW_RETENTION_DAYS, aggregateDays: e.HEATWATCH_AGGREGATE_RETENTION_DAYS },
+    deviceRate: { perSecond: e.HEATWATCH_DEVICE_MSG_RATE, burst: e.HEATWATCH_DEVICE_MSG_BURST },
+    write: { maxBatch: e.HEATWATCH_WRITE_BATCH, maxDelayMs: e.HEATWATCH_WRITE_DELAY_MS },
+    liveIntervalMs: e.HEATWATCH_LIVE_INTERVAL_MS,
+  });
+}

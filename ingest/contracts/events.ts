@@ -1,0 +1,31 @@
+/**
+ * socket.io contract (DESIGN.md §5 "Live"). Connect with `auth: {token}` (the bearer token
+ * from POST /api/login). A refused handshake ends with a connect_error whose message is an
+ * HttpError code (HW_UNAUTHENTICATED).
+ */
+import type { DeviceView } from './devices.ts';
+import type { FieldName } from './payloads.ts';
+import type { DeviceKind } from './topics.ts';
+
+export interface LiveReading {
+  deviceId: string;
+  kind: DeviceKind;
+  /** ISO 8601 event time. */
+  ts: string;
+  values: Partial<Record<FieldName, number>>;
+}
+
+export interface ServerToClientEvents {
+  /**
+   * The newest reading of every device that reported since the last push, coalesced per
+   * device and pushed at most every HEATWATCH_LIVE_INTERVAL_MS (50 ms): an array, so 2 000
+   * readings/s cost a browser 20 messages/s, not 2 000.
+   */
+  reading: (readings: LiveReading[]) => void;
+  /** A device was provisioned, or came online, or went offline. */
+  device: (device: DeviceView) => void;
+  /** Sent just before the server closes a socket whose login expired. */
+  session_expired: () => void;
+}
+
+export type ClientToServerEvents = Record<string, never>;

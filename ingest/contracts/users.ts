@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'dispatcher', 'engineer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const loginSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+
+export const newUserSchema = z
+  .object({
+    username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and -, 1 to 64 characters'),
+    password: z.string().min(8, 'at least 8 characters').max(1024),
+    role: z.enum(ROLES),
+    displayName: z.string().max(100).default(''),
+  })
+  .strict();
+
+export interface User {
+  username: string;
+  role: Role;
+  displayName: string;
+  createdAt: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  user: User;
+}

@@ -1,0 +1,37 @@
+/** Bearer-token authentication and role checks for routes: deny unless a role is listed. */
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { Role } from '../contracts/users.ts';
+import type { Session } from '../ports/user-store.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import { HttpError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session?: Session;
+  }
+}
+
+export const ALL_ROLES: readonly Role[] = ['admin', 'dispatcher', 'engineer', 'viewer'];
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+export function createRoleGuard(auth: Pick<AuthService, 'verify'>) {
+  return function allow(...roles: Role[]): preHandlerHookHandler {
+    return async (request: FastifyRequest, _reply: FastifyReply) => {
+      const token = bearerToken(request);
+      const session = token ? auth.verify(token) : undefined;
+      if (!session) throw new HttpError('HW_UNAUTHENTICATED');
+      if (!roles.includes(session.role)) {
+        throw new HttpError('HW_FORBIDDEN', `role ${session.role} may not do this; needs ${roles.join(' or ')}`);
+      }
+      request.session = session;
+    };
+  };
+}
+
+export type RoleGuard = ReturnType<typeof createRoleGuard>;

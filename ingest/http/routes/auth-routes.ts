@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { loginSchema, newUserSchema } from '../../contracts/users.ts';
+import type { AuthService } from '../../services/auth-service.ts';
+import { ALL_ROLES, bearerToken, type RoleGuard } from '../authorize.ts';
+import { parseOr400 } from '../parse.ts';
+
+export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthService; allow: RoleGuard }) {
+  const { auth, allow } = deps;
+
+  app.post(
+    '/api/login',
+    {
+      schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: z.toJSONSchema(loginSchema), security: [] },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      const { username, password } = parseOr400(loginSchema, request.body);
+      return auth.login(username, password);
+    },
+  );
+
+  app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: allow(...ALL_ROLES) }, async (request, reply) => {
+    auth.logout(bearerToken(request)!);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
+    const s = request.session!;
+    return { username: s.username, role: s.role, expiresAt: new Date(s.expiresAt).toISOString() };
+  });
+
+  app.get('/api/users', { schema: { tags: ['users'], summary: 'List users' }, preHandler: allow('admin') }, async () => ({
+    users: auth.listUsers(),
+  }));
+
+  app.post(
+    '/api/users',
+    { schema: { tags: ['users'], summary: 'Create a user', body: z.toJSONSchema(newUserSchema, { io: 'input' }) }, preHandler: allow('admin') },
+    async (request, reply) => {
+      const input = parseOr400(newUserSchema, request.body);
+      return reply.code(201).send(await auth.createUser(input));
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { newDeviceSchema, type Device, type DeviceView } from '../../contracts/devices.ts';
+import { DEVICE_KINDS } from '../../contracts/topics.ts';
+import type { DevicePresence } from '../../pipeline/device-presence.ts';
+import type { RejectionLog } from '../../pipeline/rejection-log.ts';
+import type { DeviceRegistry } from '../../ports/device-registry.ts';
+import type { TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { DeviceService } from '../../services/device-service.ts';
+import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
+import { HttpError } from '../errors.ts';
+import { parseOr400 } from '../parse.ts';
+
+const MAX_ROWS = 10_000;
+const DAY_MS = 86_400_000;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
+
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const duration = z
+  .string()
+  .regex(/^\d+(s|m|h|d)?$/, 'a duration like 30s, 15m, 1h or 1d (plain numbers are seconds)')
+  .transform((s) => {
+    const unit = (/[smhd]$/.exec(s)?.[0] ?? 's') as keyof typeof UNIT_MS;
+    return Number.parseInt(s, 10) * UNIT_MS[unit];
+  })
+  .refine((ms) => ms >= 1000, 'at least 1s');
+
+const readingsQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    every: duration.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_ROWS).default(MAX_ROWS),
+  })
+  .strict();
+
+const listQuery = z
+  .object({ kind: z.enum(DEVICE_KINDS).optional(), substationId: z.string().max(64).optional() })
+  .strict();
+
+export interface DeviceRouteDeps {
+  allow: RoleGuard;
+  devices: DeviceService;
+  registry: DeviceRegistry;
+  presence: DevicePresence;
+  store: TelemetryStore;
+  rejections: RejectionLog;
+  clock?: () => number;
+}
+
+export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps) {
+  const { allow, devices, registry, presence, store, rejections, clock = Date.now } = deps;
+  const view = (d: Device): DeviceView => ({ ...d, ...presence.view(d.id) });
+  const mustFind = (id: string): Device => {
+    const device = registry.get(id);
+    if (!device) throw new HttpError('HW_NOT_FOUND', `no device ${id}`);
+    return device;
+  };
+
+  app.post(
+    '/api/devices',
+    {
+      schema: { tags: ['devices'], summary: 'Provision a sensor; the MQTT password is shown once', body: z.toJSONSchema(newDeviceSchema, { io: 'input' }) },
+      preHandler: allow('admin'),
+    },
+    async (request, reply) => {
+      const input = parseOr400(newDeviceSchema, request.body);
+      return reply.code(201).send(await devices.provision(input));
+    },
+  );
+
+  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
+    const q = parseOr400(listQuery, request.query);
+    const list = registry
+      .list()
+      .filter((d) => (q.kind === undefined || d.kind === q.kind) && (q.substationId === undefined || d.substationId === q.substationId));
+    return { devices: list.map(view) };
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/devices/:id',
+    { schema: { tags: ['devices'], summary: 'One device, its live state and its refused messages' }, preHandler: allow(...ALL_ROLES) },
+    async (request) => ({ ...view(mustFind(request.params.id)), rejections: rejections.forDevice(request.params.id) }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/devices/:id/readings',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Readings in [from, to): raw, or the mean per bucket with `every`',
+        querystring: {
+          type: 'object',
+          properties: {
+            from: { type: 'string', format: 'date-time', description: 'default: 24 h before `to`' },
+            to: { type: 'string', format: 'date-time', description: 'default: now' },
+            every: { type: 'string', description: 'bucket width: 30s, 15m, 1h, 1d' },
+            limit: { type: 'integer', maximum: MAX_ROWS },
+          },
+        },
+      },
+      preHandler: allow(...ALL_ROLES),
+    },
+    async (request) => {
+      const device = mustFind(request.params.id);
+      const q = parseOr400(readingsQuery, request.query);
+      const to = q.to ?? clock();
+      const from = q.from ?? to - DAY_MS;
+      if (from >= to) throw new HttpError('HW_BAD_REQUEST', '`from` must be before `to`');
+      if (q.every !== undefined && (to - from) / q.every > MAX_ROWS) {
+        throw new HttpError('HW_BAD_REQUEST', `more than ${MAX_ROWS} buckets: choose a larger \`every\``);
+      }
+      const rows = await store.read({ deviceId: device.id, kind: device.kind, from, to, everyMs: q.every, limit: q.limit });
+      return {
+        deviceId: device.id,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        every: q.every === undefined ? null : q.every / 1000,
+        truncated: rows.length === q.limit,
+        readings: rows.map((r) => ({ ts: new Date(r.ts).toISOString(), ...r.values })),
+      };
+    },
+  );
+
+  app.get('/api/rejections', { schema: { tags: ['devices'], summary: 'Refused messages by device and reason, latest first' }, preHandler: allow('admin', 'dispatcher', 'engineer') }, async () =>
+    rejections.summary(),
+  );
+}

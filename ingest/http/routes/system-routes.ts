@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptimeSec: number;
+  store: { name: string; state: 'ok' | 'degraded'; backlog: number; detail?: string };
+  mqtt: { mode: 'embedded' | 'external'; connected: boolean; devicesConnected: number };
+  devices: number;
+}
+
+export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; registry: Registry }) {
+  // Public on purpose: load balancers, docker healthchecks and Prometheus call these without a
+  // login. Neither says anything about a device or a user.
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and store state', security: [] } }, async (_request, reply) => {
+    const report = deps.health();
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } }, async (_request, reply) => {
+    reply.header('content-type', deps.registry.contentType);
+    return deps.registry.metrics();
+  });
+}

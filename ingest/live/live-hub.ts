@@ -1,0 +1,83 @@
+/**
+ * Live push to dashboards over socket.io, authenticated with the login token. Readings are
+ * coalesced per device and flushed on a short timer so a burst of thousands per second stays
+ * a steady trickle of small messages for every browser.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { DeviceView } from '../contracts/devices.ts';
+import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
+import type { Reading } from '../contracts/payloads.ts';
+import type { AuthService } from '../services/auth-service.ts';
+
+export interface LiveHubDeps {
+  http: HttpServer;
+  auth: Pick<AuthService, 'verify'>;
+  intervalMs: number;
+  onClientCount?: (n: number) => void;
+}
+
+interface SocketData {
+  expiresAt: number;
+}
+
+export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHubDeps) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
+    serveClient: false,
+    // MQTT over WebSocket shares this HTTP server at /mqtt: leave other upgrades alone.
+    destroyUpgrade: false,
+    cors: { origin: false },
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    const session = typeof token === 'string' ? auth.verify(token) : undefined;
+    if (!session) return next(new Error('HW_UNAUTHENTICATED'));
+    socket.data.expiresAt = session.expiresAt;
+    next();
+  });
+  io.on('connection', (socket) => {
+    onClientCount?.(io.engine.clientsCount);
+    socket.on('disconnect', () => onClientCount?.(io.engine.clientsCount));
+  });
+
+  let pending = new Map<string, LiveReading>();
+  const flusher = setInterval(() => {
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending = new Map();
+    io.emit('reading', batch);
+  }, intervalMs);
+  const expiry = setInterval(() => {
+    const now = Date.now();
+    for (const socket of io.sockets.sockets.values()) {
+      if (socket.data.expiresAt <= now) {
+        socket.emit('session_expired');
+        socket.disconnect(true);
+      }
+    }
+  }, 30_000);
+
+  return {
+    publishReadings(readings: readonly Reading[]): void {
+      if (io.engine.clientsCount === 0) return;
+      for (const r of readings) {
+        const prev = pending.get(r.deviceId);
+        if (prev && Date.parse(prev.ts) > r.ts) continue;
+        pending.set(r.deviceId, { deviceId: r.deviceId, kind: r.kind, ts: new Date(r.ts).toISOString(), values: r.values });
+      }
+    },
+    publishDevice(device: DeviceView): void {
+      io.emit('device', device);
+    },
+    async close(): Promise<void> {
+      clearInterval(flusher);
+      clearInterval(expiry);
+      io.disconnectSockets(true);
+      // io.close() would also close the shared HTTP server; Fastify owns that.
+      io.engine.close();
+    },
+  };
+}
+
+export type LiveHub = ReturnType<typeof createLiveHub>;

@@ -1,0 +1,48 @@
+/** `npm start`: HeatWatch in one process — broker, ingest, API, live hub, dashboard. */
+import { ConfigError, loadConfig } from './config/config.ts';
+import { startHeatWatch } from './app.ts';
+import { createLogger } from './observability/logger.ts';
+
+if (process.argv.includes('--help')) {
+  console.log(`Usage: npm start
+
+Runs HeatWatch: embedded MQTT broker (or HEATWATCH_MQTT_URL), ingest, HTTP API, live hub and
+the dashboard. Configured by environment variables only; see docs/configuration.md.
+  HEATWATCH_ADMIN_PASSWORD   creates or resets the user "admin" (no default password)
+  HEATWATCH_HTTP_PORT        HTTP port (8080; 0 picks a free port)
+  HEATWATCH_MQTT_PORT        embedded MQTT port (1883; 0 picks a free port)
+  HEATWATCH_DATA_DIR         where the SQLite file lives (./data)`);
+  process.exit(0);
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+const logger = createLogger(config.logLevel);
+const app = await startHeatWatch(config, { logger }).catch((err: unknown) => {
+  logger.fatal({ err }, 'HeatWatch could not start');
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: flushing queued readings');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

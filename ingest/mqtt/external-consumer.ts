@@ -1,0 +1,82 @@
+/**
+ * Reads telemetry from an external broker (Mosquitto, EMQX, a standalone HeatWatch broker).
+ * Persistent session at QoS 1; on MQTT 5 the PUBACK to the broker is held until the readings
+ * are durable (customHandleAcks), so a crash before the commit means the broker sends them
+ * again. The broker authenticates devices; ingest still refuses ids it has not provisioned.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { parseTopic, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../contracts/topics.ts';
+import type { RejectionLog } from '../pipeline/rejection-log.ts';
+import type { TelemetryIntake } from '../pipeline/telemetry-intake.ts';
+
+export interface ExternalConsumerOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+  intake: TelemetryIntake;
+  rejections: Pick<RejectionLog, 'record'>;
+  onPresence: (deviceId: string, kind: DeviceKind, online: boolean) => void;
+  logger: Logger;
+}
+
+export const SUBSCRIPTIONS = [`${TOPIC_ROOT}/+/+/telemetry`, `${TOPIC_ROOT}/+/+/status`];
+
+export async function startExternalConsumer(o: ExternalConsumerOptions) {
+  const log = o.logger.child({ component: 'mqtt-consumer', broker: o.url });
+  let client: MqttClient | undefined;
+
+  function handle(topicName: string, payload: Buffer, ack: (err: Error | null) => void): void {
+    log.trace({ topic: topicName, bytes: payload.byteLength }, 'message');
+    const topic = parseTopic(topicName);
+    if (!topic) {
+      o.rejections.record(null, 'bad_topic', `topic ${topicName.slice(0, 200)}`);
+      return ack(null);
+    }
+    if (topic.channel === 'status') {
+      o.onPresence(topic.deviceId, topic.kind, payload.toString() === STATUS_ONLINE);
+      return ack(null);
+    }
+    o.intake(topic.kind, topic.deviceId, payload, ack);
+  }
+
+  client = await mqtt.connectAsync(o.url, {
+    clientId: o.clientId,
+    clean: false,
+    protocolVersion: o.protocolVersion,
+    // MQTT 5: keep the session for a day so a restart finds what was queued meanwhile.
+    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86_400 } : undefined,
+    username: o.username,
+    password: o.password,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    customHandleAcks: (topicName, message, packet, done) => {
+      handle(topicName, message, (err) => {
+        if (!err) return done(0);
+        // No PUBACK: force a reconnect so the broker delivers this message again.
+        log.error({ err }, 'store write failed; reconnecting for redelivery');
+        done(err);
+        client?.stream.destroy();
+      });
+    },
+  });
+  client.on('message', (topicName, message, packet) => {
+    if (packet.qos === 0 || o.protocolVersion === 4) handle(topicName, message, () => undefined);
+  });
+  client.on('connect', () => log.info('connected to external broker'));
+  client.on('offline', () => log.warn('external broker unreachable; retrying'));
+  client.on('error', (err) => log.warn({ err: err.message }, 'external broker error'));
+  await client.subscribeAsync(SUBSCRIPTIONS, { qos: 1 });
+  log.info({ topics: SUBSCRIPTIONS }, 'consuming from external broker');
+
+  return {
+    connected: () => client?.connected ?? false,
+    async close(): Promise<void> {
+      await client?.endAsync();
+    },
+  };
+}
+
+export type ExternalConsumer = Awaited<ReturnType<typeof startExternalConsumer>>;

@@ -1,0 +1,45 @@
+/** Prometheus metrics (GET /metrics). Labels are bounded sets only: never a device id. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    readingsAccepted: new Counter({
+      name: 'heatwatch_readings_accepted_total',
+      help: 'Readings validated and stored',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    readingsRejected: new Counter({
+      name: 'heatwatch_readings_rejected_total',
+      help: 'Messages or readings refused, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    storeWriteSeconds: new Histogram({
+      name: 'heatwatch_store_write_seconds',
+      help: 'Time to make one batch durable in the telemetry store',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    storeBacklog: new Gauge({
+      name: 'heatwatch_store_backlog',
+      help: 'Readings accepted and waiting to be durable',
+      registers: [registry],
+    }),
+    mqttClients: new Gauge({
+      name: 'heatwatch_mqtt_clients',
+      help: 'Devices connected to the embedded broker',
+      registers: [registry],
+    }),
+    socketClients: new Gauge({
+      name: 'heatwatch_live_clients',
+      help: 'Dashboards connected over socket.io',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,51 @@
+/**
+ * What the dashboard needs to know of each device right now: connected or not, when it was
+ * last heard, its latest reading. In memory, saved to the registry every few seconds so a
+ * restart begins with the last values instead of a blank map.
+ */
+import type { DeviceLive } from '../contracts/devices.ts';
+import type { Reading } from '../contracts/payloads.ts';
+import type { DeviceRegistry, LastState } from '../ports/device-registry.ts';
+
+export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
+  const last = new Map<string, LastState>();
+  const online = new Set<string>();
+  let dirty = new Map<string, LastState>();
+  for (const s of registry.loadLastStates()) last.set(s.deviceId, s);
+
+  return {
+    /** Keeps the newest reading per device (event time), whatever order they arrive in. */
+    noteReadings(readings: readonly Reading[]): void {
+      for (const r of readings) {
+        const prev = last.get(r.deviceId);
+        if (prev && prev.ts > r.ts) continue;
+        const state = { deviceId: r.deviceId, ts: r.ts, values: r.values };
+        last.set(r.deviceId, state);
+        dirty.set(r.deviceId, state);
+      }
+    },
+    /** Returns true when the state changed. */
+    setOnline(deviceId: string, isOnline: boolean): boolean {
+      if (online.has(deviceId) === isOnline) return false;
+      if (isOnline) online.add(deviceId);
+      else online.delete(deviceId);
+      return true;
+    },
+    view(deviceId: string): DeviceLive {
+      const s = last.get(deviceId);
+      return {
+        online: online.has(deviceId),
+        lastSeenAt: s ? new Date(s.ts).toISOString() : null,
+        lastReading: s ? { ts: new Date(s.ts).toISOString(), values: s.values } : null,
+      };
+    },
+    persist(): void {
+      if (dirty.size === 0) return;
+      const batch = [...dirty.values()];
+      dirty = new Map();
+      registry.saveLastStates(batch);
+    },
+  };
+}
+
+export type DevicePresence = ReturnType<typeof createDevicePresence>;

@@ -1,0 +1,32 @@
+import type { Device } from '../contracts/devices.ts';
+import type { FieldName } from '../contracts/payloads.ts';
+
+export interface DeviceCredentials {
+  device: Device;
+  secretHash: string;
+}
+
+export interface LastState {
+  deviceId: string;
+  ts: number;
+  values: Partial<Record<FieldName, number>>;
+}
+
+/** The registry of provisioned devices. Lookups are synchronous: they sit on the MQTT hot path. */
+export interface DeviceRegistry {
+  /** Throws DuplicateDeviceError when the id is taken. */
+  insert(device: Device, secretHash: string): void;
+  get(id: string): Device | undefined;
+  credentials(id: string): DeviceCredentials | undefined;
+  list(): Device[];
+  count(): number;
+  loadLastStates(): LastState[];
+  saveLastStates(states: readonly LastState[]): void;
+}
+
+export class DuplicateDeviceError extends Error {
+  constructor(readonly deviceId: string) {
+    super(`device ${deviceId} already exists`);
+    this.name = 'DuplicateDeviceError';
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The telemetry store port. SQLite (embedded default) and InfluxDB implement it and pass one
+ * contract suite (test/telemetry-store.contract.ts).
+ */
+import type { DeviceKind } from '../contracts/topics.ts';
+import type { FieldName, Reading } from '../contracts/payloads.ts';
+
+export interface ReadingsQuery {
+  deviceId: string;
+  kind: DeviceKind;
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+  /** Bucket width in ms: when set, each row is the mean of its bucket, stamped with the bucket start. */
+  everyMs?: number;
+  /** Upper bound on rows returned (oldest first). */
+  limit: number;
+}
+
+export interface ReadingRow {
+  ts: number;
+  values: Partial<Record<FieldName, number>>;
+}
+
+export type StoreState = 'ok' | 'degraded';
+
+export interface StoreHealth {
+  state: StoreState;
+  /** Readings accepted but not yet durable in the store. */
+  backlog: number;
+  detail?: string;
+}
+
+export interface TelemetryStore {
+  readonly name: string;
+  /**
+   * Makes a batch durable; resolves once it is. Writing a reading again (same device and ts)
+   * changes nothing, so replays are harmless.
+   */
+  write(readings: readonly Reading[]): Promise<void>;
+  read(query: ReadingsQuery): Promise<ReadingRow[]>;
+  /** Drops raw readings older than the retention, keeping hourly aggregates of them. */
+  applyRetention(now: number): Promise<{ rolledUp: number; deleted: number }>;
+  health(): StoreHealth;
+  close(): Promise<void>;
+}

@@ -1,0 +1,45 @@
+/** Provisioning: validate, issue a secret (shown once), store its hash. */
+import { DEFAULT_INTERVAL_SEC, type Device, type NewDevice, type ProvisionedDevice } from '../contracts/devices.ts';
+import { HttpError } from '../http/errors.ts';
+import { DuplicateDeviceError, type DeviceRegistry } from '../ports/device-registry.ts';
+import { DEVICE_SECRET_COST, hashSecret, newDeviceSecret } from '../security/secrets.ts';
+
+export interface DeviceServiceDeps {
+  registry: DeviceRegistry;
+  onProvisioned?: (device: Device) => void;
+  clock?: () => number;
+}
+
+export function createDeviceService({ registry, onProvisioned, clock = Date.now }: DeviceServiceDeps) {
+  return {
+    async provision(input: NewDevice & { address: string }): Promise<ProvisionedDevice> {
+      if (input.substationId !== undefined && registry.get(input.substationId)?.kind !== 'substation') {
+        throw new HttpError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
+      }
+      if (registry.get(input.id)) throw new HttpError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
+      const device: Device = {
+        id: input.id,
+        kind: input.kind,
+        name: input.name,
+        lat: input.lat,
+        lng: input.lng,
+        address: input.address,
+        roomType: input.kind === 'room' ? (input.roomType ?? 'other') : null,
+        substationId: input.substationId ?? null,
+        intervalSec: input.intervalSec ?? DEFAULT_INTERVAL_SEC[input.kind],
+        createdAt: new Date(clock()).toISOString(),
+      };
+      const secret = newDeviceSecret();
+      try {
+        registry.insert(device, await hashSecret(secret, DEVICE_SECRET_COST));
+      } catch (err) {
+        if (err instanceof DuplicateDeviceError) throw new HttpError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
+        throw err;
+      }
+      onProvisioned?.(device);
+      return { ...device, mqtt: { username: device.id, password: secret } };
+    },
+  };
+}
+
+export type DeviceService = ReturnType<typeof createDeviceService>;

@@ -1,0 +1,135 @@
+/**
+ * Scenarios: what goes wrong, to whom and when, as plain data planned once from the fleet and
+ * the seed. The world applies the plan while it steps; the CLI prints its events. Times are
+ * sim time relative to the run's start, so a 60× replay shows the same faults as real time.
+ */
+import type { DeviceKind } from '../ingest/contracts/topics.ts';
+import type { Fleet } from './fleet.ts';
+import { hashInts, intBetween, mulberry32, type Random } from './prng.ts';
+import { formatShanghai, HOUR_MS } from './shanghai-time.ts';
+
+export const SCENARIO_NAMES = ['normal', 'substation-trip', 'pipe-burst', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
+  normal: 'a healthy network: weather-compensated substations, rooms at 18–24 °C',
+  'substation-trip': 'one substation trips 1 h after start; its secondary side and then its rooms cool for hours',
+  'pipe-burst': "a primary main bursts 1 h after start: one substation's supply pressure collapses with a make-up surge",
+  'cold-room': "a poorly balanced room's valve sticks low 30 min after start; it drifts to ~16.5 °C and stays",
+  'sensor-dropout': 'a few sensors go silent 1 h after start for 4 h',
+  'bad-data': 'a few sensors send garbage from 30 min after start: non-JSON, strings, 900, 1e999, sudden jumps',
+};
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
+
+export interface DeviceRef {
+  kind: DeviceKind;
+  index: number;
+  id: string;
+}
+
+export interface ScenarioEvent {
+  at: number;
+  line: string;
+}
+
+export interface ScenarioPlan {
+  name: ScenarioName;
+  trips: { substation: number; at: number }[];
+  /** A burst develops linearly over `rampSec`: a pressure wave, not a step. */
+  bursts: { substation: number; at: number; rampSec: number }[];
+  stuckValves: { room: number; at: number; setpoint: number }[];
+  dropouts: { device: DeviceRef; from: number; to: number }[];
+  garblers: { device: DeviceRef; from: number }[];
+  events: ScenarioEvent[];
+}
+
+const TRIP_AFTER = HOUR_MS;
+const BURST_AFTER = HOUR_MS;
+const BURST_RAMP_SEC = 90;
+const VALVE_AFTER = HOUR_MS / 2;
+const STUCK_VALVE_SETPOINT = 16.5;
+const DROPOUT_AFTER = HOUR_MS;
+const DROPOUT_FOR = 4 * HOUR_MS;
+const GARBAGE_AFTER = HOUR_MS / 2;
+const AFFECTED_ROOMS = 3;
+
+function pickDistinct(random: Random, count: number, of: number): number[] {
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, of)) picked.add(intBetween(random, 0, of - 1));
+  return [...picked].sort((a, b) => a - b);
+}
+
+/** A few rooms and, where there are two or more substations, one substation too. */
+function someSensors(fleet: Fleet, random: Random): DeviceRef[] {
+  const rooms = pickDistinct(random, AFFECTED_ROOMS, fleet.rooms.length).map((i) => ({ kind: 'room' as const, index: i, id: fleet.rooms[i]!.device.id }));
+  const ss = fleet.substations.length >= 2 ? [intBetween(random, 0, fleet.substations.length - 1)] : [];
+  return [...rooms, ...ss.map((i) => ({ kind: 'substation' as const, index: i, id: fleet.substations[i]!.device.id }))];
+}
+
+function needSubstation(fleet: Fleet, name: ScenarioName): void {
+  if (fleet.substations.length === 0) throw new RangeError(`scenario ${name} needs at least one substation`);
+}
+
+function describeSubstation(fleet: Fleet, i: number): string {
+  const ss = fleet.substations[i]!;
+  return `${ss.device.id} (${ss.device.name})`;
+}
+
+export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, start: number): ScenarioPlan {
+  const random = mulberry32(hashInts(seed, 0x5ce7a));
+  const plan: ScenarioPlan = { name, trips: [], bursts: [], stuckValves: [], dropouts: [], garblers: [], events: [] };
+  const ids = (refs: DeviceRef[]) => refs.map((r) => r.id).join(', ');
+  switch (name) {
+    case 'normal':
+      break;
+    case 'substation-trip': {
+      needSubstation(fleet, name);
+      const ss = intBetween(random, 0, fleet.substations.length - 1);
+      const at = start + TRIP_AFTER;
+      const rooms = fleet.rooms.filter((r) => r.substation === ss).length;
+      plan.trips.push({ substation: ss, at });
+      plan.events.push({ at, line: `substation ${describeSubstation(fleet, ss)} tripped at ${formatShanghai(at)}; its ${rooms} rooms cool over the next hours` });
+      break;
+    }
+    case 'pipe-burst': {
+      needSubstation(fleet, name);
+      const ss = intBetween(random, 0, fleet.substations.length - 1);
+      const at = start + BURST_AFTER;
+      plan.bursts.push({ substation: ss, at, rampSec: BURST_RAMP_SEC });
+      plan.events.push({ at, line: `primary main burst at substation ${describeSubstation(fleet, ss)} at ${formatShanghai(at)}: supply pressure collapses, make-up flow surges` });
+      break;
+    }
+    case 'cold-room': {
+      if (fleet.rooms.length === 0) throw new RangeError('scenario cold-room needs at least one room');
+      // The worst-heated room on a poorly balanced riser, else the worst-heated room of all.
+      const candidates = fleet.rooms.some((r) => r.poorlyBalanced) ? fleet.rooms.filter((r) => r.poorlyBalanced) : fleet.rooms;
+      const room = candidates.reduce((a, b) => (b.params.heatRatio < a.params.heatRatio ? b : a));
+      const at = start + VALVE_AFTER;
+      plan.stuckValves.push({ room: room.index, at, setpoint: STUCK_VALVE_SETPOINT });
+      plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck low at ${formatShanghai(at)}; it drifts towards ${STUCK_VALVE_SETPOINT} °C` });
+      break;
+    }
+    case 'sensor-dropout': {
+      const from = start + DROPOUT_AFTER;
+      const to = from + DROPOUT_FOR;
+      const sensors = someSensors(fleet, random);
+      for (const device of sensors) plan.dropouts.push({ device, from, to });
+      if (sensors.length > 0) {
+        plan.events.push({ at: from, line: `sensors ${ids(sensors)} stop publishing at ${formatShanghai(from)}` });
+        plan.events.push({ at: to, line: `sensors ${ids(sensors)} publish again at ${formatShanghai(to)}` });
+      }
+      break;
+    }
+    case 'bad-data': {
+      const from = start + GARBAGE_AFTER;
+      const sensors = someSensors(fleet, random);
+      for (const device of sensors) plan.garblers.push({ device, from });
+      if (sensors.length > 0) plan.events.push({ at: from, line: `sensors ${ids(sensors)} start sending garbage at ${formatShanghai(from)}` });
+      break;
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,80 @@
+/** Session expiry (injected clock, real SQLite file) and start-up configuration. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
+import { createSqliteUserStore } from '../ingest/adapters/sqlite/sqlite-user-store.ts';
+import { ConfigError, loadConfig } from '../ingest/config/config.ts';
+import { createAuthService } from '../ingest/services/auth-service.ts';
+import { tempDir } from './support/heatwatch.ts';
+
+describe('sessions', () => {
+  it('expire after the configured time, also across a restart', async () => {
+    const dir = tempDir();
+    let now = Date.parse('2026-12-01T00:00:00Z');
+    const clock = () => now;
+    const db = openDatabase(dir);
+    const auth = createAuthService({ users: createSqliteUserStore(db, clock), tokenTtlMs: 3_600_000, clock });
+    await auth.bootstrapAdmin('first-password');
+    const { token } = await auth.login('admin', 'first-password');
+    now += 59 * 60_000;
+    expect(auth.verify(token)?.username).toBe('admin');
+    const again = createAuthService({ users: createSqliteUserStore(db, clock), tokenTtlMs: 3_600_000, clock });
+    expect(again.verify(token)?.role).toBe('admin');
+    now += 2 * 60_000;
+    expect(auth.verify(token)).toBeUndefined();
+    expect(again.verify(token)).toBeUndefined();
+    db.close();
+  });
+
+  it('end when the admin password is reset', async () => {
+    const db = openDatabase(tempDir());
+    const auth = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
+    await auth.bootstrapAdmin('first-password');
+    const { token } = await auth.login('admin', 'first-password');
+    const fresh = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
+    await fresh.bootstrapAdmin('second-password');
+    expect(fresh.verify(token)).toBeUndefined();
+    await expect(fresh.login('admin', 'first-password')).rejects.toMatchObject({ code: 'HW_BAD_CREDENTIALS' });
+    expect((await fresh.login('admin', 'second-password')).user.role).toBe('admin');
+    db.close();
+  });
+});
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.http.port).toBe(8080);
+    expect(c.mqtt.port).toBe(1883);
+    expect(c.dataDir).toBe(path.resolve('./data'));
+    expect(c.mqtt.externalUrl).toBeUndefined();
+    expect(c.adminPassword).toBeUndefined();
+  });
+
+  it('lists every bad value at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        HEATWATCH_HTTP_PORT: 'eighty',
+        HEATWATCH_MQTT_PORT: '70000',
+        HEATWATCH_ADMIN_PASSWORD: 'short',
+        HEATWATCH_MQTT_URL: 'http://broker:1883',
+        HEATWATCH_LOG_LEVEL: 'chatty',
+        HEATWATCH_RAW_RETENTION_DAYS: '3',
+      });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const vars = error!.problems.map((p) => p.split('=')[0]);
+    expect(vars.sort()).toEqual(
+      ['HEATWATCH_ADMIN_PASSWORD', 'HEATWATCH_HTTP_PORT', 'HEATWATCH_LOG_LEVEL', 'HEATWATCH_MQTT_PORT', 'HEATWATCH_MQTT_URL', 'HEATWATCH_RAW_RETENTION_DAYS'].sort(),
+    );
+  });
+
+  it('treats port 0 as "pick a free port" and an empty variable as unset', () => {
+    const c = loadConfig({ HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_URL: '', HEATWATCH_ADMIN_PASSWORD: '' });
+    expect(c.http.port).toBe(0);
+    expect(c.mqtt.externalUrl).toBeUndefined();
+    expect(c.adminPassword).toBeUndefined();
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Starts a real HeatWatch (embedded broker, SQLite in a temp dir, Fastify on a free port)
+ * for one test file, and gives it the helpers a user would have: log in, provision, connect.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import pino from 'pino';
+import { startHeatWatch, type HeatWatch } from '../../ingest/app.ts';
+import { loadConfig } from '../../ingest/config/config.ts';
+import type { NewDevice, ProvisionedDevice } from '../../ingest/contracts/devices.ts';
+
+export const ADMIN_PASSWORD = 'test-admin-password';
+
+export interface TestWorld {
+  app: HeatWatch;
+  dataDir: string;
+  adminToken: string;
+  api<T = unknown>(method: string, url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
+  provision(device: Partial<NewDevice> & { id: string }): Promise<ProvisionedDevice>;
+  connect(device: { mqtt: { username: string; password: string } }, opts?: IClientOptions): Promise<MqttClient>;
+  restart(extraEnv?: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'heatwatch-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startWorld(extraEnv: Record<string, string> = {}): Promise<TestWorld> {
+  const dataDir = tempDir();
+  const env = (more: Record<string, string>) => ({
+    HEATWATCH_DATA_DIR: dataDir,
+    HEATWATCH_HTTP_PORT: '0',
+    HEATWATCH_MQTT_PORT: '0',
+    HEATWATCH_HTTP_HOST: '127.0.0.1',
+    HEATWATCH_MQTT_HOST: '127.0.0.1',
+    HEATWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    HEATWATCH_LOG_LEVEL: 'silent',
+    ...extraEnv,
+    ...more,
+  });
+  const logger = pino({ level: process.env.HEATWATCH_TEST_LOG ?? 'silent' });
+  let app = await startHeatWatch(loadConfig(env({})), { logger });
+  const clients: MqttClient[] = [];
+
+  const world: TestWorld = {
+    app,
+    dataDir,
+    adminToken: '',
+    async api(method, url, body, token = world.adminToken) {
+      const res = await fetch(`http://127.0.0.1:${world.app.httpPort}${url}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    async provision(device) {
+      const res = await world.api<ProvisionedDevice>('POST', '/api/devices', {
+        kind: 'room',
+        name: `测温点 ${device.id}`,
+        lat: 35.4,
+        lng: 116.97,
+        ...device,
+      });
+      if (res.status !== 201) throw new Error(`provisioning ${device.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async connect(device, opts = {}) {
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${world.app.mqttPort}`, {
+        username: device.mqtt.username,
+        password: device.mqtt.password,
+        reconnectPeriod: 0,
+        ...opts,
+      });
+      clients.push(client);
+      return client;
+    },
+    async restart(more = {}) {
+      await world.app.close();
+      app = await startHeatWatch(loadConfig(env(more)), { logger });
+      world.app = app;
+      world.adminToken = await login();
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+      await world.app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+
+  async function login(): Promise<string> {
+    const res = await world.api<{ token: string }>('POST', '/api/login', { username: 'admin', password: ADMIN_PASSWORD }, null);
+    if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+    return res.body.token;
+  }
+  world.adminToken = await login();
+  return world;
+}
+
+/** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`condition not met within ${ms} ms${last ? `: ${String(last)}` : ''}`);
+}
