@@ -164,16 +164,16 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   };
 
   async function shutdown(): Promise<void> {
-      for (const t of housekeeping) clearInterval(t);
-      // Stop taking new messages, write what was taken, then release the rest.
-      await consumer?.close();
-      const brokerClosed = broker?.close();
-      await writer.drain();
-      await brokerClosed;
-      presence.persist();
-      await live.close();
-      await http.close();
-      await store.close();
-      db.close();
+    for (const t of housekeeping) clearInterval(t);
+    // Stop taking new messages, write what was taken, then release the rest.
+    await consumer?.close();
+    const brokerClosed = broker?.close();
+    await writer.drain();
+    await brokerClosed;
+    presence.persist();
+    await live.close();
+    await http.close();
+    await store.close();
+    db.close();
   }
 }

@@ -26,8 +26,9 @@ try {
   throw err;
 }
 const logger = createLogger(config.logLevel);
-const app = await startHeatWatch(config, { logger }).catch((err: unknown) => {
-  logger.fatal({ err }, 'HeatWatch could not start');
+const app = await startHeatWatch(config, { logger }).catch((err: NodeJS.ErrnoException) => {
+  const hint = err.code === 'EADDRINUSE' ? `: port ${(err as { port?: number }).port} is in use (set HEATWATCH_HTTP_PORT / HEATWATCH_MQTT_PORT, 0 picks a free one)` : '';
+  logger.fatal({ err }, `HeatWatch could not start${hint}`);
   process.exit(1);
 });
 

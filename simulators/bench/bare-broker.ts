@@ -1,0 +1,8 @@
+/** Baseline for the bench: aedes with no auth, no hooks, no storage — just the relay. */
+import net from 'node:net';
+import { Aedes } from 'aedes';
+
+const broker = await Aedes.createBroker();
+const server = net.createServer((socket) => broker.handle(socket));
+server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as net.AddressInfo).port }));
+process.on('disconnect', () => process.exit(0));

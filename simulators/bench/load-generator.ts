@@ -1,0 +1,175 @@
+/**
+ * The bench's load generator, in its own process so it does not share a core with the server
+ * it measures. It speaks MQTT 3.1.1 over raw sockets with pre-encoded packets: a full mqtt.js
+ * client per device spends more CPU per message than the broker under test, and would
+ * measure itself instead of the server.
+ */
+import net from 'node:net';
+import mqttPacket from 'mqtt-packet';
+
+export interface LoadJob {
+  url: string;
+  devices: { id: string; kind: 'room'; password?: string }[];
+  seconds: number;
+  /** QoS 1 messages kept in flight per connection. */
+  window: number;
+  /** Readings per message: 1, or a store-and-forward array. */
+  batch: number;
+}
+
+export interface LoadResult {
+  connected: number;
+  acked: number;
+  readings: number;
+  seconds: number;
+  failedConnections: number;
+}
+
+const PUBACK = 4;
+const CONNACK = 2;
+
+function payload(batch: number, seq: number): string {
+  const now = Date.now() - 1000;
+  const items = [];
+  for (let i = 0; i < batch; i++) items.push(`{"ts":${now - (seq % 100_000) * batch - i},"temp":${(18 + ((seq + i) % 60) / 10).toFixed(1)}}`);
+  return batch === 1 ? items[0]! : `[${items.join(',')}]`;
+}
+
+/** Splits a byte stream into MQTT control packet types (first nibble), calling back per packet. */
+function packetReader(onPacket: (type: number, body: Buffer) => void) {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let offset = 0;
+    for (;;) {
+      if (pending.length - offset < 2) break;
+      let length = 0;
+      let multiplier = 1;
+      let i = offset + 1;
+      let complete = false;
+      for (; i < pending.length && i < offset + 5; i++) {
+        length += (pending[i]! & 0x7f) * multiplier;
+        multiplier *= 128;
+        if ((pending[i]! & 0x80) === 0) {
+          complete = true;
+          i++;
+          break;
+        }
+      }
+      if (!complete || pending.length - i < length) break;
+      onPacket(pending[offset]! >> 4, pending.subarray(i, i + length));
+      offset = i + length;
+    }
+    pending = pending.subarray(offset);
+  };
+}
+
+interface Connection {
+  socket: net.Socket;
+  deviceId: string;
+  onPacket: (type: number, body: Buffer) => void;
+}
+
+function connect(url: string, device: LoadJob['devices'][number]): Promise<Connection> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.setNoDelay(true);
+    const conn: Connection = { socket, deviceId: device.id, onPacket: () => undefined };
+    const timer = setTimeout(() => reject(new Error('connect timeout')), 60_000);
+    conn.onPacket = (type, body) => {
+      if (type !== CONNACK) return;
+      clearTimeout(timer);
+      if (body[1] === 0) resolve(conn);
+      else reject(new Error(`CONNACK ${body[1]}`));
+    };
+    socket.on('data', packetReader((type, body) => conn.onPacket(type, body)));
+    socket.on('error', reject);
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: `bench-${device.id}`,
+        keepalive: 0,
+        username: device.password ? device.id : undefined,
+        password: device.password ? Buffer.from(device.password) : undefined,
+      }),
+    );
+  });
+}
+
+async function connectAll(job: LoadJob): Promise<{ connections: Connection[]; failed: number }> {
+  const connections: Connection[] = [];
+  let failed = 0;
+  for (let i = 0; i < job.devices.length; i += 200) {
+    await Promise.all(
+      job.devices.slice(i, i + 200).map((d) =>
+        connect(job.url, d).then(
+          (c) => void connections.push(c),
+          () => void failed++,
+        ),
+      ),
+    );
+  }
+  return { connections, failed };
+}
+
+export async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const { connections, failed } = await connectAll(job);
+  let acked = 0;
+  let seq = 0;
+  let running = true;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    let inflight = 0;
+    for (const c of connections) {
+      let messageId = 0;
+      const topic = `heat/room/${c.deviceId}/telemetry`;
+      const publish = (n: number) => {
+        const packets: Buffer[] = [];
+        for (let k = 0; k < n; k++) {
+          messageId = (messageId % 65535) + 1;
+          packets.push(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.batch, seq++), qos: 1, messageId, retain: false, dup: false }));
+        }
+        inflight += n;
+        c.socket.write(packets.length === 1 ? packets[0]! : Buffer.concat(packets));
+      };
+      c.onPacket = (type) => {
+        if (type !== PUBACK) return;
+        acked++;
+        inflight--;
+        if (running) publish(1);
+        else if (inflight === 0) resolve();
+      };
+      c.socket.on('close', () => {
+        if (!running && inflight === 0) resolve();
+      });
+      publish(job.window);
+    }
+    setTimeout(() => {
+      running = false;
+      // Whatever is still unacknowledged after 10 s more is reported as such.
+      setTimeout(resolve, 10_000);
+    }, job.seconds * 1000);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  for (const c of connections) c.socket.end(mqttPacket.generate({ cmd: 'disconnect' }));
+  return { connected: connections.length, acked, readings: acked * job.batch, seconds, failedConnections: failed };
+}
+
+/** Connects every device and holds the connections until told to release them (memory figure). */
+async function hold(job: LoadJob): Promise<void> {
+  const { connections, failed } = await connectAll(job);
+  process.send?.({ type: 'connected', connected: connections.length, failed });
+  process.once('message', () => {
+    for (const c of connections) c.socket.end(mqttPacket.generate({ cmd: 'disconnect' }));
+    process.send?.({ type: 'released' });
+  });
+}
+
+process.on('message', (msg: { type: 'run' | 'hold'; job: LoadJob }) => {
+  if (msg.type === 'run') void runLoad(msg.job).then((result) => process.send?.({ type: 'result', result }));
+  if (msg.type === 'hold') void hold(msg.job);
+});

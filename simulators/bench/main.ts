@@ -1,0 +1,281 @@
+/**
+ * `npm run bench`: end-to-end ingest throughput of HeatWatch against the bare aedes relay
+ * measured in the same run on the same machine (DESIGN.md §8), and memory per 10 000 devices.
+ * Server, load generator and baseline broker each run in their own process.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
+import type { LoadJob, LoadResult } from './load-generator.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+const HELP = `Usage: npm run bench -- [options]
+
+Measures QoS 1 readings/s stored end to end by HeatWatch (embedded broker + SQLite), as a
+ratio to what bare aedes relays in the same run, and resident memory per 10 000 devices.
+
+  --devices N          publishing devices (default 100)
+  --seconds S          length of each throughput run (default 10)
+  --window W           QoS 1 messages in flight per device (default 10)
+  --memory-devices N   devices provisioned and connected for the memory figure (default 10000; 0 skips)
+  --no-write           do not update docs/benchmarks.md
+  --help               this text`;
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    window: { type: 'string', default: '10' },
+    'memory-devices': { type: 'string', default: '10000' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const num = (name: keyof typeof args, min: number) => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min) {
+    console.error(`--${name} must be a whole number ≥ ${min}\n\n${HELP}`);
+    process.exit(2);
+  }
+  return v;
+};
+const DEVICES = num('devices', 1);
+const SECONDS = num('seconds', 1);
+const WINDOW = num('window', 1);
+const MEMORY_DEVICES = num('memory-devices', 0);
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+// Children die with the bench, however it ends.
+const children = new Set<ChildProcess>();
+const track = (child: ChildProcess) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+function forkTs(file: string): ChildProcess {
+  return track(fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+function nextMessage<T>(child: ChildProcess, type?: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: T & { type?: string }) => {
+      if (type && msg.type !== type) return;
+      child.off('message', onMessage);
+      resolve(msg);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`${child.spawnfile} exited with ${code}`)));
+  });
+}
+
+async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const gen = forkTs('load-generator.ts');
+  gen.send({ type: 'run', job });
+  const { result } = await nextMessage<{ result: LoadResult }>(gen, 'result');
+  gen.kill();
+  return result;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ── 1. Baseline: bare aedes relaying QoS 1 from the same publishers to one subscriber ──────────
+async function baseline(): Promise<number> {
+  const broker = forkTs('bare-broker.ts');
+  const { port } = await nextMessage<{ port: number }>(broker);
+  const url = `mqtt://127.0.0.1:${port}`;
+  const sub = await mqtt.connectAsync(url, { clientId: 'bench-subscriber' });
+  let received = 0;
+  sub.on('message', () => received++);
+  await sub.subscribeAsync('heat/#', { qos: 1 });
+  const devices = Array.from({ length: DEVICES }, (_, i) => ({ id: `B-${i}`, kind: 'room' as const }));
+  const result = await runLoad({ url, devices, seconds: SECONDS, window: WINDOW, batch: 1 });
+  await sleep(500);
+  await sub.endAsync(true);
+  broker.kill();
+  const rate = received / result.seconds;
+  log(`bare aedes relay: ${received} delivered in ${result.seconds.toFixed(1)} s = ${Math.round(rate)} msg/s`);
+  return rate;
+}
+
+// ── 2. HeatWatch in its own process ────────────────────────────────────────────────────────────
+interface Server {
+  child: ChildProcess;
+  api: string;
+  mqttUrl: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-bench-'));
+  const password = randomBytes(12).toString('hex');
+  const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, 'ingest/main.ts')], {
+    env: {
+      ...process.env,
+      HEATWATCH_DATA_DIR: dataDir,
+      HEATWATCH_HTTP_PORT: '0',
+      HEATWATCH_MQTT_PORT: '0',
+      HEATWATCH_HTTP_HOST: '127.0.0.1',
+      HEATWATCH_MQTT_HOST: '127.0.0.1',
+      HEATWATCH_ADMIN_PASSWORD: password,
+      HEATWATCH_LOG_LEVEL: 'info', // the start-up line carries the chosen ports
+      // Bench publishers are steady but fast: lift the per-device flood guard.
+      HEATWATCH_DEVICE_MSG_RATE: '1000000',
+      HEATWATCH_DEVICE_MSG_BURST: '1000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }));
+  const ports = await new Promise<{ httpPort: number; mqttPort: number }>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split('\n')) {
+        if (line.includes('"httpPort"')) resolve(JSON.parse(line) as { httpPort: number; mqttPort: number });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`HeatWatch exited with ${code}`)));
+  });
+  const api = `http://127.0.0.1:${ports.httpPort}`;
+  const login = await fetch(`${api}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  return {
+    child,
+    api,
+    mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
+    token,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function provision(server: Server, from: number, to: number): Promise<{ id: string; kind: 'room'; password: string }[]> {
+  const out: { id: string; kind: 'room'; password: string }[] = [];
+  const started = Date.now();
+  let next = from;
+  async function worker() {
+    while (next < to) {
+      const i = next++;
+      const id = `BR-${String(i).padStart(6, '0')}`;
+      const res = await fetch(`${server.api}/api/devices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+        body: JSON.stringify({ id, kind: 'room', name: `bench ${i}`, lat: 35.4 + (i % 100) / 1000, lng: 116.97 + (i % 97) / 1000, roomType: 'living' }),
+      });
+      if (res.status !== 201) throw new Error(`provisioning ${id}: ${res.status} ${await res.text()}`);
+      const body = (await res.json()) as { mqtt: { password: string } };
+      out.push({ id, kind: 'room', password: body.mqtt.password });
+      if (out.length % 2000 === 0) log(`provisioned ${out.length} / ${to - from}`);
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker));
+  log(`provisioned ${out.length} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function acceptedTotal(server: Server): Promise<number> {
+  const text = await (await fetch(`${server.api}/metrics`)).text();
+  return Number(/heatwatch_readings_accepted_total\{kind="room"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
+async function measureMemory(server: Server): Promise<{ empty: number; registered: number; connected: number } | null> {
+  if (MEMORY_DEVICES === 0) return null;
+  await sleep(1000);
+  const empty = rssMb(server.child.pid!);
+  const devices = await provision(server, 0, MEMORY_DEVICES);
+  await sleep(2000);
+  const registered = rssMb(server.child.pid!);
+  const gen = forkTs('load-generator.ts');
+  gen.send({ type: 'hold', job: { url: server.mqttUrl, devices, seconds: 0, window: 0, batch: 1 } });
+  const held = await nextMessage<{ connected: number; failed: number }>(gen, 'connected');
+  await sleep(2000);
+  const connected = rssMb(server.child.pid!);
+  log(`memory: empty ${empty.toFixed(0)} MB, ${MEMORY_DEVICES} registered ${registered.toFixed(0)} MB, ${held.connected} connected ${connected.toFixed(0)} MB (${held.failed} failed)`);
+  gen.send({ type: 'release' });
+  await nextMessage(gen, 'released');
+  gen.kill();
+  return { empty, registered, connected };
+}
+
+async function throughput(server: Server, devices: LoadJob['devices'], batch: number): Promise<{ rate: number; acked: number; stored: number }> {
+  const before = await acceptedTotal(server);
+  const result = await runLoad({ url: server.mqttUrl, devices, seconds: SECONDS, window: WINDOW, batch });
+  await sleep(500);
+  const stored = (await acceptedTotal(server)) - before;
+  const rate = stored / result.seconds;
+  log(`HeatWatch, ${batch} reading(s)/message: ${result.readings} acknowledged, ${stored} stored in ${result.seconds.toFixed(1)} s = ${Math.round(rate)} readings/s`);
+  return { rate, acked: result.readings, stored };
+}
+
+const bare = await baseline();
+const server = await startServer();
+const memory = await measureMemory(server);
+const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES);
+const single = await throughput(server, devices, 1);
+const batched = await throughput(server, devices, 10);
+await server.stop();
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const lost = single.acked - single.stored + (batched.acked - batched.stored);
+const rows = [
+  `| bare aedes 1.2 relay, QoS 1, ${DEVICES} publishers → 1 subscriber | ${Math.round(bare)} msg/s | 1.00× |`,
+  `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
+  `| HeatWatch end to end, QoS 1, 10 readings/message (store-and-forward batches) | ${Math.round(batched.rate)} readings/s | ${(batched.rate / bare).toFixed(2)}× |`,
+];
+const memoryRows = memory
+  ? [
+      `| HeatWatch process, no devices | ${memory.empty.toFixed(0)} MB |`,
+      `| + ${MEMORY_DEVICES} devices registered | ${memory.registered.toFixed(0)} MB (+${(((memory.registered - memory.empty) * 10_000) / MEMORY_DEVICES).toFixed(0)} MB per 10 000) |`,
+      `| + ${MEMORY_DEVICES} devices connected over MQTT | ${memory.connected.toFixed(0)} MB (+${(((memory.connected - memory.empty) * 10_000) / MEMORY_DEVICES).toFixed(0)} MB per 10 000) |`,
+    ]
+  : [];
+const table = [
+  `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}.`,
+  '',
+  '| what | rate | vs bare aedes |',
+  '|---|---|---|',
+  ...rows,
+  ...(memoryRows.length ? ['', '| memory (resident) | |', '|---|---|', ...memoryRows] : []),
+].join('\n');
+console.log(`\n${table}\n`);
+
+if (!args['no-write']) {
+  const file = path.join(root, 'docs/benchmarks.md');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+  const [head, rest] = doc.split(start);
+  const tail = rest?.split(end)[1] ?? '';
+  fs.writeFileSync(file, `${head}${start}\n${table}\n${end}${tail}`);
+  log(`updated ${path.relative(root, file)}`);
+}
+if (lost !== 0) {
+  console.error(`[bench] ${lost} acknowledged readings were not stored`);
+  process.exit(1);
+}
