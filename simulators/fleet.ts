@@ -105,7 +105,7 @@ function buildRooms(size: FleetSize, substations: FleetSubstation[], random: Ran
         topFloor: flat.floor === FLOORS,
         groundFloor: flat.floor === 1,
         gableEnd: (flat.unit === 1 && flat.door === 1) || (flat.unit === UNITS && flat.door === DOORS),
-        balance: poorlyBalanced ? between(random, 0.85, 0.89) : between(random, 0.93, 1.04),
+        balance: poorlyBalanced ? between(random, 0.82, 0.87) : between(random, 0.93, 1.02),
       };
       rooms.push({
         index: rooms.length,

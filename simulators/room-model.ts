@@ -6,7 +6,8 @@
  *
  * Tw is the mean radiator water temperature ((secondary supply + return) / 2), 1.3 the usual
  * radiator exponent, g the radiator-to-loss ratio (a top-floor or gable-end room loses more, a
- * poorly balanced riser gives less), f a fault factor from the scenario (1 = healthy) and Gi the
+ * poorly balanced riser gives less), f how far the radiator valve is open (1 = healthy; a valve
+ * stuck at a low setting throttles it around that temperature, whatever the weather) and Gi the
  * free heat from people and appliances. Pure functions of their arguments.
  */
 import type { RoomPayload } from '../ingest/contracts/payloads.ts';

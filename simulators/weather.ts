@@ -12,7 +12,7 @@ export const OUTDOOR_MAX = 10;
 
 /** The mean drifts on a 2.5-day scale, the swing on a 1.5-day scale, small gusts hourly. */
 const MEAN_CENTRE = 1;
-const MEAN_SPREAD = 4;
+const MEAN_SPREAD = 4.5;
 const SWING_CENTRE = 3.5;
 const SWING_SPREAD = 1;
 const GUST = 0.4;

@@ -64,7 +64,7 @@ describe('standalone broker', () => {
     expect(code).toBe(128);
     await nosy.endAsync();
     const service = await mqtt.connectAsync(brokerUrl, { username: 'heatwatch-ingest', password: INGEST_PASSWORD, reconnectPeriod: 0, clientId: 'impostor' });
-    const closed = new Promise((resolve) => service.once('close', resolve));
+    const closed = new Promise<void>((resolve) => service.once('close', () => resolve()));
     service.publish('heat/room/R-nosy/telemetry', JSON.stringify({ temp: 30 }), { qos: 1 });
     await closed;
     const wrong = await mqtt.connectAsync(brokerUrl, { username: 'heatwatch-ingest', password: 'guess', reconnectPeriod: 0 }).catch((e: { code: number }) => e.code);
