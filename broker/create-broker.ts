@@ -94,6 +94,11 @@ export async function createBroker(deps: BrokerDeps) {
       rejections.record(who.deviceId, 'foreign_topic', `published to ${packet.topic.slice(0, 200)}`);
       return callback(new Error('a device publishes only under its own topic'));
     }
+    if (packet.qos === 2) {
+      // The contract is QoS 0 and 1 (DESIGN.md §5); QoS 2's extra round trip buys nothing here.
+      rejections.record(who.deviceId, 'unsupported_qos', 'QoS 2 is not supported: publish at QoS 1');
+      return callback(new Error('QoS 2 is not supported'));
+    }
     if (topic.channel === 'status') {
       const value = packet.payload.toString();
       if (value !== STATUS_ONLINE && value !== STATUS_OFFLINE) {

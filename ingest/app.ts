@@ -47,6 +47,9 @@ export interface StartOptions {
 
 export async function startHeatWatch(config: Config, { logger, dashboardDir = path.join(root, 'dashboard', 'dist') }: StartOptions): Promise<HeatWatch> {
   const started = Date.now();
+  if (config.influxUrl) {
+    logger.warn('HEATWATCH_INFLUX_URL is set, but this version stores telemetry in SQLite only: the InfluxDB store is not built yet');
+  }
   const db = openDatabase(config.dataDir);
   const metrics = createMetrics();
   const registry = createSqliteDeviceRegistry(db);
@@ -57,8 +60,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   });
   const auth = createAuthService({ users, tokenTtlMs: config.tokenTtlMs });
   if (config.adminPassword) {
-    await auth.bootstrapAdmin(config.adminPassword);
-    logger.info('user admin created or reset from HEATWATCH_ADMIN_PASSWORD');
+    const { changed } = await auth.bootstrapAdmin(config.adminPassword);
+    if (changed) logger.info('user admin created, or its password reset, from HEATWATCH_ADMIN_PASSWORD');
   } else if (users.list().length === 0) {
     logger.warn('no users exist: set HEATWATCH_ADMIN_PASSWORD to create the admin account');
   }
@@ -76,7 +79,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     onError: (err) => logger.error({ err }, 'telemetry write failed; senders were not acknowledged'),
     onDurable: (readings) => {
       for (const r of readings) metrics.readingsAccepted.inc({ kind: r.kind });
-      presence.noteReadings(readings);
+      presence.noteReadings(readings, Date.now());
       live.publishReadings(readings);
     },
   });
@@ -113,16 +116,16 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     mqttPort = await broker.listen(config.mqtt.port, config.mqtt.host);
   }
 
+  const backlog = () => store.health().backlog + writer.pending;
+  metrics.onCollect(() => metrics.storeBacklog.set(backlog()));
   const health = (): HealthReport => {
     const s = store.health();
-    const backlog = s.backlog + writer.pending;
-    metrics.storeBacklog.set(backlog);
     const mqttUp = consumer ? consumer.connected() : true;
     return {
       status: s.state === 'ok' && mqttUp ? 'ok' : 'degraded',
       version,
       uptimeSec: Math.round((Date.now() - started) / 1000),
-      store: { name: store.name, state: s.state, backlog, detail: s.detail },
+      store: { name: store.name, state: s.state, backlog: backlog(), detail: s.detail },
       mqtt: { mode: consumer ? 'external' : 'embedded', connected: mqttUp, devicesConnected: broker?.connectedDevices() ?? 0 },
       devices: registry.count(),
     };
@@ -135,15 +138,17 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 
+  const runRetention = () =>
+    store.applyRetention(Date.now()).then(
+      (r) => r.deleted > 0 && logger.info(r, 'raw readings past retention rolled up and removed'),
+      (err: unknown) => logger.error({ err }, 'retention failed'),
+    );
   const housekeeping = [
     setInterval(() => presence.persist(), 5_000),
     setInterval(() => auth.purgeExpired(), 3_600_000),
-    setInterval(() => {
-      store.applyRetention(Date.now()).then(
-        (r) => r.deleted > 0 && logger.info(r, 'raw readings past retention rolled up and removed'),
-        (err: unknown) => logger.error({ err }, 'retention failed'),
-      );
-    }, 3_600_000),
+    // Soon after start as well as hourly: a process restarted often must still apply retention.
+    setTimeout(runRetention, 60_000),
+    setInterval(runRetention, 3_600_000),
   ];
   const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
   const url = `http://${shownHost}:${httpPort}`;
@@ -164,7 +169,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   };
 
   async function shutdown(): Promise<void> {
-    for (const t of housekeeping) clearInterval(t);
+    for (const t of housekeeping) clearTimeout(t);
     // Stop taking new messages, write what was taken, then release the rest.
     await consumer?.close();
     const brokerClosed = broker?.close();

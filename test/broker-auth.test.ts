@@ -85,6 +85,16 @@ describe('ACL: a device publishes and subscribes only under its own topic', () =
     expect(await countOf('R-1', 'bad_topic')).toBeGreaterThanOrEqual(1);
   });
 
+  it('refuses QoS 2, which the contract does not offer, and stores nothing', async () => {
+    const client = await world.connect(other);
+    const gone = closed(client);
+    client.publish('heat/room/R-2/telemetry', JSON.stringify({ temp: 30.5 }), { qos: 2 });
+    await gone;
+    expect(await countOf('R-2', 'unsupported_qos')).toBe(1);
+    const stored = await world.api<{ readings: { temp: number }[] }>('GET', '/api/devices/R-2/readings');
+    expect(stored.body.readings.map((r) => r.temp)).not.toContain(30.5);
+  });
+
   it('grants a subscription under its own id and refuses any other with 0x80', async () => {
     const client = await world.connect(room);
     // The SUBACK's return code as it came over the wire.

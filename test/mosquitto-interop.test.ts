@@ -27,6 +27,10 @@ async function reachable(url: string): Promise<boolean> {
   });
 }
 
+/** Health says "connected" once the subscriptions are in place. */
+const consuming = () =>
+  eventually(async () => (await world.api<{ mqtt: { connected: boolean } }>('GET', '/api/health', undefined, null)).body.mqtt.connected);
+
 const readings = async () =>
   (await world.api<{ readings: { ts: string; temp: number }[] }>('GET', `/api/devices/${deviceId}/readings?from=${new Date(Date.now() - 3_600_000).toISOString()}`)).body.readings;
 
@@ -34,6 +38,7 @@ beforeAll(async () => {
   // A missing broker is a broken test machine, not a reason to skip: fail loudly.
   if (!(await reachable(MOSQUITTO))) throw new Error(`Mosquitto is not reachable at ${MOSQUITTO}: start it (mosquitto -d) and rerun`);
   world = await startWorld({ HEATWATCH_MQTT_URL: MOSQUITTO, HEATWATCH_MQTT_CLIENT_ID: clientId });
+  await consuming();
   await world.provision({ id: deviceId });
   sensor = await mqtt.connectAsync(MOSQUITTO, { clientId: `sensor-${run}`, reconnectPeriod: 0 });
 });
@@ -71,6 +76,14 @@ describe('external broker (Mosquitto)', () => {
   it('counts bad payloads from a provisioned device', async () => {
     await sensor.publishAsync(topic, 'not json', { qos: 1 });
     await eventually(async () => (await world.api<{ rejections: Record<string, number> }>('GET', `/api/devices/${deviceId}`)).body.rejections.not_json === 1);
+  });
+
+  it('starts while the broker is unreachable, reports it degraded, and stays up', async () => {
+    const down = await startWorld({ HEATWATCH_MQTT_URL: 'mqtt://127.0.0.1:9', HEATWATCH_MQTT_CLIENT_ID: `${clientId}-down` });
+    const health = await down.api<{ status: string; mqtt: { connected: boolean } }>('GET', '/api/health', undefined, null);
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'degraded', mqtt: { connected: false } });
+    await down.close();
   });
 
   it('gets what was published while HeatWatch was down, from its persistent session', async () => {

@@ -116,4 +116,15 @@ describe('socket.io refuses', () => {
     await expect(live('not-a-token')).rejects.toThrow('HW_UNAUTHENTICATED');
     await expect(live('')).rejects.toThrow('HW_UNAUTHENTICATED');
   });
+
+  it('to keep a connection whose session was logged out', async () => {
+    const login = await world.api<{ token: string }>('POST', '/api/login', { username: 'admin', password: 'test-admin-password' }, null);
+    const socket = await live(login.body.token);
+    const told = new Promise<void>((resolve) => socket.once('session_expired', () => resolve()));
+    const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    await world.api('POST', '/api/logout', undefined, login.body.token);
+    await told;
+    expect(await gone).toBe('io server disconnect');
+    await expect(live(login.body.token)).rejects.toThrow('HW_UNAUTHENTICATED');
+  });
 });

@@ -26,6 +26,17 @@ describe('sessions', () => {
     db.close();
   });
 
+  it('survive a restart with the same admin password', async () => {
+    const db = openDatabase(tempDir());
+    const auth = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
+    expect((await auth.bootstrapAdmin('same-password')).changed).toBe(true);
+    const { token } = await auth.login('admin', 'same-password');
+    const restarted = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
+    expect((await restarted.bootstrapAdmin('same-password')).changed).toBe(false);
+    expect(restarted.verify(token)?.username).toBe('admin');
+    db.close();
+  });
+
   it('end when the admin password is reset', async () => {
     const db = openDatabase(tempDir());
     const auth = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
@@ -60,6 +71,7 @@ describe('configuration', () => {
         HEATWATCH_MQTT_URL: 'http://broker:1883',
         HEATWATCH_LOG_LEVEL: 'chatty',
         HEATWATCH_RAW_RETENTION_DAYS: '3',
+        HEATWATCH_AGGREGATE_RETENTION_DAYS: '1',
       });
     } catch (err) {
       error = err as ConfigError;
@@ -67,13 +79,14 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const vars = error!.problems.map((p) => p.split('=')[0]);
     expect(vars.sort()).toEqual(
-      ['HEATWATCH_ADMIN_PASSWORD', 'HEATWATCH_HTTP_PORT', 'HEATWATCH_LOG_LEVEL', 'HEATWATCH_MQTT_PORT', 'HEATWATCH_MQTT_URL', 'HEATWATCH_RAW_RETENTION_DAYS'].sort(),
+      ['HEATWATCH_ADMIN_PASSWORD', 'HEATWATCH_AGGREGATE_RETENTION_DAYS', 'HEATWATCH_HTTP_PORT', 'HEATWATCH_LOG_LEVEL', 'HEATWATCH_MQTT_PORT', 'HEATWATCH_MQTT_URL', 'HEATWATCH_RAW_RETENTION_DAYS'].sort(),
     );
   });
 
   it('treats port 0 as "pick a free port" and an empty variable as unset', () => {
-    const c = loadConfig({ HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_URL: '', HEATWATCH_ADMIN_PASSWORD: '' });
+    const c = loadConfig({ HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '', HEATWATCH_MQTT_URL: '', HEATWATCH_ADMIN_PASSWORD: ' ' });
     expect(c.http.port).toBe(0);
+    expect(c.mqtt.port).toBe(1883);
     expect(c.mqtt.externalUrl).toBeUndefined();
     expect(c.adminPassword).toBeUndefined();
   });

@@ -65,4 +65,17 @@ describe('sqlite telemetry store', () => {
     expect(daily[0]!.values.temp).toBeCloseTo(18, 9);
     db.close();
   });
+
+  it('cuts daily buckets at midnight Asia/Shanghai, not UTC', async () => {
+    const { db, store } = open();
+    const lateEvening = Date.parse('2026-12-01T23:30:00+08:00');
+    const afterMidnight = Date.parse('2026-12-02T00:30:00+08:00');
+    await store.write([room('A', lateEvening, 17), room('A', afterMidnight, 19)]);
+    const days = await store.read({ deviceId: 'A', kind: 'room', from: lateEvening - DAY, to: afterMidnight + DAY, everyMs: DAY, limit: 10 });
+    expect(days).toEqual([
+      { ts: Date.parse('2026-12-01T00:00:00+08:00'), values: { temp: 17 } },
+      { ts: Date.parse('2026-12-02T00:00:00+08:00'), values: { temp: 19 } },
+    ]);
+    db.close();
+  });
 });

@@ -37,6 +37,8 @@ beforeAll(async () => {
     HEATWATCH_MQTT_PASSWORD: INGEST_PASSWORD,
     HEATWATCH_MQTT_PROTOCOL_VERSION: '4',
   });
+  // Subscribed before any device publishes: a relay keeps nothing for absent subscribers.
+  await eventually(async () => (await world.api<{ mqtt: { connected: boolean } }>('GET', '/api/health', undefined, null)).body.mqtt.connected);
 });
 
 afterAll(async () => {

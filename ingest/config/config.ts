@@ -7,10 +7,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const optionalText = z.string().optional();
 const mqttUrl = z
   .string()
   .url()
@@ -26,7 +23,7 @@ const envSchema = z.object({
     (v) => v === undefined || v.length >= 8,
     'must be at least 8 characters',
   ),
-  HEATWATCH_MQTT_URL: optionalText.pipe(mqttUrl.optional()),
+  HEATWATCH_MQTT_URL: mqttUrl.optional(),
   HEATWATCH_MQTT_USERNAME: optionalText,
   HEATWATCH_MQTT_PASSWORD: optionalText,
   HEATWATCH_MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5').transform(Number).pipe(z.union([z.literal(4), z.literal(5)])),
@@ -35,6 +32,7 @@ const envSchema = z.object({
     (v) => v === undefined || v.length >= 16,
     'must be at least 16 characters',
   ),
+  HEATWATCH_INFLUX_URL: z.string().url().optional(),
   HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
   // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
@@ -64,6 +62,8 @@ export interface Config {
     ingestPassword?: string;
   };
   dataDir: string;
+  /** Reserved for the InfluxDB telemetry store (not built yet): set, it only earns a warning. */
+  influxUrl?: string;
   adminPassword?: string;
   logLevel: z.infer<typeof envSchema>['HEATWATCH_LOG_LEVEL'];
   tokenTtlMs: number;
@@ -71,6 +71,20 @@ export interface Config {
   deviceRate: { perSecond: number; burst: number };
   write: { maxBatch: number; maxDelayMs: number };
   liveIntervalMs: number;
+}
+
+/** Rules between variables, checked even when other variables are bad so every problem shows at once. */
+function crossChecks(given: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const raw = Number(given.HEATWATCH_RAW_RETENTION_DAYS ?? 90);
+  const aggregate = Number(given.HEATWATCH_AGGREGATE_RETENTION_DAYS ?? 3650);
+  if (aggregate < raw) {
+    problems.push(`HEATWATCH_AGGREGATE_RETENTION_DAYS=${JSON.stringify(String(aggregate))}: must not be shorter than HEATWATCH_RAW_RETENTION_DAYS (${raw})`);
+  }
+  if (given.HEATWATCH_MQTT_USERNAME !== undefined && given.HEATWATCH_MQTT_URL === undefined) {
+    problems.push('HEATWATCH_MQTT_USERNAME: only used with HEATWATCH_MQTT_URL (an external broker)');
+  }
+  return problems;
 }
 
 export class ConfigError extends Error {
@@ -82,11 +96,14 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
-    throw new ConfigError(problems);
-  }
+  // An empty variable means "not set" (compose files and shells produce them), never port 0.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(given[String(i.path[0])] ?? '')}: ${i.message}`);
+  problems.push(...crossChecks(given));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     http: { port: e.HEATWATCH_HTTP_PORT, host: e.HEATWATCH_HTTP_HOST },
@@ -101,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPassword: e.HEATWATCH_INGEST_MQTT_PASSWORD,
     },
     dataDir: path.resolve(e.HEATWATCH_DATA_DIR),
+    influxUrl: e.HEATWATCH_INFLUX_URL,
     adminPassword: e.HEATWATCH_ADMIN_PASSWORD,
     logLevel: e.HEATWATCH_LOG_LEVEL,
     tokenTtlMs: e.HEATWATCH_TOKEN_TTL_HOURS * 3_600_000,

@@ -50,8 +50,11 @@ export interface Device {
 }
 
 export interface DeviceLive {
+  /** Connected to the broker right now. */
   online: boolean;
+  /** When HeatWatch last stored a reading from it (wall clock, ISO 8601). */
   lastSeenAt: string | null;
+  /** Its newest reading by event time. */
   lastReading: { ts: string; values: Partial<Record<FieldName, number>> } | null;
 }
 

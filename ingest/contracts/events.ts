@@ -1,7 +1,7 @@
 /**
  * socket.io contract (DESIGN.md §5 "Live"). Connect with `auth: {token}` (the bearer token
  * from POST /api/login). A refused handshake ends with a connect_error whose message is an
- * HttpError code (HW_UNAUTHENTICATED).
+ * AppError code (HW_UNAUTHENTICATED).
  */
 import type { DeviceView } from './devices.ts';
 import type { FieldName } from './payloads.ts';
@@ -24,7 +24,7 @@ export interface ServerToClientEvents {
   reading: (readings: LiveReading[]) => void;
   /** A device was provisioned, or came online, or went offline. */
   device: (device: DeviceView) => void;
-  /** Sent just before the server closes a socket whose login expired. */
+  /** Sent just before the server closes a socket whose login expired or was logged out. */
   session_expired: () => void;
 }
 

@@ -143,6 +143,7 @@ export const REJECT_REASONS = [
   'bad_topic',
   'auth_failed',
   'rate_limited',
+  'unsupported_qos',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
 import type { Role } from '../contracts/users.ts';
 import type { Session } from '../ports/user-store.ts';
 import type { AuthService } from '../services/auth-service.ts';
-import { HttpError } from './errors.ts';
+import { AppError } from '../errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,9 +25,9 @@ export function createRoleGuard(auth: Pick<AuthService, 'verify'>) {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
       const token = bearerToken(request);
       const session = token ? auth.verify(token) : undefined;
-      if (!session) throw new HttpError('HW_UNAUTHENTICATED');
+      if (!session) throw new AppError('HW_UNAUTHENTICATED');
       if (!roles.includes(session.role)) {
-        throw new HttpError('HW_FORBIDDEN', `role ${session.role} may not do this; needs ${roles.join(' or ')}`);
+        throw new AppError('HW_FORBIDDEN', `role ${session.role} may not do this; needs ${roles.join(' or ')}`);
       }
       request.session = session;
     };

@@ -11,7 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { HttpError, type ErrorBody, type ErrorCode } from './errors.ts';
+import { AppError, type ErrorBody, type ErrorCode } from '../errors.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -28,11 +28,11 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     let code: ErrorCode;
     let status: number;
     let message = err.message;
-    if (err instanceof HttpError) {
+    if (err instanceof AppError) {
       ({ code, status } = err);
     } else if ('statusCode' in err && err.statusCode === 429) {
       [code, status] = ['HW_RATE_LIMITED', 429];

@@ -12,13 +12,14 @@ import type { AuthService } from '../services/auth-service.ts';
 
 export interface LiveHubDeps {
   http: HttpServer;
-  auth: Pick<AuthService, 'verify'>;
+  auth: Pick<AuthService, 'verify' | 'onSessionEnded'>;
   intervalMs: number;
   onClientCount?: (n: number) => void;
 }
 
 interface SocketData {
   expiresAt: number;
+  tokenDigest: string;
 }
 
 export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHubDeps) {
@@ -34,7 +35,15 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
     const session = typeof token === 'string' ? auth.verify(token) : undefined;
     if (!session) return next(new Error('HW_UNAUTHENTICATED'));
     socket.data.expiresAt = session.expiresAt;
+    socket.data.tokenDigest = session.tokenDigest;
     next();
+  });
+  auth.onSessionEnded((digest) => {
+    for (const socket of io.sockets.sockets.values()) {
+      if (socket.data.tokenDigest !== digest) continue;
+      socket.emit('session_expired');
+      socket.disconnect(true);
+    }
   });
   io.on('connection', (socket) => {
     onClientCount?.(io.engine.clientsCount);

@@ -6,7 +6,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { parseTopic, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../contracts/topics.ts';
+import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../contracts/topics.ts';
 import type { RejectionLog } from '../pipeline/rejection-log.ts';
 import type { TelemetryIntake } from '../pipeline/telemetry-intake.ts';
 
@@ -36,13 +36,16 @@ export async function startExternalConsumer(o: ExternalConsumerOptions) {
       return ack(null);
     }
     if (topic.channel === 'status') {
-      o.onPresence(topic.deviceId, topic.kind, payload.toString() === STATUS_ONLINE);
+      const value = payload.toString();
+      if (value === STATUS_ONLINE || value === STATUS_OFFLINE) o.onPresence(topic.deviceId, topic.kind, value === STATUS_ONLINE);
+      else o.rejections.record(topic.deviceId, 'invalid_field', 'status must be online or offline');
       return ack(null);
     }
     o.intake(topic.kind, topic.deviceId, payload, ack);
   }
 
-  client = await mqtt.connectAsync(o.url, {
+  // Not connectAsync: a broker that is down at start is retried, not fatal; health says degraded.
+  client = mqtt.connect(o.url, {
     clientId: o.clientId,
     clean: false,
     protocolVersion: o.protocolVersion,
@@ -65,14 +68,30 @@ export async function startExternalConsumer(o: ExternalConsumerOptions) {
   client.on('message', (topicName, message, packet) => {
     if (packet.qos === 0 || o.protocolVersion === 4) handle(topicName, message, () => undefined);
   });
-  client.on('connect', () => log.info('connected to external broker'));
-  client.on('offline', () => log.warn('external broker unreachable; retrying'));
+  let wasDown = false;
+  let subscribed = false;
+  client.on('connect', (connack) => {
+    subscribed = false;
+    log.info({ sessionPresent: connack.sessionPresent }, wasDown ? 'external broker reachable again' : 'connected to external broker');
+    wasDown = false;
+    // Subscribing again on a kept session is harmless and covers a broker that lost it.
+    client!.subscribe(SUBSCRIPTIONS, { qos: 1 }, (err) => {
+      if (err) log.error({ err }, 'subscribing failed');
+      else {
+        subscribed = true;
+        log.info({ topics: SUBSCRIPTIONS }, 'consuming from external broker');
+      }
+    });
+  });
+  client.on('offline', () => {
+    if (!wasDown) log.warn('external broker unreachable; retrying every second');
+    wasDown = true;
+  });
   client.on('error', (err) => log.warn({ err: err.message }, 'external broker error'));
-  await client.subscribeAsync(SUBSCRIPTIONS, { qos: 1 });
-  log.info({ topics: SUBSCRIPTIONS }, 'consuming from external broker');
 
   return {
-    connected: () => client?.connected ?? false,
+    /** Connected and subscribed: readings are flowing in. */
+    connected: () => (client?.connected ?? false) && subscribed,
     async close(): Promise<void> {
       await client?.endAsync();
     },

@@ -4,8 +4,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const collectors: (() => void)[] = [];
   return {
     registry,
+    /** Runs `fn` before every scrape, for gauges read from elsewhere. */
+    onCollect(fn: () => void): void {
+      collectors.push(fn);
+    },
     readingsAccepted: new Counter({
       name: 'heatwatch_readings_accepted_total',
       help: 'Readings validated and stored',
@@ -28,6 +33,9 @@ export function createMetrics() {
       name: 'heatwatch_store_backlog',
       help: 'Readings accepted and waiting to be durable',
       registers: [registry],
+      collect() {
+        for (const fn of collectors) fn();
+      },
     }),
     mqttClients: new Gauge({
       name: 'heatwatch_mqtt_clients',

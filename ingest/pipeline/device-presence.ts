@@ -14,12 +14,15 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
   for (const s of registry.loadLastStates()) last.set(s.deviceId, s);
 
   return {
-    /** Keeps the newest reading per device (event time), whatever order they arrive in. */
-    noteReadings(readings: readonly Reading[]): void {
+    /**
+     * Keeps the newest reading per device by event time, whatever order they arrive in, and
+     * notes that the device was heard from now (a late backlog still counts as a sign of life).
+     */
+    noteReadings(readings: readonly Reading[], now: number): void {
       for (const r of readings) {
         const prev = last.get(r.deviceId);
-        if (prev && prev.ts > r.ts) continue;
-        const state = { deviceId: r.deviceId, ts: r.ts, values: r.values };
+        const newer = !prev || r.ts >= prev.ts;
+        const state = newer ? { deviceId: r.deviceId, ts: r.ts, values: r.values, seenAt: now } : { ...prev, seenAt: now };
         last.set(r.deviceId, state);
         dirty.set(r.deviceId, state);
       }
@@ -35,7 +38,7 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
       const s = last.get(deviceId);
       return {
         online: online.has(deviceId),
-        lastSeenAt: s ? new Date(s.ts).toISOString() : null,
+        lastSeenAt: s ? new Date(s.seenAt).toISOString() : null,
         lastReading: s ? { ts: new Date(s.ts).toISOString(), values: s.values } : null,
       };
     },

@@ -8,8 +8,11 @@ export interface DeviceCredentials {
 
 export interface LastState {
   deviceId: string;
+  /** Event time of the newest reading. */
   ts: number;
   values: Partial<Record<FieldName, number>>;
+  /** When HeatWatch last stored anything from the device (wall clock). */
+  seenAt: number;
 }
 
 /** The registry of provisioned devices. Lookups are synchronous: they sit on the MQTT hot path. */

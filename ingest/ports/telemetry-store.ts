@@ -12,7 +12,10 @@ export interface ReadingsQuery {
   from: number;
   /** Exclusive, epoch ms. */
   to: number;
-  /** Bucket width in ms: when set, each row is the mean of its bucket, stamped with the bucket start. */
+  /**
+   * Bucket width in ms: when set, each row is the mean of its bucket, stamped with the bucket
+   * start. Buckets are aligned to Asia/Shanghai midnight, so `1d` means a local calendar day.
+   */
   everyMs?: number;
   /** Upper bound on rows returned (oldest first). */
   limit: number;

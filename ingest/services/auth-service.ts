@@ -4,7 +4,7 @@
  * there is no default password.
  */
 import type { LoginResponse, Role, User } from '../contracts/users.ts';
-import { HttpError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../ports/user-store.ts';
 import { PASSWORD_COST, decoy, hashSecret, newToken, tokenDigest, verifySecret } from '../security/secrets.ts';
 
@@ -16,10 +16,20 @@ export interface AuthServiceDeps {
 
 export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthServiceDeps) {
   const cache = new Map<string, Session>();
+  const endedListeners: ((tokenDigest: string) => void)[] = [];
 
   return {
-    async bootstrapAdmin(password: string): Promise<User> {
-      return users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
+    /**
+     * Creates `admin`, or resets its password when it differs from the stored one (which ends
+     * its sessions). The same password at every restart changes nothing and logs nobody out.
+     */
+    async bootstrapAdmin(password: string): Promise<{ user: User; changed: boolean }> {
+      const existing = users.find('admin');
+      if (existing && existing.user.role === 'admin' && (await verifySecret(password, existing.passwordHash))) {
+        return { user: existing.user, changed: false };
+      }
+      const user = users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
+      return { user, changed: true };
     },
 
     async createUser(input: { username: string; password: string; role: Role; displayName: string }): Promise<User> {
@@ -27,7 +37,7 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
       try {
         return users.insert(input, hash);
       } catch (err) {
-        if (err instanceof DuplicateUserError) throw new HttpError('HW_USER_EXISTS');
+        if (err instanceof DuplicateUserError) throw new AppError('HW_USER_EXISTS');
         throw err;
       }
     },
@@ -37,7 +47,7 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
     async login(username: string, password: string): Promise<LoginResponse> {
       const found = users.find(username);
       const ok = await verifySecret(password, found?.passwordHash ?? (await decoy(PASSWORD_COST)));
-      if (!found || !ok) throw new HttpError('HW_BAD_CREDENTIALS');
+      if (!found || !ok) throw new AppError('HW_BAD_CREDENTIALS');
       const token = newToken();
       const expiresAt = clock() + tokenTtlMs;
       const session: Session = { tokenDigest: tokenDigest(token), username, role: found.user.role, expiresAt };
@@ -65,6 +75,12 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
       const digest = tokenDigest(token);
       cache.delete(digest);
       users.deleteSession(digest);
+      for (const fn of endedListeners) fn(digest);
+    },
+
+    /** Live connections opened with a session close when it is logged out. */
+    onSessionEnded(fn: (tokenDigest: string) => void): void {
+      endedListeners.push(fn);
     },
 
     purgeExpired(): void {

@@ -1,6 +1,6 @@
 /** Provisioning: validate, issue a secret (shown once), store its hash. */
 import { DEFAULT_INTERVAL_SEC, type Device, type NewDevice, type ProvisionedDevice } from '../contracts/devices.ts';
-import { HttpError } from '../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { DuplicateDeviceError, type DeviceRegistry } from '../ports/device-registry.ts';
 import { DEVICE_SECRET_COST, hashSecret, newDeviceSecret } from '../security/secrets.ts';
 
@@ -14,9 +14,9 @@ export function createDeviceService({ registry, onProvisioned, clock = Date.now 
   return {
     async provision(input: NewDevice & { address: string }): Promise<ProvisionedDevice> {
       if (input.substationId !== undefined && registry.get(input.substationId)?.kind !== 'substation') {
-        throw new HttpError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
+        throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
       }
-      if (registry.get(input.id)) throw new HttpError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
+      if (registry.get(input.id)) throw new AppError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
       const device: Device = {
         id: input.id,
         kind: input.kind,
@@ -33,7 +33,7 @@ export function createDeviceService({ registry, onProvisioned, clock = Date.now 
       try {
         registry.insert(device, await hashSecret(secret, DEVICE_SECRET_COST));
       } catch (err) {
-        if (err instanceof DuplicateDeviceError) throw new HttpError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
+        if (err instanceof DuplicateDeviceError) throw new AppError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
         throw err;
       }
       onProvisioned?.(device);

@@ -32,7 +32,8 @@ const MIGRATIONS: string[] = [
   CREATE TABLE device_state (
     device_id TEXT PRIMARY KEY,
     last_ts INTEGER NOT NULL,
-    last_values TEXT NOT NULL
+    last_values TEXT NOT NULL,
+    seen_at INTEGER NOT NULL
   );
   CREATE TABLE users (
     username TEXT PRIMARY KEY,

@@ -48,14 +48,13 @@ export function createSqliteDeviceRegistry(db: Db): DeviceRegistry {
     `INSERT INTO devices (id, kind, name, lat, lng, address, room_type, substation_id, interval_sec, secret_hash, created_at, updated_at)
      VALUES (@id, @kind, @name, @lat, @lng, @address, @roomType, @substationId, @intervalSec, @secretHash, @createdAt, @createdAt)`,
   );
-  const selectStates = db.prepare('SELECT device_id, last_ts, last_values FROM device_state');
+  const selectStates = db.prepare('SELECT device_id, last_ts, last_values, seen_at FROM device_state');
   const upsertState = db.prepare(
-    `INSERT INTO device_state (device_id, last_ts, last_values) VALUES (?, ?, ?)
-     ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts, last_values = excluded.last_values
-     WHERE excluded.last_ts >= device_state.last_ts`,
+    `INSERT INTO device_state (device_id, last_ts, last_values, seen_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts, last_values = excluded.last_values, seen_at = excluded.seen_at`,
   );
   const saveStates = db.transaction((states: readonly LastState[]) => {
-    for (const s of states) upsertState.run(s.deviceId, s.ts, JSON.stringify(s.values));
+    for (const s of states) upsertState.run(s.deviceId, s.ts, JSON.stringify(s.values), s.seenAt);
   });
 
   for (const row of selectAll.all() as DeviceRow[]) byId.set(row.id, toCredentials(row));
@@ -85,10 +84,11 @@ export function createSqliteDeviceRegistry(db: Db): DeviceRegistry {
     list: () => [...byId.values()].map((c) => c.device),
     count: () => byId.size,
     loadLastStates: () =>
-      (selectStates.all() as { device_id: string; last_ts: number; last_values: string }[]).map((r) => ({
+      (selectStates.all() as { device_id: string; last_ts: number; last_values: string; seen_at: number }[]).map((r) => ({
         deviceId: r.device_id,
         ts: r.last_ts,
         values: JSON.parse(r.last_values) as LastState['values'],
+        seenAt: r.seen_at,
       })),
     saveLastStates: (states) => {
       if (states.length > 0) saveStates(states);

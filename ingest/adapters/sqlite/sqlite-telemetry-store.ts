@@ -10,6 +10,10 @@ import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../
 import type { Db } from './open-database.ts';
 
 const HOUR_MS = 3_600_000;
+/** Buckets start at local midnight in Asia/Shanghai (UTC+8, no daylight saving): a 1d bucket is a calendar day there. */
+const LOCAL_OFFSET_MS = 8 * HOUR_MS;
+const bucketStart = (column: string) =>
+  `(((${column} + ${LOCAL_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${LOCAL_OFFSET_MS})`;
 
 interface KindStatements {
   insert: Statement;
@@ -26,7 +30,7 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
   const statements = new Map<DeviceKind, KindStatements>();
   for (const kind of DEVICE_KINDS) statements.set(kind, prepareKind(db, kind));
   const hourly = db.prepare(
-    `SELECT (bucket / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) AS ts, field, SUM(mean * n) / SUM(n) AS value
+    `SELECT ${bucketStart('bucket')} AS ts, field, SUM(mean * n) / SUM(n) AS value
      FROM readings_hourly WHERE device_id = @deviceId AND bucket >= @from AND bucket < @to
      GROUP BY 1, field ORDER BY 1`,
   );
@@ -120,7 +124,7 @@ function prepareKind(db: Db, kind: DeviceKind): KindStatements {
     insert: db.prepare(`INSERT OR IGNORE INTO ${table} (device_id, ts, ${cols}) VALUES (${fields.map(() => '?').join(', ')}, ?, ?)`),
     raw: db.prepare(`SELECT ts, ${cols} FROM ${table} WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit`),
     bucketed: db.prepare(
-      `SELECT (ts / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) AS ts, ${means} FROM ${table}
+      `SELECT ${bucketStart('ts')} AS ts, ${means} FROM ${table}
        WHERE device_id = @deviceId AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1 LIMIT @limit`,
     ),
   };

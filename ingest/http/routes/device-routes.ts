@@ -8,7 +8,7 @@ import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { DeviceService } from '../../services/device-service.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
-import { HttpError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { parseOr400 } from '../parse.ts';
 
 const MAX_ROWS = 10_000;
@@ -53,7 +53,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   const view = (d: Device): DeviceView => ({ ...d, ...presence.view(d.id) });
   const mustFind = (id: string): Device => {
     const device = registry.get(id);
-    if (!device) throw new HttpError('HW_NOT_FOUND', `no device ${id}`);
+    if (!device) throw new AppError('HW_NOT_FOUND', `no device ${id}`);
     return device;
   };
 
@@ -70,7 +70,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   );
 
   app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
-    const q = parseOr400(listQuery, request.query);
+    const q = parseOr400(listQuery, request.query, 'query');
     const list = registry
       .list()
       .filter((d) => (q.kind === undefined || d.kind === q.kind) && (q.substationId === undefined || d.substationId === q.substationId));
@@ -103,20 +103,23 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
     async (request) => {
       const device = mustFind(request.params.id);
-      const q = parseOr400(readingsQuery, request.query);
+      const q = parseOr400(readingsQuery, request.query, 'query');
       const to = q.to ?? clock();
       const from = q.from ?? to - DAY_MS;
-      if (from >= to) throw new HttpError('HW_BAD_REQUEST', '`from` must be before `to`');
+      if (from >= to) throw new AppError('HW_BAD_REQUEST', '`from` must be before `to`');
       if (q.every !== undefined && (to - from) / q.every > MAX_ROWS) {
-        throw new HttpError('HW_BAD_REQUEST', `more than ${MAX_ROWS} buckets: choose a larger \`every\``);
+        throw new AppError('HW_BAD_REQUEST', `more than ${MAX_ROWS} buckets: choose a larger \`every\``);
       }
-      const rows = await store.read({ deviceId: device.id, kind: device.kind, from, to, everyMs: q.every, limit: q.limit });
+      // One row more than asked tells whether the answer was cut short.
+      const rows = await store.read({ deviceId: device.id, kind: device.kind, from, to, everyMs: q.every, limit: q.limit + 1 });
+      const truncated = rows.length > q.limit;
+      if (truncated) rows.pop();
       return {
         deviceId: device.id,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         every: q.every === undefined ? null : q.every / 1000,
-        truncated: rows.length === q.limit,
+        truncated,
         readings: rows.map((r) => ({ ts: new Date(r.ts).toISOString(), ...r.values })),
       };
     },

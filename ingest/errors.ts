@@ -1,5 +1,6 @@
 /**
- * Every HTTP error HeatWatch answers with, declared once with a stable code (docs/errors.md).
+ * Every error HeatWatch answers a client with, declared once with a stable code and its HTTP
+ * status (docs/errors.md). Services throw them; the HTTP layer only renders them.
  * The body is always {error: {code, message}}.
  */
 export const ERRORS = {
@@ -18,7 +19,7 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export class HttpError extends Error {
+export class AppError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
@@ -26,7 +27,7 @@ export class HttpError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'HttpError';
+    this.name = 'AppError';
     this.status = ERRORS[code].status;
   }
 }
