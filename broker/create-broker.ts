@@ -168,7 +168,8 @@ export async function createBroker(deps: BrokerDeps) {
 
     /** Listens for MQTT over TCP; resolves with the port (0 picks a free one). */
     listen(port: number, host: string): Promise<number> {
-      const server = net.createServer((socket) => aedes.handle(socket));
+      // No Nagle: a PUBACK held back 40 ms by delayed ACKs would throttle every QoS 1 sender.
+      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(socket));
       servers.push(server);
       return new Promise((resolve, reject) => {
         server.once('error', reject);

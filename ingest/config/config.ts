@@ -41,7 +41,7 @@ const envSchema = z.object({
   HEATWATCH_DEVICE_MSG_RATE: z.coerce.number().positive().default(20),
   HEATWATCH_DEVICE_MSG_BURST: positiveInt.default(500),
   HEATWATCH_WRITE_BATCH: positiveInt.max(50_000).default(5000),
-  HEATWATCH_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(10),
+  HEATWATCH_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(0),
   HEATWATCH_LIVE_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(50),
 });
 

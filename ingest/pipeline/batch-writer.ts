@@ -3,6 +3,8 @@
  * batch is full) and made durable in one store write; then every waiting sender is released.
  * In embedded mode "released" is the MQTT PUBACK, so a sensor is only told its reading is safe
  * once it is. One write is in flight at a time; the next batch gathers meanwhile.
+ * With `maxDelayMs` 0 a batch is everything that arrived in one turn of the event loop: no added
+ * latency when quiet, and batches grow by themselves under load.
  */
 import type { Reading } from '../contracts/payloads.ts';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
@@ -22,7 +24,7 @@ export interface BatchWriterOptions {
 export function createBatchWriter(o: BatchWriterOptions) {
   let readings: Reading[] = [];
   let releases: Release[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   let writing: Promise<void> | undefined;
 
   function schedule() {
@@ -30,13 +32,14 @@ export function createBatchWriter(o: BatchWriterOptions) {
     if (readings.length >= o.maxBatch) {
       void flush();
     } else if (!timer && (readings.length > 0 || releases.length > 0)) {
-      timer = setTimeout(() => void flush(), o.maxDelayMs);
+      timer = o.maxDelayMs === 0 ? setImmediate(() => void flush()) : setTimeout(() => void flush(), o.maxDelayMs);
     }
   }
 
   async function flush(): Promise<void> {
     if (timer) {
-      clearTimeout(timer);
+      clearTimeout(timer as NodeJS.Timeout);
+      clearImmediate(timer as NodeJS.Immediate);
       timer = undefined;
     }
     if (writing || (readings.length === 0 && releases.length === 0)) return writing;

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 
 const broker = await Aedes.createBroker();
-const server = net.createServer((socket) => broker.handle(socket));
+// The same socket options as HeatWatch's broker, so the comparison is of the work, not of Nagle.
+const server = net.createServer({ noDelay: true }, (socket) => broker.handle(socket));
 server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as net.AddressInfo).port }));
 process.on('disconnect', () => process.exit(0));

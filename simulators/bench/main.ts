@@ -26,6 +26,7 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
   --window W           QoS 1 messages in flight per device (default 10)
   --memory-devices N   devices provisioned and connected for the memory figure (default 10000; 0 skips)
   --no-write           do not update docs/benchmarks.md
+  --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
   --help               this text`;
 
 const { values: args } = parseArgs({
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '10' },
     'memory-devices': { type: 'string', default: '10000' },
     'no-write': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -129,7 +131,8 @@ interface Server {
 async function startServer(): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-bench-'));
   const password = randomBytes(12).toString('hex');
-  const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, 'ingest/main.ts')], {
+  const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.bench')] : [];
+  const child = track(spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'ingest/main.ts')], {
     env: {
       ...process.env,
       HEATWATCH_DATA_DIR: dataDir,
