@@ -8,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: real brokers, databases and browsers per file; more workers only thrash.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
