@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number({ error: 'a port number 0–65535 (0 picks a free port)' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalText = z.string().optional();
 const mqttUrl = z
