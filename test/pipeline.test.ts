@@ -1,4 +1,5 @@
 /** The pipeline end to end: device → embedded broker → ingest → SQLite → HTTP API and socket.io. */
+import mqtt from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedDevice } from '../ingest/contracts/devices.ts';
@@ -61,6 +62,41 @@ describe('a QoS 1 reading', () => {
     await eventually(() => events.length === 2);
     expect(events.map((e) => e.online)).toEqual([true, false]);
     socket.close();
+  });
+});
+
+describe('MQTT over WebSocket', () => {
+  it('authenticates at /mqtt on the HTTP port and stores what the device sends', async () => {
+    const device = await world.provision({ id: 'R-ws', substationId: 'SS-01' });
+    const client = await mqtt.connectAsync(`ws://127.0.0.1:${world.app.httpPort}/mqtt`, {
+      username: device.mqtt.username,
+      password: device.mqtt.password,
+      reconnectPeriod: 0,
+    });
+    await client.publishAsync('heat/room/R-ws/telemetry', JSON.stringify({ temp: 18.9 }), { qos: 1 });
+    const stored = await world.api<{ readings: { temp: number }[] }>('GET', '/api/devices/R-ws/readings');
+    expect(stored.body.readings.map((r) => r.temp)).toEqual([18.9]);
+    await client.endAsync();
+    await expect(
+      mqtt.connectAsync(`ws://127.0.0.1:${world.app.httpPort}/mqtt`, { username: 'R-ws', password: 'wrong', reconnectPeriod: 0 }),
+    ).rejects.toMatchObject({ code: 4 });
+  });
+});
+
+describe('a device that drops off', () => {
+  it('gets its retained last will on its status topic and shows offline', async () => {
+    const device = await world.provision({ id: 'R-will', substationId: 'SS-01' });
+    const will = { topic: 'heat/room/R-will/status', payload: Buffer.from('offline'), qos: 1 as const, retain: true };
+    const client = await world.connect(device, { will, clientId: 'will-test' });
+    await client.publishAsync('heat/room/R-will/status', 'online', { qos: 1, retain: true });
+    await eventually(async () => (await world.api<{ online: boolean }>('GET', '/api/devices/R-will')).body.online);
+    client.stream.destroy(); // no DISCONNECT: the broker publishes the will
+    await eventually(async () => !(await world.api<{ online: boolean }>('GET', '/api/devices/R-will')).body.online);
+    // A new session of the same device reads its own retained status: the will was published.
+    const again = await world.connect(device, { clientId: 'will-test-2' });
+    const status = new Promise<string>((resolve) => again.on('message', (_t, m) => resolve(m.toString())));
+    await again.subscribeAsync('heat/room/R-will/status', { qos: 1 });
+    expect(await status).toBe('offline');
   });
 });
 

@@ -56,6 +56,9 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     return reply.code(404).send(body);
   });
 
+  // Asset lists for bulk provisioning arrive as CSV (POST /api/devices/import).
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { newDeviceSchema, type Device, type DeviceView } from '../../contracts/devices.ts';
+import { FIELDS_BY_KIND } from '../../contracts/payloads.ts';
 import { DEVICE_KINDS } from '../../contracts/topics.ts';
 import type { DevicePresence } from '../../pipeline/device-presence.ts';
 import type { RejectionLog } from '../../pipeline/rejection-log.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { DeviceService } from '../../services/device-service.ts';
+import { IMPORT_COLUMNS, csvLine, importDevicesCsv } from '../../services/device-import.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { AppError } from '../../errors.ts';
 import { parseOr400 } from '../parse.ts';
@@ -31,8 +33,11 @@ const readingsQuery = z
     to: isoTime.optional(),
     every: duration.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_ROWS).default(MAX_ROWS),
+    format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
+
+const importQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 const listQuery = z
   .object({ kind: z.enum(DEVICE_KINDS).optional(), substationId: z.string().max(64).optional() })
@@ -69,6 +74,30 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
   );
 
+  app.post(
+    '/api/devices/import',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: `Provision many devices from CSV (text/csv, header ${IMPORT_COLUMNS.join(',')}); with ?format=csv the answer is a CSV of id,username,password,error — the secrets are shown once`,
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'csv'] } } },
+      },
+      preHandler: allow('admin'),
+    },
+    async (request, reply) => {
+      const { format } = parseOr400(importQuery, request.query, 'query');
+      if (typeof request.body !== 'string') throw new AppError('HW_BAD_REQUEST', 'send the CSV file with Content-Type: text/csv');
+      const result = await importDevicesCsv(request.body, devices);
+      if (format === 'json') {
+        return { created: result.created.length, credentials: result.created.map((d) => ({ id: d.id, ...d.mqtt })), errors: result.errors };
+      }
+      const lines = [csvLine(['id', 'username', 'password', 'error'])];
+      for (const d of result.created) lines.push(csvLine([d.id, d.mqtt.username, d.mqtt.password, '']));
+      for (const e of result.errors) lines.push(csvLine([e.id, '', '', `line ${e.line}: ${e.message}`]));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="heatwatch-credentials.csv"').send(`${lines.join('\r\n')}\r\n`);
+    },
+  );
+
   app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
     const q = parseOr400(listQuery, request.query, 'query');
     const list = registry
@@ -96,12 +125,13 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
             to: { type: 'string', format: 'date-time', description: 'default: now' },
             every: { type: 'string', description: 'bucket width: 30s, 15m, 1h, 1d' },
             limit: { type: 'integer', maximum: MAX_ROWS },
+            format: { type: 'string', enum: ['json', 'csv'], description: 'csv: one column per field, for spreadsheets' },
           },
         },
       },
       preHandler: allow(...ALL_ROLES),
     },
-    async (request) => {
+    async (request, reply) => {
       const device = mustFind(request.params.id);
       const q = parseOr400(readingsQuery, request.query, 'query');
       const to = q.to ?? clock();
@@ -114,6 +144,15 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
       const rows = await store.read({ deviceId: device.id, kind: device.kind, from, to, everyMs: q.every, limit: q.limit + 1 });
       const truncated = rows.length > q.limit;
       if (truncated) rows.pop();
+      if (q.format === 'csv') {
+        const fields = FIELDS_BY_KIND[device.kind];
+        const lines = [csvLine(['ts', ...fields])];
+        for (const r of rows) lines.push(csvLine([new Date(r.ts).toISOString(), ...fields.map((f) => r.values[f])]));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${device.id}-readings.csv"`)
+          .send(`${lines.join('\r\n')}\r\n`);
+      }
       return {
         deviceId: device.id,
         from: new Date(from).toISOString(),
