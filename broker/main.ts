@@ -6,7 +6,7 @@
  */
 import { createSqliteDeviceRegistry } from '../ingest/adapters/sqlite/sqlite-device-registry.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
-import { ConfigError, loadConfig } from '../ingest/config/config.ts';
+import { loadConfigOrExit } from '../ingest/config/config.ts';
 import { createMetrics } from '../ingest/observability/metrics.ts';
 import { createLogger } from '../ingest/observability/logger.ts';
 import { createRejectionLog } from '../ingest/pipeline/rejection-log.ts';
@@ -23,16 +23,7 @@ Runs only the MQTT broker (aedes) with HeatWatch's device authentication and per
   process.exit(0);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel).child({ component: 'broker' });
 if (!config.mqtt.ingestPassword) {
   logger.warn(`HEATWATCH_INGEST_MQTT_PASSWORD is not set: no ingest can subscribe, devices can only connect`);

@@ -1,5 +1,5 @@
 /** `npm start`: HeatWatch in one process — broker, ingest, API, live hub, dashboard. */
-import { ConfigError, loadConfig } from './config/config.ts';
+import { loadConfigOrExit } from './config/config.ts';
 import { startHeatWatch } from './app.ts';
 import { createLogger } from './observability/logger.ts';
 
@@ -15,16 +15,7 @@ the dashboard. Configured by environment variables only; see docs/configuration.
   process.exit(0);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const app = await startHeatWatch(config, { logger }).catch((err: NodeJS.ErrnoException) => {
   const hint = err.code === 'EADDRINUSE' ? `: port ${(err as { port?: number }).port} is in use (set HEATWATCH_HTTP_PORT / HEATWATCH_MQTT_PORT, 0 picks a free one)` : '';

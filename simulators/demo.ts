@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startHeatWatch } from '../ingest/app.ts';
-import { ConfigError, loadConfig } from '../ingest/config/config.ts';
+import { loadConfigOrExit } from '../ingest/config/config.ts';
 import { runFleet } from './fleet-runner.ts';
 import { isScenarioName, SCENARIO_NAMES } from './scenarios.ts';
 
@@ -55,22 +55,13 @@ function portFree(port: number): Promise<boolean> {
 
 const env = process.env;
 const adminPassword = env.HEATWATCH_ADMIN_PASSWORD || randomBytes(9).toString('base64url');
-let config;
-try {
-  config = loadConfig({
-    ...env,
-    HEATWATCH_ADMIN_PASSWORD: adminPassword,
-    HEATWATCH_LOG_LEVEL: env.HEATWATCH_LOG_LEVEL ?? 'warn',
-    HEATWATCH_HTTP_PORT: env.HEATWATCH_HTTP_PORT ?? ((await portFree(8080)) ? '8080' : '0'),
-    HEATWATCH_MQTT_PORT: env.HEATWATCH_MQTT_PORT ?? ((await portFree(1883)) ? '1883' : '0'),
-  });
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit({
+  ...env,
+  HEATWATCH_ADMIN_PASSWORD: adminPassword,
+  HEATWATCH_LOG_LEVEL: env.HEATWATCH_LOG_LEVEL ?? 'warn',
+  HEATWATCH_HTTP_PORT: env.HEATWATCH_HTTP_PORT ?? ((await portFree(8080)) ? '8080' : '0'),
+  HEATWATCH_MQTT_PORT: env.HEATWATCH_MQTT_PORT ?? ((await portFree(1883)) ? '1883' : '0'),
+});
 
 const app = await startHeatWatch(config, { logger: pino({ level: config.logLevel }) });
 const mqttUrl = `mqtt://localhost:${app.mqttPort}`;

@@ -128,3 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveIntervalMs: e.HEATWATCH_LIVE_INTERVAL_MS,
   });
 }
+
+/** For entry points: the configuration, or every problem on stderr and exit code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
