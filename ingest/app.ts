@@ -10,7 +10,11 @@ import { createBroker, type Broker } from '../broker/create-broker.ts';
 import { createSqliteDeviceRegistry } from './adapters/sqlite/sqlite-device-registry.ts';
 import { createSqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 import { createSqliteUserStore } from './adapters/sqlite/sqlite-user-store.ts';
-import { openDatabase } from './adapters/sqlite/open-database.ts';
+import { openDatabase, openSqliteFile, type Db } from './adapters/sqlite/open-database.ts';
+import { createInfluxTarget } from './adapters/influx/influx-telemetry-store.ts';
+import { createOutboxTelemetryStore } from './adapters/outbox/outbox-telemetry-store.ts';
+import type { DeviceRegistry } from './ports/device-registry.ts';
+import type { TelemetryStore } from './ports/telemetry-store.ts';
 import type { Config } from './config/config.ts';
 import type { DeviceKind } from './contracts/topics.ts';
 import { createRoleGuard } from './http/authorize.ts';
@@ -20,7 +24,7 @@ import { registerDeviceRoutes } from './http/routes/device-routes.ts';
 import { registerSystemRoutes, type HealthReport } from './http/routes/system-routes.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startExternalConsumer, type ExternalConsumer } from './mqtt/external-consumer.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createBatchWriter } from './pipeline/batch-writer.ts';
 import { createDevicePresence } from './pipeline/device-presence.ts';
 import { createRejectionLog } from './pipeline/rejection-log.ts';
@@ -47,17 +51,11 @@ export interface StartOptions {
 
 export async function startHeatWatch(config: Config, { logger, dashboardDir = path.join(root, 'dashboard', 'dist') }: StartOptions): Promise<HeatWatch> {
   const started = Date.now();
-  if (config.influxUrl) {
-    logger.warn('HEATWATCH_INFLUX_URL is set, but this version stores telemetry in SQLite only: the InfluxDB store is not built yet');
-  }
   const db = openDatabase(config.dataDir);
   const metrics = createMetrics();
   const registry = createSqliteDeviceRegistry(db);
   const users = createSqliteUserStore(db);
-  const store = createSqliteTelemetryStore(db, {
-    rawRetentionDays: config.retention.rawDays,
-    aggregateRetentionDays: config.retention.aggregateDays,
-  });
+  const store = await openTelemetryStore(config, { db, registry, logger, metrics });
   const auth = createAuthService({ users, tokenTtlMs: config.tokenTtlMs });
   if (config.adminPassword) {
     const { changed } = await auth.bootstrapAdmin(config.adminPassword);
@@ -175,10 +173,41 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     const brokerClosed = broker?.close();
     await writer.drain();
     await brokerClosed;
+    // With InfluxDB: deliver what the outbox holds if InfluxDB answers; what it cannot take
+    // stays on disk for the next start.
+    if (store.drain && !(await store.drain(10_000))) logger.warn({ backlog: store.health().backlog }, 'outbox not empty at shutdown: delivered at next start');
     presence.persist();
     await live.close();
     await http.close();
     await store.close();
     db.close();
   }
+}
+
+async function openTelemetryStore(
+  config: Config,
+  deps: { db: Db; registry: DeviceRegistry; logger: Logger; metrics: Metrics },
+): Promise<TelemetryStore & { drain?: (timeoutMs: number) => Promise<boolean> }> {
+  if (!config.influx) {
+    return createSqliteTelemetryStore(deps.db, {
+      rawRetentionDays: config.retention.rawDays,
+      aggregateRetentionDays: config.retention.aggregateDays,
+    });
+  }
+  const target = createInfluxTarget({ ...config.influx, substationOf: (id) => deps.registry.get(id)?.substationId ?? null });
+  await target.ensureDatabase();
+  if (!config.outbox.enabled) {
+    deps.logger.warn({ url: config.influx.url }, 'outbox off: a PUBACK waits for InfluxDB, and an InfluxDB outage disconnects every sensor');
+    return target.store;
+  }
+  const outboxDb = openSqliteFile(config.dataDir, 'outbox.db');
+  deps.logger.info({ url: config.influx.url, db: config.influx.db }, 'telemetry goes to InfluxDB through the outbox');
+  return createOutboxTelemetryStore({
+    db: outboxDb,
+    target,
+    maxBacklog: config.outbox.maxReadings,
+    alarmBacklog: config.outbox.alarmReadings,
+    logger: deps.logger,
+    onDelivered: (n) => deps.metrics.outboxDelivered.inc(n),
+  });
 }

@@ -32,7 +32,14 @@ const envSchema = z.object({
     (v) => v === undefined || v.length >= 16,
     'must be at least 16 characters',
   ),
-  HEATWATCH_INFLUX_URL: z.string().url().optional(),
+  HEATWATCH_INFLUX_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://').optional(),
+  HEATWATCH_INFLUX_DB: z.string().min(1).max(200).default('heatwatch'),
+  HEATWATCH_INFLUX_TOKEN: optionalText,
+  HEATWATCH_INFLUX_USERNAME: optionalText,
+  HEATWATCH_INFLUX_PASSWORD: optionalText,
+  HEATWATCH_INFLUX_OUTBOX: z.enum(['on', 'off']).default('on'),
+  HEATWATCH_OUTBOX_MAX_READINGS: positiveInt.default(20_000_000),
+  HEATWATCH_OUTBOX_ALARM_READINGS: positiveInt.default(1_000_000),
   HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
   // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
@@ -62,8 +69,10 @@ export interface Config {
     ingestPassword?: string;
   };
   dataDir: string;
-  /** Reserved for the InfluxDB telemetry store (not built yet): set, it only earns a warning. */
-  influxUrl?: string;
+  /** Telemetry in InfluxDB (through the durable outbox) instead of SQLite. */
+  influx?: { url: string; db: string; token?: string; username?: string; password?: string };
+  /** `enabled: false` acknowledges only after InfluxDB answered (no disk buffer): for comparison. */
+  outbox: { enabled: boolean; maxReadings: number; alarmReadings: number };
   adminPassword?: string;
   logLevel: z.infer<typeof envSchema>['HEATWATCH_LOG_LEVEL'];
   tokenTtlMs: number;
@@ -80,6 +89,18 @@ function crossChecks(given: Record<string, string | undefined>): string[] {
   const aggregate = Number(given.HEATWATCH_AGGREGATE_RETENTION_DAYS ?? 3650);
   if (aggregate < raw) {
     problems.push(`HEATWATCH_AGGREGATE_RETENTION_DAYS=${JSON.stringify(String(aggregate))}: must not be shorter than HEATWATCH_RAW_RETENTION_DAYS (${raw})`);
+  }
+  if (given.HEATWATCH_INFLUX_TOKEN !== undefined && given.HEATWATCH_INFLUX_USERNAME !== undefined) {
+    problems.push('HEATWATCH_INFLUX_TOKEN: set a token (InfluxDB 2.x/3.x) or HEATWATCH_INFLUX_USERNAME/_PASSWORD (1.x), not both');
+  }
+  if (given.HEATWATCH_INFLUX_PASSWORD !== undefined && given.HEATWATCH_INFLUX_USERNAME === undefined) {
+    problems.push('HEATWATCH_INFLUX_PASSWORD: needs HEATWATCH_INFLUX_USERNAME');
+  }
+  for (const v of ['HEATWATCH_INFLUX_TOKEN', 'HEATWATCH_INFLUX_USERNAME', 'HEATWATCH_INFLUX_DB']) {
+    if (given[v] !== undefined && given.HEATWATCH_INFLUX_URL === undefined) problems.push(`${v}: only used with HEATWATCH_INFLUX_URL`);
+  }
+  if (Number(given.HEATWATCH_OUTBOX_ALARM_READINGS ?? 1_000_000) > Number(given.HEATWATCH_OUTBOX_MAX_READINGS ?? 20_000_000)) {
+    problems.push('HEATWATCH_OUTBOX_ALARM_READINGS: must not be above HEATWATCH_OUTBOX_MAX_READINGS');
   }
   if (given.HEATWATCH_MQTT_USERNAME !== undefined && given.HEATWATCH_MQTT_URL === undefined) {
     problems.push('HEATWATCH_MQTT_USERNAME: only used with HEATWATCH_MQTT_URL (an external broker)');
@@ -118,7 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPassword: e.HEATWATCH_INGEST_MQTT_PASSWORD,
     },
     dataDir: path.resolve(e.HEATWATCH_DATA_DIR),
-    influxUrl: e.HEATWATCH_INFLUX_URL,
+    influx: e.HEATWATCH_INFLUX_URL
+      ? {
+          url: e.HEATWATCH_INFLUX_URL,
+          db: e.HEATWATCH_INFLUX_DB,
+          token: e.HEATWATCH_INFLUX_TOKEN,
+          username: e.HEATWATCH_INFLUX_USERNAME,
+          password: e.HEATWATCH_INFLUX_PASSWORD,
+        }
+      : undefined,
+    outbox: { enabled: e.HEATWATCH_INFLUX_OUTBOX === 'on', maxReadings: e.HEATWATCH_OUTBOX_MAX_READINGS, alarmReadings: e.HEATWATCH_OUTBOX_ALARM_READINGS },
     adminPassword: e.HEATWATCH_ADMIN_PASSWORD,
     logLevel: e.HEATWATCH_LOG_LEVEL,
     tokenTtlMs: e.HEATWATCH_TOKEN_TTL_HOURS * 3_600_000,

@@ -37,6 +37,11 @@ export function createMetrics() {
         for (const fn of collectors) fn();
       },
     }),
+    outboxDelivered: new Counter({
+      name: 'heatwatch_outbox_delivered_total',
+      help: 'Readings delivered from the outbox to InfluxDB',
+      registers: [registry],
+    }),
     mqttClients: new Gauge({
       name: 'heatwatch_mqtt_clients',
       help: 'Devices connected to the embedded broker',

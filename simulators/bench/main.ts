@@ -25,6 +25,7 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
   --seconds S          length of each throughput run (default 10)
   --window W           QoS 1 messages in flight per device (default 10)
   --memory-devices N   devices provisioned and connected for the memory figure (default 10000; 0 skips)
+  --no-influx          skip the InfluxDB runs (they need Debian's influxd)
   --no-write           do not update docs/benchmarks.md
   --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
   --help               this text`;
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     'memory-devices': { type: 'string', default: '10000' },
     'no-write': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'no-influx': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -128,7 +130,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(): Promise<Server> {
+async function startServer(extraEnv: Record<string, string> = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-bench-'));
   const password = randomBytes(12).toString('hex');
   const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.bench')] : [];
@@ -145,6 +147,7 @@ async function startServer(): Promise<Server> {
       // Bench publishers are steady but fast: lift the per-device flood guard.
       HEATWATCH_DEVICE_MSG_RATE: '1000000',
       HEATWATCH_DEVICE_MSG_BURST: '1000000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   }));
@@ -236,6 +239,44 @@ async function throughput(server: Server, devices: LoadJob['devices'], batch: nu
   return { rate, acked: result.readings, stored };
 }
 
+// ── 3. InfluxDB (Debian's influxd 1.6 here): with the durable outbox, and without ──────────────
+interface InfluxRun {
+  outbox: boolean;
+  acked: number;
+  ackRate: number;
+  /** Readings in InfluxDB per second, from the first publish until the outbox was empty. */
+  deliveredRate: number;
+}
+
+async function backlogOf(server: Server): Promise<number> {
+  const h = (await (await fetch(`${server.api}/api/health`)).json()) as { store: { backlog: number } };
+  return h.store.backlog;
+}
+
+async function influxRun(url: string, outbox: boolean): Promise<InfluxRun> {
+  const server = await startServer({ HEATWATCH_INFLUX_URL: url, HEATWATCH_INFLUX_DB: outbox ? 'bench_outbox' : 'bench_direct', HEATWATCH_INFLUX_OUTBOX: outbox ? 'on' : 'off' });
+  const devices = await provision(server, 0, DEVICES);
+  const started = performance.now();
+  const run = await throughput(server, devices, 1);
+  while ((await backlogOf(server)) > 0) await sleep(100);
+  const seconds = (performance.now() - started) / 1000;
+  await server.stop();
+  const result = { outbox, acked: run.acked, ackRate: run.rate, deliveredRate: run.stored / seconds };
+  log(`InfluxDB, outbox ${outbox ? 'on' : 'off'}: ${Math.round(result.ackRate)} readings/s acknowledged, ${Math.round(result.deliveredRate)} readings/s in InfluxDB including the drain`);
+  return result;
+}
+
+async function influxRuns(): Promise<InfluxRun[]> {
+  if (args['no-influx']) return [];
+  const { startInfluxd } = await import('../local-influxd.ts');
+  const influxd = await startInfluxd();
+  try {
+    return [await influxRun(influxd.url, true), await influxRun(influxd.url, false)];
+  } finally {
+    await influxd.stop();
+  }
+}
+
 const bare = await baseline();
 const server = await startServer();
 const memory = await measureMemory(server);
@@ -243,6 +284,7 @@ const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES
 const single = await throughput(server, devices, 1);
 const batched = await throughput(server, devices, 10);
 await server.stop();
+const influx = await influxRuns();
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const lost = single.acked - single.stored + (batched.acked - batched.stored);
@@ -250,6 +292,11 @@ const rows = [
   `| bare aedes 1.2 relay, QoS 1, ${DEVICES} publishers → 1 subscriber | ${Math.round(bare)} msg/s | 1.00× |`,
   `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
   `| HeatWatch end to end, QoS 1, 10 readings/message (store-and-forward batches) | ${Math.round(batched.rate)} readings/s | ${(batched.rate / bare).toFixed(2)}× |`,
+  ...influx.map((r) =>
+    r.outbox
+      ? `| HeatWatch → InfluxDB 1.6 with the durable outbox, 1 reading/message: acknowledged (on disk) / landed in InfluxDB incl. drain | ${Math.round(r.ackRate)} / ${Math.round(r.deliveredRate)} readings/s | ${(r.ackRate / bare).toFixed(2)}× |`
+      : `| HeatWatch → InfluxDB 1.6 without the outbox (PUBACK after InfluxDB answered), 1 reading/message | ${Math.round(r.ackRate)} readings/s | ${(r.ackRate / bare).toFixed(2)}× |`,
+  ),
 ];
 const memoryRows = memory
   ? [

@@ -70,7 +70,15 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-export function openDatabase(dataDir: string, fileName = 'heatwatch.db'): Db {
+/** HeatWatch's main file: registry, users, sessions, embedded telemetry. */
+export function openDatabase(dataDir: string): Db {
+  const db = openSqliteFile(dataDir, 'heatwatch.db');
+  migrate(db);
+  return db;
+}
+
+/** Any SQLite file of HeatWatch's, with the same durability settings. */
+export function openSqliteFile(dataDir: string, fileName: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
@@ -79,7 +87,6 @@ export function openDatabase(dataDir: string, fileName = 'heatwatch.db'): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
-  migrate(db);
   return db;
 }
 

@@ -1,0 +1,140 @@
+/**
+ * Telemetry in InfluxDB through @influxdata/influxdb-client, on the paths every InfluxDB has
+ * (DESIGN.md §6): line protocol to /write?db=…&precision=ms via the client's WriteApi (its
+ * `path` redirected; its batching kept) and InfluxQL on /query?db=…&epoch=ms via its transport.
+ * That serves 1.x (1.6 here), 1.8, 2.x ≥ 2.4 (bucket = db, token) and 3.x alike.
+ */
+import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
+import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
+import { toLine } from './line-protocol.ts';
+
+// The client logs every failed write to the console; HeatWatch logs outages itself, once.
+setLogger({ error: () => undefined, warn: () => undefined });
+
+export interface InfluxOptions {
+  url: string;
+  db: string;
+  /** 2.x / 3.x. */
+  token?: string;
+  /** 1.x with authentication. */
+  username?: string;
+  password?: string;
+  /** The substation a device belongs to, for the tag. */
+  substationOf: (deviceId: string) => string | null;
+  timeoutMs?: number;
+}
+
+interface InfluxQlResponse {
+  results?: { error?: string; series?: { columns: string[]; values: (number | string | null)[][] }[] }[];
+  error?: string;
+}
+
+const LOCAL_OFFSET_MS = 8 * 3_600_000;
+const CHUNK = 5000;
+
+export interface InfluxTarget {
+  store: TelemetryStore;
+  /** The lines a batch of readings becomes. */
+  toLines(readings: readonly Reading[]): string[];
+  /** Writes lines; resolves only once InfluxDB answered 204. */
+  writeLines(lines: readonly string[]): Promise<void>;
+  /** Creates the database where the server allows it (1.x); a no-op answer elsewhere. */
+  ensureDatabase(): Promise<void>;
+}
+
+export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
+  const client = new InfluxDB({ url: o.url, token: o.token, timeout: o.timeoutMs ?? 10_000 });
+  const credentials = o.username ? `&u=${encodeURIComponent(o.username)}&p=${encodeURIComponent(o.password ?? '')}` : '';
+  const db = encodeURIComponent(o.db);
+
+  const writeApi: WriteApi = client.getWriteApi('', o.db, 'ms', {
+    // Never reached: writeLines hands over at most CHUNK lines before each flush, because a
+    // batch the client sends by itself on reaching batchSize reports its failure to nobody.
+    batchSize: CHUNK + 1,
+    flushInterval: 0,
+    // HeatWatch's outbox is the retry buffer, on disk: the client's in-memory one would drop
+    // lines when full and forget them on restart (STACK.md). Fail fast, let the outbox retry.
+    maxRetries: 0,
+    gzipThreshold: 64 * 1024,
+  });
+  (writeApi as unknown as { path: string }).path = `/write?db=${db}&precision=ms${credentials}`;
+
+  async function influxQl(q: string, method: 'GET' | 'POST' = 'GET'): Promise<InfluxQlResponse> {
+    const path = `/query?db=${db}&epoch=ms${credentials}&q=${encodeURIComponent(q)}`;
+    const res = (await client.transport.request(path, null, { method })) as InfluxQlResponse;
+    const error = res.error ?? res.results?.find((r) => r.error)?.error;
+    if (error) throw new Error(`InfluxQL: ${error}`);
+    return res;
+  }
+
+  const toLines = (readings: readonly Reading[]) => readings.map((r) => toLine(r, o.substationOf(r.deviceId)));
+
+  let lastError: string | null = null;
+  async function writeLines(lines: readonly string[]): Promise<void> {
+    try {
+      for (let i = 0; i < lines.length; i += CHUNK) {
+        writeApi.writeRecords(lines.slice(i, i + CHUNK));
+        await writeApi.flush();
+      }
+      lastError = null;
+    } catch (err) {
+      lastError = (err as Error).message;
+      throw err;
+    }
+  }
+
+  function rows(res: InfluxQlResponse, fields: readonly FieldName[]): ReadingRow[] {
+    const series = res.results?.[0]?.series?.[0];
+    if (!series) return [];
+    const time = series.columns.indexOf('time');
+    const columns = fields.map((f) => [f, series.columns.indexOf(f)] as const).filter(([, i]) => i >= 0);
+    return series.values.map((v) => {
+      const values: Partial<Record<FieldName, number>> = {};
+      for (const [f, i] of columns) if (typeof v[i] === 'number') values[f] = v[i] as number;
+      return { ts: v[time] as number, values };
+    });
+  }
+
+  const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+  const store: TelemetryStore = {
+    name: 'influxdb',
+    write: (readings) => writeLines(toLines(readings)),
+    async read(q: ReadingsQuery) {
+      const fields = FIELDS_BY_KIND[q.kind];
+      const where = `"deviceId" = ${quote(q.deviceId)} AND time >= ${q.from}ms AND time < ${q.to}ms`;
+      if (!q.everyMs) {
+        const list = fields.map((f) => `"${f}"`).join(', ');
+        return rows(await influxQl(`SELECT ${list} FROM "${q.kind}" WHERE ${where} ORDER BY time ASC LIMIT ${q.limit}`), fields);
+      }
+      // Buckets start at Asia/Shanghai midnight, as in the SQLite store (GROUP BY time's offset).
+      const offset = (((-LOCAL_OFFSET_MS) % q.everyMs) + q.everyMs) % q.everyMs;
+      const means = fields.map((f) => `mean("${f}") AS "${f}"`).join(', ');
+      const sql = `SELECT ${means} FROM "${q.kind}" WHERE ${where} GROUP BY time(${q.everyMs}ms, ${offset}ms) fill(none) ORDER BY time ASC LIMIT ${q.limit}`;
+      return rows(await influxQl(sql), fields).filter((r) => Object.keys(r.values).length > 0);
+    },
+    async applyRetention() {
+      // Retention in InfluxDB is the database's retention policy / the bucket's retention
+      // period, set by the operator (docs/operations.md).
+      return { rolledUp: 0, deleted: 0 };
+    },
+    health: (): StoreHealth => (lastError ? { state: 'degraded', backlog: 0, detail: `last write failed: ${lastError}` } : { state: 'ok', backlog: 0 }),
+    async close() {
+      await writeApi.close().catch(() => undefined);
+    },
+  };
+
+  return {
+    store,
+    toLines,
+    writeLines,
+    async ensureDatabase() {
+      try {
+        await influxQl(`CREATE DATABASE "${o.db.replace(/"/g, '\\"')}"`, 'POST');
+      } catch {
+        // 2.x and 3.x manage buckets/databases themselves; a missing one shows at first write.
+      }
+    },
+  };
+}

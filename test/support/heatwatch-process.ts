@@ -1,0 +1,51 @@
+/**
+ * HeatWatch as its own process (`node --import tsx ingest/main.ts`), for the tests that kill it:
+ * SIGKILL cannot be simulated inside the test's own process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface HeatWatchProcess {
+  httpPort: number;
+  mqttPort: number;
+  child: ChildProcess;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function spawnHeatWatch(env: Record<string, string>): Promise<HeatWatchProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'ingest/main.ts')], {
+    cwd: root,
+    env: { ...process.env, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_HTTP_HOST: '127.0.0.1', HEATWATCH_MQTT_HOST: '127.0.0.1', HEATWATCH_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const ports = await new Promise<{ httpPort: number; mqttPort: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`HeatWatch did not start within 20 s:\n${log.slice(-3000)}`)), 20_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      log += c.toString();
+      const m = /"httpPort":(\d+),"mqttPort":(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ httpPort: Number(m[1]), mqttPort: Number(m[2]) });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`HeatWatch exited with ${code}:\n${log.slice(-3000)}`));
+    });
+  });
+  return {
+    ...ports,
+    child,
+    kill(signal) {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
