@@ -69,12 +69,22 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const http = await createHttpServer({ logger, dashboardDir, version });
   const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n) });
 
+  // A full outbox or a broken disk fails every batch: say so every 10 s, not hundreds of times.
+  let failures = 0;
+  let lastReport = 0;
+  const writeFailures = (err: Error) => {
+    failures++;
+    if (Date.now() - lastReport < 10_000) return;
+    logger.error({ err: err.cause ?? err, failedBatches: failures }, 'telemetry writes failing: senders are not acknowledged and will send again');
+    failures = 0;
+    lastReport = Date.now();
+  };
   const writer = createBatchWriter({
     store,
     maxBatch: config.write.maxBatch,
     maxDelayMs: config.write.maxDelayMs,
     onWriteTime: (s) => metrics.storeWriteSeconds.observe(s),
-    onError: (err) => logger.error({ err }, 'telemetry write failed; senders were not acknowledged'),
+    onError: (err) => writeFailures(err),
     onDurable: (readings) => {
       for (const r of readings) metrics.readingsAccepted.inc({ kind: r.kind });
       presence.noteReadings(readings, Date.now());

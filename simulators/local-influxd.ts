@@ -35,7 +35,8 @@ export function influxdBinary(): string {
   return found;
 }
 
-export async function startInfluxd(): Promise<Influxd> {
+/** With `auth`, HTTP authentication is on and an admin user `admin` / `auth` is created. */
+export async function startInfluxd(options: { auth?: string } = {}): Promise<Influxd> {
   const binary = influxdBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-influxd-'));
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
@@ -54,6 +55,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   enabled = true
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
+  auth-enabled = ${options.auth ? 'true' : 'false'}
 [monitor]
   store-enabled = false
 [continuous_queries]
@@ -85,6 +87,12 @@ bind-address = "127.0.0.1:${rpcPort}"
   }
 
   await start();
+  if (options.auth) {
+    // InfluxDB 1.x lets the first admin user be created without credentials.
+    const q = `CREATE USER "admin" WITH PASSWORD '${options.auth}' WITH ALL PRIVILEGES`;
+    const res = await fetch(`${url}/query?q=${encodeURIComponent(q)}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`creating the influxd admin failed: ${res.status} ${await res.text()}`);
+  }
   return {
     url,
     dir,

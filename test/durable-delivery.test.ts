@@ -96,6 +96,31 @@ describe('InfluxDB killed mid-stream', () => {
   }, 120_000);
 });
 
+describe('a full outbox', () => {
+  let world: TestWorld;
+  afterAll(() => world?.close());
+
+  it('refuses new readings without acknowledging them, and takes them again once InfluxDB drained it', async () => {
+    world = await startWorld({ ...FAST, HEATWATCH_INFLUX_URL: influxd.url, HEATWATCH_INFLUX_DB: 'full', HEATWATCH_OUTBOX_MAX_READINGS: '100', HEATWATCH_OUTBOX_ALARM_READINGS: '50' });
+    const device = await world.provision({ id: 'R-full' });
+    await influxd.kill();
+    let client = await world.connect(device);
+    const t0 = Date.now() - 3_600_000;
+    const accepted = await publish(client, 'R-full', t0, 300, 1);
+    expect(accepted).toHaveLength(100); // the 101st got no PUBACK: the connection was closed
+    expect(client.connected).toBe(false);
+    const h = await world.api<{ store: { state: string; backlog: number; detail: string } }>('GET', '/api/health', undefined, null);
+    expect(h.body.store).toMatchObject({ state: 'degraded', backlog: 100 });
+
+    await influxd.start();
+    await eventually(async () => (await world.api<{ store: { backlog: number } }>('GET', '/api/health', undefined, null)).body.store.backlog === 0, 30_000);
+    client = await world.connect(device);
+    const resent = await publish(client, 'R-full', t0 + 100_000, 200, 1);
+    expect(resent).toHaveLength(200);
+    await eventually(async () => (await influxTimestamps('full', 'R-full')).length === 300, 30_000);
+  }, 90_000);
+});
+
 describe('HeatWatch killed with SIGKILL', () => {
   let proc: HeatWatchProcess | undefined;
   afterAll(async () => {

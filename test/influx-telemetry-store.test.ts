@@ -49,6 +49,26 @@ describe('influxdb specifics', () => {
     );
   });
 
+  it('authenticates with username and password on a 1.x server with auth on, and fails without', async () => {
+    const secured = await startInfluxd({ auth: 'influx-admin-pw' });
+    try {
+      const target = createInfluxTarget({ url: secured.url, db: 'secured', username: 'admin', password: 'influx-admin-pw', substationOf: () => null });
+      await target.ensureDatabase();
+      const ts = Date.now() - 1000;
+      await target.store.write([{ deviceId: 'R-9', kind: 'room', ts, values: { temp: 21 } }]);
+      expect(await target.store.read({ deviceId: 'R-9', kind: 'room', from: ts, to: ts + 1, limit: 5 })).toEqual([{ ts, values: { temp: 21 } }]);
+      await target.store.close();
+      const anonymous = createInfluxTarget({ url: secured.url, db: 'secured', substationOf: () => null });
+      await expect(anonymous.writeLines(['room,deviceId=R-9,kind=room temp=1.0 1'])).rejects.toThrow();
+      const wrong = createInfluxTarget({ url: secured.url, db: 'secured', username: 'admin', password: 'nope', substationOf: () => null });
+      await expect(wrong.store.read({ deviceId: 'R-9', kind: 'room', from: 0, to: ts + 1, limit: 5 })).rejects.toThrow();
+      await anonymous.store.close();
+      await wrong.store.close();
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('refuses to write to an unreachable server, so the outbox keeps the lines', async () => {
     const target = createInfluxTarget({ url: 'http://127.0.0.1:9', db: 'x', substationOf: () => null, timeoutMs: 2000 });
     await expect(target.writeLines(['room,deviceId=R,kind=room temp=1.0 1'])).rejects.toThrow();
