@@ -29,6 +29,11 @@ import { createBatchWriter } from './pipeline/batch-writer.ts';
 import { createDevicePresence } from './pipeline/device-presence.ts';
 import { createRejectionLog } from './pipeline/rejection-log.ts';
 import { createTelemetryIntake } from './pipeline/telemetry-intake.ts';
+import { createFleetClock } from './pipeline/fleet-clock.ts';
+import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
+import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
+import { createRulesRuntime } from './services/rules-runtime.ts';
+import { createTicketService } from './services/ticket-service.ts';
 import { createAuthService } from './services/auth-service.ts';
 import { createDeviceService } from './services/device-service.ts';
 
@@ -79,6 +84,38 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     failures = 0;
     lastReport = Date.now();
   };
+  const tickets = createTicketService({
+    store: createSqliteTicketStore(db),
+    // The rules runtime is built next; deadlines are looked up at call time.
+    deadlines: { dueAt: (t, at) => rules.deadlines.dueAt(t, at), callbackDueAt: (at) => rules.deadlines.callbackDueAt(at) },
+    device: (id) => registry.get(id),
+    onChange: (t) => live.publishTicket(t),
+    onDataQuality: (deviceId, at, detail) => presence.flagDataQuality(deviceId, at, detail),
+  });
+  const fleetClock = createFleetClock();
+  // Which rooms each substation feeds, for correlation; rebuilt after provisioning.
+  let roomIndex: Map<string, string[]> | null = null;
+  const roomsBySubstation = () => {
+    if (!roomIndex) {
+      roomIndex = new Map();
+      for (const d of registry.list()) if (d.kind === 'room' && d.substationId) roomIndex.set(d.substationId, [...(roomIndex.get(d.substationId) ?? []), d.id]);
+    }
+    return roomIndex;
+  };
+  const rules = createRulesRuntime({
+    rulesFile: config.rulesFile,
+    workdaysFile: config.workdaysFile,
+    device: (id) => registry.get(id),
+    roomsOf: (substationId) => roomsBySubstation().get(substationId) ?? [],
+    suppressed: (_deviceId, substationId, at) => tickets.suppressed(substationId, at),
+    onEvents: (events) => tickets.applyRuleEvents(events),
+    logger,
+  });
+  metrics.onCollect('tickets', () => {
+    metrics.ticketsOpen.reset();
+    for (const t of tickets.active()) metrics.ticketsOpen.inc({ type: t.type, deadline: t.deadlineState });
+  });
+
   const writer = createBatchWriter({
     store,
     maxBatch: config.write.maxBatch,
@@ -89,6 +126,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
       for (const r of readings) metrics.readingsAccepted.inc({ kind: r.kind });
       presence.noteReadings(readings, Date.now());
       live.publishReadings(readings);
+      fleetClock.note(readings);
+      rules.onReadings(readings);
+      if (fleetClock.due()) rules.onTick(fleetClock.now());
     },
   });
   const intake = createTelemetryIntake({ registry, writer, rejections });
@@ -98,7 +138,10 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   };
   const devices = createDeviceService({
     registry,
-    onProvisioned: (device) => live.publishDevice({ ...device, ...presence.view(device.id) }),
+    onProvisioned: (device) => {
+      roomIndex = null;
+      live.publishDevice({ ...device, ...presence.view(device.id) });
+    },
   });
 
   let broker: Broker | undefined;
@@ -125,7 +168,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   }
 
   const backlog = () => store.health().backlog + writer.pending;
-  metrics.onCollect(() => metrics.storeBacklog.set(backlog()));
+  metrics.onCollect('backlog', () => metrics.storeBacklog.set(backlog()));
   const health = (): HealthReport => {
     const s = store.health();
     const mqttUp = consumer ? consumer.connected() : true;
@@ -142,6 +185,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
+  registerTicketRoutes(http, { allow, tickets, registry, store });
   registerSystemRoutes(http, { health, registry: metrics.registry });
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
@@ -153,6 +197,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     );
   const housekeeping = [
     setInterval(() => presence.persist(), 5_000),
+    setInterval(() => fleetClock.due() && rules.onTick(fleetClock.now()), 5_000),
     setInterval(() => auth.purgeExpired(), 3_600_000),
     // Soon after start as well as hourly: a process restarted often must still apply retention.
     setTimeout(runRetention, 60_000),
@@ -187,6 +232,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     // stays on disk for the next start.
     if (store.drain && !(await store.drain(10_000))) logger.warn({ backlog: store.health().backlog }, 'outbox not empty at shutdown: delivered at next start');
     presence.persist();
+    rules.close();
     await live.close();
     await http.close();
     await store.close();

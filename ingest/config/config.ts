@@ -3,7 +3,11 @@
  * live here and nowhere else; every bad value is reported together, then start-up stops.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** Shipped with HeatWatch; an admin may point HEATWATCH_WORKDAYS_FILE at an updated copy. */
+const DEFAULT_WORKDAYS_FILE = fileURLToPath(new URL('../core/calendar/cn-workdays.json', import.meta.url));
 
 const port = z.coerce.number({ error: 'a port number 0–65535 (0 picks a free port)' }).int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -40,6 +44,8 @@ const envSchema = z.object({
   HEATWATCH_INFLUX_OUTBOX: z.enum(['on', 'off']).default('on'),
   HEATWATCH_OUTBOX_MAX_READINGS: positiveInt.default(20_000_000),
   HEATWATCH_OUTBOX_ALARM_READINGS: positiveInt.default(1_000_000),
+  HEATWATCH_RULES_FILE: optionalText,
+  HEATWATCH_WORKDAYS_FILE: optionalText,
   HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
   // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
@@ -72,6 +78,10 @@ export interface Config {
   /** Telemetry in InfluxDB (through the durable outbox) instead of SQLite. */
   influx?: { url: string; db: string; token?: string; username?: string; password?: string };
   /** `enabled: false` acknowledges only after InfluxDB answered (no disk buffer): for comparison. */
+  /** Rules and thresholds (JSON, validated; reloaded when it changes). Defaults when unset. */
+  rulesFile?: string;
+  /** Chinese working-day calendar (holidays, make-up workdays) for callback deadlines. */
+  workdaysFile: string;
   outbox: { enabled: boolean; maxReadings: number; alarmReadings: number };
   adminPassword?: string;
   logLevel: z.infer<typeof envSchema>['HEATWATCH_LOG_LEVEL'];
@@ -148,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           password: e.HEATWATCH_INFLUX_PASSWORD,
         }
       : undefined,
+    rulesFile: e.HEATWATCH_RULES_FILE ? path.resolve(e.HEATWATCH_RULES_FILE) : undefined,
+    workdaysFile: path.resolve(e.HEATWATCH_WORKDAYS_FILE ?? DEFAULT_WORKDAYS_FILE),
     outbox: { enabled: e.HEATWATCH_INFLUX_OUTBOX === 'on', maxReadings: e.HEATWATCH_OUTBOX_MAX_READINGS, alarmReadings: e.HEATWATCH_OUTBOX_ALARM_READINGS },
     adminPassword: e.HEATWATCH_ADMIN_PASSWORD,
     logLevel: e.HEATWATCH_LOG_LEVEL,

@@ -54,6 +54,8 @@ export interface DeviceLive {
   online: boolean;
   /** When HeatWatch last stored a reading from it (wall clock, ISO 8601). */
   lastSeenAt: string | null;
+  /** The latest implausible reading (a data-quality flag: never a customer ticket). */
+  dataQuality: { at: string; detail: string } | null;
   /** Its newest reading by event time. */
   lastReading: { ts: string; values: Partial<Record<FieldName, number>> } | null;
 }

@@ -5,6 +5,7 @@
  */
 import type { DeviceView } from './devices.ts';
 import type { FieldName } from './payloads.ts';
+import type { Ticket } from './tickets.ts';
 import type { DeviceKind } from './topics.ts';
 
 export interface LiveReading {
@@ -24,6 +25,8 @@ export interface ServerToClientEvents {
   reading: (readings: LiveReading[]) => void;
   /** A device was provisioned, or came online, or went offline. */
   device: (device: DeviceView) => void;
+  /** A ticket was opened or changed (any step, a recovery, a link under a substation ticket). */
+  ticket: (ticket: Ticket) => void;
   /** Sent just before the server closes a socket whose login expired or was logged out. */
   session_expired: () => void;
 }

@@ -8,6 +8,7 @@ import { Server } from 'socket.io';
 import type { DeviceView } from '../contracts/devices.ts';
 import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
 import type { Reading } from '../contracts/payloads.ts';
+import type { Ticket } from '../contracts/tickets.ts';
 import type { AuthService } from '../services/auth-service.ts';
 
 export interface LiveHubDeps {
@@ -78,6 +79,9 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
     },
     publishDevice(device: DeviceView): void {
       io.emit('device', device);
+    },
+    publishTicket(ticket: Ticket): void {
+      io.emit('ticket', ticket);
     },
     async close(): Promise<void> {
       clearInterval(flusher);

@@ -4,12 +4,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const collectors: (() => void)[] = [];
+  // Gauges whose values live elsewhere are filled just before each scrape.
+  const collectors: Partial<Record<'backlog' | 'tickets', () => void>> = {};
   return {
     registry,
-    /** Runs `fn` before every scrape, for gauges read from elsewhere. */
-    onCollect(fn: () => void): void {
-      collectors.push(fn);
+    onCollect(gauge: 'backlog' | 'tickets', fn: () => void): void {
+      collectors[gauge] = fn;
     },
     readingsAccepted: new Counter({
       name: 'heatwatch_readings_accepted_total',
@@ -34,13 +34,22 @@ export function createMetrics() {
       help: 'Readings accepted and waiting to be durable',
       registers: [registry],
       collect() {
-        for (const fn of collectors) fn();
+        collectors.backlog?.();
       },
     }),
     outboxDelivered: new Counter({
       name: 'heatwatch_outbox_delivered_total',
       help: 'Readings delivered from the outbox to InfluxDB',
       registers: [registry],
+    }),
+    ticketsOpen: new Gauge({
+      name: 'heatwatch_tickets_open',
+      help: 'Tickets not closed, by type and deadline state',
+      labelNames: ['type', 'deadline'] as const,
+      registers: [registry],
+      collect() {
+        collectors.tickets?.();
+      },
     }),
     mqttClients: new Gauge({
       name: 'heatwatch_mqtt_clients',

@@ -10,6 +10,7 @@ import type { DeviceRegistry, LastState } from '../ports/device-registry.ts';
 export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
   const last = new Map<string, LastState>();
   const online = new Set<string>();
+  const quality = new Map<string, { at: string; detail: string }>();
   let dirty = new Map<string, LastState>();
   for (const s of registry.loadLastStates()) last.set(s.deviceId, s);
 
@@ -34,10 +35,14 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
       else online.delete(deviceId);
       return true;
     },
+    flagDataQuality(deviceId: string, at: number, detail: string): void {
+      quality.set(deviceId, { at: new Date(at).toISOString(), detail });
+    },
     view(deviceId: string): DeviceLive {
       const s = last.get(deviceId);
       return {
         online: online.has(deviceId),
+        dataQuality: quality.get(deviceId) ?? null,
         lastSeenAt: s ? new Date(s.seenAt).toISOString() : null,
         lastReading: s ? { ts: new Date(s.ts).toISOString(), values: s.values } : null,
       };

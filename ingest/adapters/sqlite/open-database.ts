@@ -68,6 +68,59 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (device_id, bucket, field)
   ) WITHOUT ROWID;
   `,
+  // 2: tickets, their timeline, planned outages (the rules/tickets issue).
+  `
+  CREATE TABLE tickets (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('rule', 'hotline')),
+    rule TEXT,
+    device_id TEXT,
+    substation_id TEXT,
+    parent_id TEXT,
+    description TEXT NOT NULL,
+    address TEXT,
+    contact TEXT,
+    opened_at INTEGER NOT NULL,
+    due_at INTEGER,
+    milestone TEXT,
+    milestone_at INTEGER,
+    exempt TEXT,
+    recovered_at INTEGER,
+    cause TEXT,
+    resolved_at INTEGER,
+    callback_due_at INTEGER,
+    closed_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  -- One open ticket per device and rule (DESIGN.md §3): the database refuses a second.
+  CREATE UNIQUE INDEX tickets_one_open_per_rule ON tickets (device_id, rule)
+    WHERE status <> 'closed' AND rule IS NOT NULL AND device_id IS NOT NULL;
+  CREATE INDEX tickets_by_status ON tickets (status, due_at);
+  CREATE INDEX tickets_by_substation ON tickets (substation_id, status);
+  CREATE INDEX tickets_by_device ON tickets (device_id, opened_at);
+  CREATE TABLE ticket_timeline (
+    seq INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    note TEXT
+  );
+  CREATE INDEX timeline_by_ticket ON ticket_timeline (ticket_id, seq);
+  CREATE TABLE outages (
+    id INTEGER PRIMARY KEY,
+    substation_id TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    registered_at INTEGER NOT NULL,
+    registered_by TEXT NOT NULL,
+    late_notice INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -1,0 +1,130 @@
+/** Tickets, their timeline (audit of every change) and planned outages in SQLite. */
+import type { TicketQuery, TimelineEntry } from '../../contracts/tickets.ts';
+import type { RuleId } from '../../core/rules/rule-types.ts';
+import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
+import type { Db } from './open-database.ts';
+
+const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
+  type: 'type',
+  status: 'status',
+  source: 'source',
+  rule: 'rule',
+  deviceId: 'device_id',
+  substationId: 'substation_id',
+  parentId: 'parent_id',
+  description: 'description',
+  address: 'address',
+  contact: 'contact',
+  openedAt: 'opened_at',
+  dueAt: 'due_at',
+  milestone: 'milestone',
+  milestoneAt: 'milestone_at',
+  exempt: 'exempt',
+  recoveredAt: 'recovered_at',
+  cause: 'cause',
+  resolvedAt: 'resolved_at',
+  callbackDueAt: 'callback_due_at',
+  closedAt: 'closed_at',
+  updatedAt: 'updated_at',
+};
+const FIELDS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+
+function toRecord(row: Record<string, unknown>): TicketRecord {
+  const record = { id: row.id } as Record<string, unknown>;
+  for (const f of FIELDS) record[f] = row[COLUMNS[f]] ?? null;
+  return record as unknown as TicketRecord;
+}
+
+export function createSqliteTicketStore(db: Db): TicketStore {
+  const insertTicket = db.prepare(
+    `INSERT INTO tickets (id, ${FIELDS.map((f) => COLUMNS[f]).join(', ')})
+     VALUES ('pending', ${FIELDS.map((f) => `@${f}`).join(', ')})`,
+  );
+  const setId = db.prepare('UPDATE tickets SET id = ? WHERE seq = ?');
+  const byId = db.prepare('SELECT * FROM tickets WHERE id = ?');
+  const openFor = db.prepare("SELECT * FROM tickets WHERE device_id = ? AND rule = ? AND status <> 'closed'");
+  const activeAll = db.prepare("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY seq");
+  const addEntry = db.prepare('INSERT INTO ticket_timeline (ticket_id, at, actor, action, note) VALUES (?, ?, ?, ?, ?)');
+  const entries = db.prepare('SELECT at, actor, action, note FROM ticket_timeline WHERE ticket_id = ? ORDER BY seq');
+  const insertOutage = db.prepare(
+    `INSERT INTO outages (substation_id, starts_at, ends_at, reason, registered_at, registered_by, late_notice)
+     VALUES (@substationId, @startsAt, @endsAt, @reason, @registeredAt, @registeredBy, @lateNotice)`,
+  );
+  const allOutages = db.prepare('SELECT * FROM outages ORDER BY starts_at');
+
+  const get = (id: string) => {
+    const row = byId.get(id) as Record<string, unknown> | undefined;
+    return row && toRecord(row);
+  };
+  const log = (id: string, e: TimelineInput) => addEntry.run(id, e.at, e.actor, e.action, e.note);
+
+  return {
+    insert: (ticket: NewTicket, entry: TimelineInput) =>
+      db.transaction(() => {
+        let seq: number;
+        try {
+          seq = Number(insertTicket.run({ ...ticket, updatedAt: entry.at }).lastInsertRowid);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return null;
+          throw err;
+        }
+        const id = `T-${String(seq).padStart(6, '0')}`;
+        setId.run(id, seq);
+        log(id, entry);
+        return get(id)!;
+      })(),
+
+    get,
+    findOpen(deviceId: string, rule: RuleId) {
+      const row = openFor.get(deviceId, rule) as Record<string, unknown> | undefined;
+      return row && toRecord(row);
+    },
+
+    list(q: TicketQuery) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (q.status === 'active') where.push("status <> 'closed'");
+      else if (q.status) (where.push('status = ?'), params.push(q.status));
+      if (q.type) (where.push('type = ?'), params.push(q.type));
+      if (q.deviceId) (where.push('device_id = ?'), params.push(q.deviceId));
+      if (q.substationId) (where.push('substation_id = ?'), params.push(q.substationId));
+      const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                   ORDER BY CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COALESCE(due_at, 9e15), seq LIMIT ?`;
+      return (db.prepare(sql).all(...params, q.limit) as Record<string, unknown>[]).map(toRecord);
+    },
+
+    active: () => (activeAll.all() as Record<string, unknown>[]).map(toRecord),
+
+    update: (id: string, patch: Partial<TicketRecord>, entry: TimelineInput) =>
+      db.transaction(() => {
+        const fields = FIELDS.filter((f) => f in patch && f !== 'updatedAt');
+        const set = [...fields.map((f) => `${COLUMNS[f]} = @${f}`), 'updated_at = @updatedAt'].join(', ');
+        db.prepare(`UPDATE tickets SET ${set} WHERE id = @id`).run({ ...patch, updatedAt: entry.at, id });
+        log(id, entry);
+        return get(id)!;
+      })(),
+
+    timeline: (id: string): TimelineEntry[] =>
+      (entries.all(id) as { at: number; actor: string; action: string; note: string | null }[]).map((e) => ({
+        ...e,
+        at: new Date(e.at).toISOString(),
+      })),
+
+    insertOutage(o) {
+      const id = Number(insertOutage.run({ ...o, lateNotice: o.lateNotice ? 1 : 0 }).lastInsertRowid);
+      return { ...o, id };
+    },
+
+    outages: () =>
+      (allOutages.all() as Record<string, number | string>[]).map((r) => ({
+        id: r.id as number,
+        substationId: r.substation_id as string,
+        startsAt: r.starts_at as number,
+        endsAt: r.ends_at as number,
+        reason: r.reason as string,
+        registeredAt: r.registered_at as number,
+        registeredBy: r.registered_by as string,
+        lateNotice: r.late_notice === 1,
+      })),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Ticket contract (DESIGN.md §2, §5): what the API returns, the `ticket` live event carries, and
+ * the dashboard shows. Times are ISO 8601.
+ */
+import { z } from 'zod';
+import { TICKET_TYPES, type RuleId, type TicketType } from '../core/rules/rule-types.ts';
+import { DEVICE_ID_PATTERN } from './topics.ts';
+
+export { TICKET_TYPES, type TicketType };
+
+export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'resolved', 'callback_done', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** 中文 names for the dashboard and messages. */
+export const TICKET_TYPE_ZH: Record<TicketType, string> = {
+  pipeline_accident: '主管道事故',
+  leak: '供热设施漏水',
+  repair: '报修',
+  heating_quality: '供热温度投诉',
+  room_temp_low: '室温不达标',
+  temp_drop: '不明原因停暖/温度骤降',
+  inquiry: '咨询',
+  sensor_offline: '测温点离线',
+};
+
+/** Types a dispatcher may open from a call to the 5316206 hotline; the rest come from rules. */
+export const HOTLINE_TYPES = ['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry'] as const satisfies readonly TicketType[];
+
+/** What must happen by `dueAt`: the commitment each type is measured against. */
+export type Milestone = 'on_site' | 'cause_found' | 'first_reply';
+export type DeadlineState = 'on_time' | 'at_risk' | 'breached' | 'met' | 'none';
+
+export interface Ticket {
+  id: string;
+  type: TicketType;
+  status: TicketStatus;
+  source: 'rule' | 'hotline';
+  rule: RuleId | null;
+  deviceId: string | null;
+  substationId: string | null;
+  /** The substation-level ticket this one is linked under (correlation). */
+  parentId: string | null;
+  description: string;
+  address: string | null;
+  contact: string | null;
+  openedAt: string;
+  milestone: Milestone | null;
+  dueAt: string | null;
+  milestoneAt: string | null;
+  deadlineState: DeadlineState;
+  /** Not counted against the commitments, and why (outdoor below the design temperature). */
+  exempt: string | null;
+  /** The rule saw the condition clear; a person still closes the ticket. */
+  recoveredAt: string | null;
+  cause: string | null;
+  callbackDueAt: string | null;
+  updatedAt: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+  note: string | null;
+}
+
+export const hotlineTicketSchema = z
+  .object({
+    type: z.enum(HOTLINE_TYPES, { error: `type must be one of ${HOTLINE_TYPES.join(', ')}` }),
+    description: z.string().trim().min(1).max(2000),
+    address: z.string().trim().max(500).optional(),
+    contact: z.string().trim().max(200).optional(),
+    deviceId: z.string().regex(DEVICE_ID_PATTERN).optional(),
+  })
+  .strict();
+
+export const stepSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
+
+export const ticketQuerySchema = z
+  .object({
+    status: z.enum([...TICKET_STATUSES, 'active']).optional(),
+    type: z.enum(TICKET_TYPES).optional(),
+    deviceId: z.string().max(64).optional(),
+    substationId: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();
+export type TicketQuery = z.output<typeof ticketQuerySchema>;

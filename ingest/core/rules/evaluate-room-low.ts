@@ -1,0 +1,67 @@
+/**
+ * Room low (DESIGN.md §3; 服务承诺 二.1(2): bedrooms and living rooms at least 18 °C in season).
+ * Reports `open` at the first reading that completes `forMin` of counted readings all below
+ * `belowC`, and `recovered` at the first reading that completes `recoverForMin` of readings all
+ * at or above `recoverAtC`. The emission gate pairs them into episodes (a cold run while an
+ * episode is open, or a warm run while none is, is dropped there), so this step needs no
+ * "is it open?" state and a replay of late readings cannot leave an open ticket without a way
+ * to recover. The gap between the thresholds is the hysteresis: noise around 18.0 neither
+ * opens (one 18.1 breaks the cold run) nor, once open, recovers (18.1 is not 18.5).
+ *
+ * "For 30 min" is measured between readings: a run starts at its first reading and completes
+ * at the first reading at least 30 min later.
+ */
+import type { RulesConfig } from './rules-config.ts';
+import { formatC, formatMin, MINUTE_MS, type Transition } from './rule-transition.ts';
+
+export interface RoomLowState {
+  readonly coldSince: number | null;
+  readonly coldLowest: number;
+  /** The current cold run has already been reported. */
+  readonly coldReported: boolean;
+  readonly warmSince: number | null;
+  readonly warmReported: boolean;
+}
+
+export const ROOM_LOW_START: RoomLowState = {
+  coldSince: null,
+  coldLowest: Number.POSITIVE_INFINITY,
+  coldReported: false,
+  warmSince: null,
+  warmReported: false,
+};
+
+export interface RoomLowSample {
+  ts: number;
+  temp: number;
+  /** In season, not in a planned outage, and a room type the promise covers. */
+  counts: boolean;
+}
+
+export function evaluateRoomLow(
+  state: RoomLowState,
+  s: RoomLowSample,
+  config: RulesConfig['roomLow'],
+): { state: RoomLowState; transition: Transition | null } {
+  if (s.counts && s.temp < config.belowC) {
+    const since = state.coldSince ?? s.ts;
+    const lowest = Math.min(state.coldLowest, s.temp);
+    const complete = !state.coldReported && s.ts - since >= config.forMin * MINUTE_MS;
+    const coldReported = state.coldReported || complete;
+    const next: RoomLowState = { coldSince: since, coldLowest: lowest, coldReported, warmSince: null, warmReported: false };
+    if (!complete) return { state: next, transition: null };
+    const detail = `${formatC(s.temp)}: below ${formatC(config.belowC)} for ${formatMin(s.ts - since)} (lowest ${formatC(lowest)})`;
+    return { state: next, transition: { kind: 'open', rule: 'room_low', at: s.ts, detail } };
+  }
+  if (s.temp >= config.recoverAtC) {
+    const since = state.warmSince ?? s.ts;
+    const complete = !state.warmReported && s.ts - since >= config.recoverForMin * MINUTE_MS;
+    const warmReported = state.warmReported || complete;
+    const next: RoomLowState = { coldSince: null, coldLowest: Number.POSITIVE_INFINITY, coldReported: false, warmSince: since, warmReported };
+    if (!complete) return { state: next, transition: null };
+    const detail = `${formatC(s.temp)}: at or above ${formatC(config.recoverAtC)} for ${formatMin(s.ts - since)}`;
+    return { state: next, transition: { kind: 'recovered', rule: 'room_low', at: s.ts, detail } };
+  }
+  // Between the thresholds (or not counted): neither run goes on.
+  return { state: ROOM_LOW_START, transition: null };
+}

@@ -1,0 +1,93 @@
+/**
+ * Substation collapse (DESIGN.md §3; 服务承诺 二.1(5): a main-pipe accident, on site within
+ * 30 min). A burst shows as a pressure-drop wave on the primary supply: reports `open` when the
+ * supply pressure is `pressureDropMPa` below its level of the last `pressureWithinMin`, or the
+ * supply temperature `supplyTempDropC` below its level of the last `supplyTempWithinMin`. Both
+ * the level before and the level after must be held by two consecutive readings.
+ * Reports `recovered` when both are back near their pre-collapse levels for `recoverForMin`.
+ * The emission gate pairs the two into episodes, as for the room rules.
+ */
+import type { RulesConfig } from './rules-config.ts';
+import { EPSILON, formatC, formatMin, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
+
+export interface CollapseState {
+  /** The collapse condition held at the previous counted reading. */
+  readonly collapsing: boolean;
+  /** Pre-collapse levels while a collapse is unresolved (null: not reported by the substation). */
+  readonly pressureRef: number | null;
+  readonly tempRef: number | null;
+  readonly unresolved: boolean;
+  readonly backSince: number | null;
+}
+
+export const COLLAPSE_START: CollapseState = { collapsing: false, pressureRef: null, tempRef: null, unresolved: false, backSince: null };
+
+export interface CollapseSample {
+  ts: number;
+  /** This reading's values, for the recovery. */
+  supplyPressure: number | undefined;
+  supplyTemp: number | undefined;
+  /**
+   * What this reading and the one before have both fallen to (the higher of the two): a fall
+   * must show in two consecutive readings, one reporting interval (10–60 s) against a 30 min
+   * deadline, so a single glitch never sends engineers to a pipe that did not burst.
+   */
+  heldPressure: number | undefined;
+  heldTemp: number | undefined;
+  /** Not in a planned outage. */
+  counts: boolean;
+}
+
+/** The highest levels held by two consecutive readings within each window before this one. */
+export interface CollapsePeaks {
+  supplyPressure: Peak | null;
+  supplyTemp: Peak | null;
+}
+
+const mpa = (v: number) => `${v.toFixed(2)} MPa`;
+
+export function evaluateSubstationCollapse(
+  state: CollapseState,
+  s: CollapseSample,
+  peaks: CollapsePeaks,
+  config: RulesConfig['substationCollapse'],
+): { state: CollapseState; transition: Transition | null } {
+  const reasons: string[] = [];
+  const p = peaks.supplyPressure;
+  const t = peaks.supplyTemp;
+  if (s.counts && p !== null && s.heldPressure !== undefined && p.value - s.heldPressure >= config.pressureDropMPa - EPSILON) {
+    reasons.push(`supply pressure fell from ${mpa(p.value)} to ${mpa(s.heldPressure)} in ${formatMin(s.ts - p.ts)}`);
+  }
+  if (s.counts && t !== null && s.heldTemp !== undefined && t.value - s.heldTemp >= config.supplyTempDropC - EPSILON) {
+    reasons.push(`supply temperature fell from ${formatC(t.value)} to ${formatC(s.heldTemp)} in ${formatMin(s.ts - t.ts)}`);
+  }
+  if (reasons.length > 0) {
+    const higher = (ref: number | null, peak: Peak | null) => (peak === null ? ref : Math.max(ref ?? peak.value, peak.value));
+    const next = { collapsing: true, pressureRef: higher(state.pressureRef, p), tempRef: higher(state.tempRef, t), unresolved: true, backSince: null };
+    if (state.collapsing) return { state: next, transition: null };
+    return { state: next, transition: { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('; ') } };
+  }
+  // Object literals, not spreads: V8 reads spread-built objects markedly slower on this hot path.
+  const settled = (backSince: number | null): CollapseState => ({
+    collapsing: false,
+    pressureRef: state.pressureRef,
+    tempRef: state.tempRef,
+    unresolved: state.unresolved,
+    backSince,
+  });
+  if (!state.unresolved) return { state: COLLAPSE_START, transition: null };
+  const pressureBack =
+    state.pressureRef === null || (s.supplyPressure !== undefined && s.supplyPressure >= state.pressureRef - config.recoverPressureWithinMPa - EPSILON);
+  const tempBack = state.tempRef === null || (s.supplyTemp !== undefined && s.supplyTemp >= state.tempRef - config.recoverTempWithinC - EPSILON);
+  if (!pressureBack || !tempBack) return { state: settled(null), transition: null };
+  const since = state.backSince ?? s.ts;
+  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: settled(since), transition: null };
+  const levels = [
+    state.pressureRef === null || s.supplyPressure === undefined ? null : `supply pressure ${mpa(s.supplyPressure)}`,
+    state.tempRef === null || s.supplyTemp === undefined ? null : `supply temperature ${formatC(s.supplyTemp)}`,
+  ].filter((x) => x !== null);
+  return {
+    state: COLLAPSE_START,
+    transition: { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `back to normal for ${formatMin(s.ts - since)}: ${levels.join(', ')}` },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Sudden drop (DESIGN.md §3; 服务承诺 二.1(4): an unexplained loss of heat or fall in temperature,
+ * cause found within 8 h). Reports `open` when a room is `dropC` below its level of the last
+ * `withinMin` (once per stretch in which that holds; both levels held by two consecutive
+ * counted readings, so a glitch in either direction is not a drop), and `recovered` at the
+ * reading that completes `recoverForMin` back within `recoverWithinC` of the level before the
+ * drop. The emission gate pairs them into episodes. A room that settles at a new, lower level
+ * stays open until a person closes the ticket.
+ */
+import type { RulesConfig } from './rules-config.ts';
+import { EPSILON, formatC, formatMin, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
+
+export interface SuddenDropState {
+  /** The drop condition held at the previous counted reading. */
+  readonly dropping: boolean;
+  /** The level before the drop, while a drop is unresolved (the highest if it fell twice). */
+  readonly refC: number | null;
+  readonly backSince: number | null;
+}
+
+export const SUDDEN_DROP_START: SuddenDropState = { dropping: false, refC: null, backSince: null };
+
+export interface SuddenDropSample {
+  ts: number;
+  /** This reading, for the recovery. */
+  temp: number;
+  /**
+   * What this reading and the one before have both fallen to (the higher of the two): one
+   * glitch is not a drop. It costs one sampling interval against an 8 h deadline.
+   */
+  held: number | undefined;
+  /** In season and not in a planned outage. */
+  counts: boolean;
+}
+
+/** `peak`: the highest level two consecutive counted readings held in the `withinMin` before. */
+export function evaluateSuddenDrop(
+  state: SuddenDropState,
+  s: SuddenDropSample,
+  peak: Peak | null,
+  config: RulesConfig['suddenDrop'],
+): { state: SuddenDropState; transition: Transition | null } {
+  const held = s.held;
+  if (s.counts && peak !== null && held !== undefined && peak.value - held >= config.dropC - EPSILON) {
+    const next = { dropping: true, refC: Math.max(state.refC ?? peak.value, peak.value), backSince: null };
+    if (state.dropping) return { state: next, transition: null };
+    const detail = `fell ${formatC(peak.value - held)} from ${formatC(peak.value)} to ${formatC(held)} in ${formatMin(s.ts - peak.ts)} (threshold ${formatC(config.dropC)} within ${config.withinMin} min)`;
+    return { state: next, transition: { kind: 'open', rule: 'sudden_drop', at: s.ts, detail } };
+  }
+  if (state.refC === null) return { state: SUDDEN_DROP_START, transition: null };
+  if (s.temp < state.refC - config.recoverWithinC - EPSILON) return { state: { dropping: false, refC: state.refC, backSince: null }, transition: null };
+  const since = state.backSince ?? s.ts;
+  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: { dropping: false, refC: state.refC, backSince: since }, transition: null };
+  const detail = `${formatC(s.temp)}: back within ${formatC(config.recoverWithinC)} of ${formatC(state.refC)} for ${formatMin(s.ts - since)}`;
+  return { state: SUDDEN_DROP_START, transition: { kind: 'recovered', rule: 'sudden_drop', at: s.ts, detail } };
+}

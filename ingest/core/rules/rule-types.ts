@@ -1,0 +1,66 @@
+/**
+ * The contract between the pure rules core and the rest of HeatWatch. The core decides; the
+ * ticket service acts. Nothing here does I/O or reads a clock: times are passed in.
+ */
+import type { RoomType } from '../../contracts/devices.ts';
+import type { Reading } from '../../contracts/payloads.ts';
+import type { DeviceKind } from '../../contracts/topics.ts';
+
+/** Ticket types and their Chinese names (DESIGN.md §2). */
+export const TICKET_TYPES = [
+  'pipeline_accident',
+  'leak',
+  'repair',
+  'heating_quality',
+  'room_temp_low',
+  'temp_drop',
+  'inquiry',
+  'sensor_offline',
+] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation'] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** What the rules need to know of a device. */
+export interface RuleDevice {
+  id: string;
+  kind: DeviceKind;
+  roomType: RoomType | null;
+  substationId: string | null;
+  intervalSec: number;
+}
+
+/** Why a ticket does not count against the company's commitments. */
+export type Exemption = 'outdoor_below_design';
+
+export type RuleEvent =
+  /** A condition became true for a device: open a ticket of `ticketType` (once per episode). */
+  | {
+      kind: 'open';
+      rule: Exclude<RuleId, 'correlation' | 'implausible'>;
+      ticketType: TicketType;
+      deviceId: string;
+      substationId: string | null;
+      /** Event time (epoch ms) at which the condition was met, e.g. the end of the 30 min below 18 °C. */
+      at: number;
+      exempt: Exemption | null;
+      /** One sentence for the ticket, e.g. "17.4 °C for 30 min (threshold 18.0 °C)". */
+      detail: string;
+    }
+  /** The condition cleared (e.g. ≥ 18.5 °C for 30 min): mark the open ticket recovered. */
+  | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible'>; deviceId: string; at: number; detail: string }
+  /** Implausible data: a flag on the device, never a customer ticket. */
+  | { kind: 'data_quality'; deviceId: string; at: number; detail: string }
+  /**
+   * Several rooms of one substation went low or dropped together: one substation-level ticket
+   * (`ticketType`, usually the rooms' type), with the room tickets linked under it.
+   */
+  | { kind: 'correlated'; substationId: string; ticketType: TicketType; at: number; roomIds: string[]; detail: string };
+
+export interface RulesEngine {
+  /** Readings in any order (late, buffered, out of order); returns what they caused. */
+  onReadings(readings: readonly Reading[]): RuleEvent[];
+  /** Wall-clock tick for the offline rule (no reading for intervals × the device's interval). */
+  onTick(now: number): RuleEvent[];
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
+import type { Step } from '../../core/tickets/lifecycle.ts';
+import type { DeviceRegistry } from '../../ports/device-registry.ts';
+import type { TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { TicketService } from '../../services/ticket-service.ts';
+import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
+import { parseOr400 } from '../parse.ts';
+
+const HOUR = 3_600_000;
+
+const outageSchema = z
+  .object({
+    substationId: z.string().min(1).max(64),
+    startsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    endsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
+/** URL segment → lifecycle step, and who may take it. */
+const STEP_ROUTES: { path: string; step: Step; roles: ('admin' | 'dispatcher' | 'engineer')[] }[] = [
+  { path: 'acknowledge', step: 'acknowledge', roles: ['admin', 'dispatcher', 'engineer'] },
+  { path: 'on-site', step: 'on_site', roles: ['admin', 'dispatcher', 'engineer'] },
+  { path: 'resolve', step: 'resolve', roles: ['admin', 'dispatcher', 'engineer'] },
+  { path: 'callback', step: 'callback', roles: ['admin', 'dispatcher'] },
+  { path: 'close', step: 'close', roles: ['admin', 'dispatcher'] },
+];
+
+export interface TicketRouteDeps {
+  allow: RoleGuard;
+  tickets: TicketService;
+  registry: Pick<DeviceRegistry, 'get'>;
+  store: Pick<TelemetryStore, 'read'>;
+  clock?: () => number;
+}
+
+export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, registry, store, clock = Date.now }: TicketRouteDeps) {
+  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline' }, preHandler: allow(...ALL_ROLES) }, async (request) => ({
+    tickets: tickets.list(parseOr400(ticketQuerySchema, request.query, 'query')),
+  }));
+
+  app.get<{ Params: { id: string } }>(
+    '/api/tickets/:id',
+    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event' }, preHandler: allow(...ALL_ROLES) },
+    async (request) => {
+      const { ticket, timeline } = tickets.get(request.params.id);
+      const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
+      let readings: Record<string, unknown>[] = [];
+      if (device) {
+        const opened = Date.parse(ticket.openedAt);
+        const rows = await store.read({ deviceId: device.id, kind: device.kind, from: opened - 12 * HOUR, to: Math.min(clock(), opened + 12 * HOUR) + 1, everyMs: 5 * 60_000, limit: 1000 });
+        readings = rows.map((r) => ({ ts: new Date(r.ts).toISOString(), ...r.values }));
+      }
+      return { ...ticket, timeline, readings };
+    },
+  );
+
+  app.post(
+    '/api/tickets',
+    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, preHandler: allow('admin', 'dispatcher') },
+    async (request, reply) => reply.code(201).send(tickets.hotline(parseOr400(hotlineTicketSchema, request.body), request.session!.username)),
+  );
+
+  for (const r of STEP_ROUTES) {
+    const schema = r.step === 'resolve' ? resolveSchema : stepSchema;
+    app.post<{ Params: { id: string } }>(
+      `/api/tickets/:id/${r.path}`,
+      { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, preHandler: allow(...r.roles) },
+      async (request) => tickets.step(request.params.id, r.step, request.session!.username, parseOr400(schema, request.body ?? {})),
+    );
+  }
+
+  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, preHandler: allow(...ALL_ROLES) }, async () => ({
+    outages: tickets.outages().map((o) => ({ ...o, startsAt: new Date(o.startsAt).toISOString(), endsAt: new Date(o.endsAt).toISOString(), registeredAt: new Date(o.registeredAt).toISOString() })),
+  }));
+
+  app.post(
+    '/api/outages',
+    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, preHandler: allow('admin', 'dispatcher') },
+    async (request, reply) => {
+      const o = tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username);
+      return reply.code(201).send({ ...o, startsAt: new Date(o.startsAt).toISOString(), endsAt: new Date(o.endsAt).toISOString(), registeredAt: new Date(o.registeredAt).toISOString() });
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineEntry } from '../contracts/tickets.ts';
+import type { RuleId } from '../core/rules/rule-types.ts';
+
+/** A ticket as stored: times as epoch ms; the API view is derived from it. */
+export interface TicketRecord {
+  id: string;
+  type: TicketType;
+  status: TicketStatus;
+  source: 'rule' | 'hotline';
+  rule: RuleId | null;
+  deviceId: string | null;
+  substationId: string | null;
+  parentId: string | null;
+  description: string;
+  address: string | null;
+  contact: string | null;
+  openedAt: number;
+  dueAt: number | null;
+  milestone: Milestone | null;
+  milestoneAt: number | null;
+  exempt: string | null;
+  recoveredAt: number | null;
+  cause: string | null;
+  resolvedAt: number | null;
+  callbackDueAt: number | null;
+  closedAt: number | null;
+  updatedAt: number;
+}
+
+export type NewTicket = Omit<TicketRecord, 'id' | 'updatedAt'>;
+export type TimelineInput = { at: number; actor: string; action: string; note: string | null };
+
+export interface Outage {
+  id: number;
+  substationId: string;
+  startsAt: number;
+  endsAt: number;
+  reason: string;
+  registeredAt: number;
+  registeredBy: string;
+  /** Registered less than 24 h before it starts: the customers' notice (服务承诺 二.1(3)) was broken. */
+  lateNotice: boolean;
+}
+
+export interface TicketStore {
+  /** Inserts, or returns null when the device already has an open ticket for the rule. */
+  insert(ticket: NewTicket, entry: TimelineInput): TicketRecord | null;
+  get(id: string): TicketRecord | undefined;
+  findOpen(deviceId: string, rule: RuleId): TicketRecord | undefined;
+  list(query: TicketQuery): TicketRecord[];
+  /** Tickets not closed, for deadline states, correlation and metrics. */
+  active(): TicketRecord[];
+  update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): TicketRecord;
+  timeline(id: string): TimelineEntry[];
+  insertOutage(outage: Omit<Outage, 'id'>): Outage;
+  outages(): Outage[];
+}

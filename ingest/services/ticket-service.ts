@@ -1,0 +1,247 @@
+/**
+ * Tickets: opened by the rules (once per episode, linked under a substation ticket when rooms
+ * go cold together) or by a dispatcher from a hotline call; moved through their lifecycle one
+ * authenticated step at a time; every change in the timeline and pushed live.
+ */
+import type { Device } from '../contracts/devices.ts';
+import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TicketType } from '../contracts/tickets.ts';
+import { applyStep, deadlineState, MILESTONE, reachesMilestone, type Step } from '../core/tickets/lifecycle.ts';
+import type { RuleEvent } from '../core/rules/rule-types.ts';
+import { AppError } from '../errors.ts';
+import type { Outage, TicketRecord, TicketStore } from '../ports/ticket-store.ts';
+
+export interface Deadlines {
+  /** When the type's milestone is due for a ticket opened at `openedAt`; null: no deadline. */
+  dueAt(type: TicketType, openedAt: number): number | null;
+  /** 服务承诺 二.1(7): the callback within 3 working days of the resolution. */
+  callbackDueAt(resolvedAt: number): number;
+}
+
+export interface TicketServiceDeps {
+  store: TicketStore;
+  deadlines: Deadlines;
+  device: (id: string) => Device | undefined;
+  onChange?: (ticket: Ticket) => void;
+  onDataQuality?: (deviceId: string, at: number, detail: string) => void;
+  clock?: () => number;
+}
+
+const RULE_ACTOR = 'rules';
+const DAY = 86_400_000;
+
+export function createTicketService({ store, deadlines, device, onChange, onDataQuality, clock = Date.now }: TicketServiceDeps) {
+  // Planned outages, in memory: the rules ask about them for every reading.
+  let outages = store.outages();
+
+  function view(t: TicketRecord, now = clock()): Ticket {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      id: t.id,
+      type: t.type,
+      status: t.status,
+      source: t.source,
+      rule: t.rule,
+      deviceId: t.deviceId,
+      substationId: t.substationId,
+      parentId: t.parentId,
+      description: t.description,
+      address: t.address,
+      contact: t.contact,
+      openedAt: iso(t.openedAt)!,
+      milestone: t.milestone,
+      dueAt: iso(t.dueAt),
+      milestoneAt: iso(t.milestoneAt),
+      deadlineState: deadlineState(t, now),
+      exempt: t.exempt,
+      recoveredAt: iso(t.recoveredAt),
+      cause: t.cause,
+      callbackDueAt: iso(t.callbackDueAt),
+      updatedAt: iso(t.updatedAt)!,
+    };
+  }
+
+  const changed = (t: TicketRecord) => {
+    onChange?.(view(t));
+    return t;
+  };
+
+  /** An open correlation ticket for the substation, for new room tickets to hang under. */
+  const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
+
+  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'closedAt' | 'openedAt'>, actor: string, note: string) {
+    const now = clock();
+    const record = store.insert(
+      {
+        ...input,
+        status: 'open',
+        openedAt: now,
+        // Deadlines run on the wall clock from the moment HeatWatch (or the hotline) opened it.
+        dueAt: deadlines.dueAt(input.type, now),
+        milestone: MILESTONE[input.type],
+        milestoneAt: null,
+        recoveredAt: null,
+        cause: null,
+        resolvedAt: null,
+        callbackDueAt: null,
+        closedAt: null,
+      },
+      { at: now, actor, action: 'opened', note },
+    );
+    return record && changed(record);
+  }
+
+  function applyRuleEvent(e: RuleEvent): void {
+    const now = clock();
+    switch (e.kind) {
+      case 'open': {
+        const d = device(e.deviceId);
+        const substationId = e.substationId ?? (d?.kind === 'substation' ? d.id : (d?.substationId ?? null));
+        const created = open(
+          {
+            type: e.ticketType,
+            source: 'rule',
+            rule: e.rule,
+            deviceId: e.deviceId,
+            substationId,
+            // Only the rooms' temperature tickets belong under a substation incident.
+            parentId: e.rule === 'room_low' || e.rule === 'sudden_drop' ? (parentFor(substationId)?.id ?? null) : null,
+            description: `${d?.name ?? e.deviceId}: ${e.detail}`,
+            address: d?.address || null,
+            contact: null,
+            exempt: e.exempt,
+          },
+          RULE_ACTOR,
+          `${e.detail} (event time ${new Date(e.at).toISOString()})`,
+        );
+        if (!created) {
+          // Still open from an earlier episode: one ticket per device and rule; note the return.
+          const existing = store.findOpen(e.deviceId, e.rule);
+          if (existing?.recoveredAt) changed(store.update(existing.id, { recoveredAt: null }, { at: now, actor: RULE_ACTOR, action: 'condition_returned', note: e.detail }));
+        }
+        return;
+      }
+      case 'recovered': {
+        const existing = store.findOpen(e.deviceId, e.rule);
+        if (existing && !existing.recoveredAt) {
+          changed(store.update(existing.id, { recoveredAt: now }, { at: now, actor: RULE_ACTOR, action: 'recovered', note: e.detail }));
+        }
+        return;
+      }
+      case 'data_quality':
+        onDataQuality?.(e.deviceId, e.at, e.detail);
+        return;
+      case 'correlated': {
+        const station = device(e.substationId);
+        const parent =
+          open(
+            {
+              type: e.ticketType,
+              source: 'rule',
+              rule: 'correlation',
+              deviceId: e.substationId,
+              substationId: e.substationId,
+              parentId: null,
+              description: `${station?.name ?? e.substationId}: ${e.detail}`,
+              address: station?.address || null,
+              contact: null,
+              exempt: null,
+            },
+            RULE_ACTOR,
+            `${e.roomIds.length} rooms: ${e.roomIds.join(', ')}`,
+          ) ?? store.findOpen(e.substationId, 'correlation');
+        if (!parent) return;
+        for (const t of store.active()) {
+          if (t.substationId === e.substationId && t.parentId === null && t.id !== parent.id && t.deviceId && e.roomIds.includes(t.deviceId)) {
+            changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: `under ${parent.id}` }));
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  return {
+    view,
+
+    applyRuleEvents(events: readonly RuleEvent[]): void {
+      for (const e of events) applyRuleEvent(e);
+    },
+
+    hotline(input: { type: (typeof HOTLINE_TYPES)[number]; description: string; address?: string; contact?: string; deviceId?: string }, actor: string): Ticket {
+      const d = input.deviceId ? device(input.deviceId) : undefined;
+      if (input.deviceId && !d) throw new AppError('HW_NOT_FOUND', `no device ${input.deviceId}`);
+      const substationId = d ? (d.kind === 'substation' ? d.id : d.substationId) : null;
+      const record = open(
+        {
+          type: input.type,
+          source: 'hotline',
+          rule: null,
+          deviceId: d?.id ?? null,
+          substationId,
+          parentId: null,
+          description: input.description,
+          address: input.address ?? (d?.address || null),
+          contact: input.contact ?? null,
+          exempt: null,
+        },
+        actor,
+        '热线 5316206',
+      );
+      return view(record!);
+    },
+
+    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string }): Ticket {
+      const t = store.get(id);
+      if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
+      const result = applyStep(t.status, step, t.type);
+      if ('refused' in result) throw new AppError('HW_CONFLICT', result.refused);
+      const now = clock();
+      const patch: Partial<TicketRecord> = { status: result.to };
+      if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
+      if (step === 'resolve') {
+        patch.cause = input.cause ?? null;
+        patch.resolvedAt = now;
+        if (t.type !== 'sensor_offline') patch.callbackDueAt = deadlines.callbackDueAt(now);
+      }
+      if (step === 'close') patch.closedAt = now;
+      const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+      return view(changed(store.update(id, patch, { at: now, actor, action: step, note })));
+    },
+
+    get(id: string): { ticket: Ticket; timeline: ReturnType<TicketStore['timeline']> } {
+      const t = store.get(id);
+      if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
+      return { ticket: view(t), timeline: store.timeline(id) };
+    },
+
+    list: (q: TicketQuery): Ticket[] => {
+      const now = clock();
+      return store.list(q).map((t) => view(t, now));
+    },
+
+    active: (): Ticket[] => {
+      const now = clock();
+      return store.active().map((t) => view(t, now));
+    },
+
+    registerOutage(input: { substationId: string; startsAt: number; endsAt: number; reason: string }, actor: string): Outage {
+      if (device(input.substationId)?.kind !== 'substation') throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
+      if (input.endsAt <= input.startsAt) throw new AppError('HW_BAD_REQUEST', '`endsAt` must be after `startsAt`');
+      const now = clock();
+      // 服务承诺 二.1(3): customers are told at least 24 h ahead of a planned stop.
+      const outage = store.insertOutage({ ...input, registeredAt: now, registeredBy: actor, lateNotice: input.startsAt - now < DAY });
+      outages = store.outages();
+      return outage;
+    },
+
+    outages: () => outages,
+
+    /** During a registered outage no tickets open for the substation and its rooms (DESIGN.md §3). */
+    suppressed(substationId: string | null, at: number): boolean {
+      if (!substationId) return false;
+      return outages.some((o) => o.substationId === substationId && o.startsAt <= at && at < o.endsAt);
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

@@ -1,0 +1,431 @@
+/**
+ * The rules engine, pure: readings in, events out, times as arguments. Each test builds its own
+ * small network (substation S1 feeding rooms) and reads the events as short sentences, with
+ * times in minutes after T0.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FieldName, Reading } from '../ingest/contracts/payloads.ts';
+import type { RoomType } from '../ingest/contracts/devices.ts';
+import { correlateSubstation, findCluster, NO_CORRELATION, roomsNeeded } from '../ingest/core/rules/correlate-substation.ts';
+import { checkRate } from '../ingest/core/rules/check-plausibility.ts';
+import { evaluateRoomLow, ROOM_LOW_START } from '../ingest/core/rules/evaluate-room-low.ts';
+import { createRulesEngine } from '../ingest/core/rules/rules-engine.ts';
+import type { RuleDevice, RuleEvent } from '../ingest/core/rules/rule-types.ts';
+import { DEFAULT_RULES_CONFIG, parseRulesConfig, type RulesConfigInput } from '../ingest/core/rules/rules-config.ts';
+
+const MIN = 60_000;
+/** In the heating season, past its first 10 days. */
+const T0 = Date.parse('2026-12-10T08:00:00+08:00');
+
+type Points = [minute: number, value: number][];
+
+function world(options: { config?: RulesConfigInput; outdoorTemp?: (s: string, at: number) => number | undefined } = {}) {
+  const devices = new Map<string, RuleDevice>();
+  const outages: { substationId: string; from: number; to: number }[] = [];
+  const engine = createRulesEngine(parseRulesConfig(options.config ?? {}), {
+    device: (id) => devices.get(id),
+    roomsOf: (s) => [...devices.values()].filter((d) => d.kind === 'room' && d.substationId === s).map((d) => d.id),
+    suppressed: (_id, s, at) => outages.some((o) => o.substationId === s && at >= o.from && at < o.to),
+    ...(options.outdoorTemp ? { outdoorTemp: options.outdoorTemp } : {}),
+  });
+  const w = {
+    engine,
+    outages,
+    room(id: string, roomType: RoomType = 'bedroom', substationId = 'S1', intervalSec = 600) {
+      devices.set(id, { id, kind: 'room', roomType, substationId, intervalSec });
+      return w;
+    },
+    substation(id = 'S1', intervalSec = 30) {
+      devices.set(id, { id, kind: 'substation', roomType: null, substationId: null, intervalSec });
+      return w;
+    },
+  };
+  return w;
+}
+
+const temps = (deviceId: string, points: Points, start = T0): Reading[] =>
+  points.map(([m, temp]) => ({ deviceId, kind: 'room', ts: start + m * MIN, values: { temp } }));
+
+const station = (points: [minute: number, values: Partial<Record<FieldName, number>>][], deviceId = 'S1'): Reading[] =>
+  points.map(([m, values]) => ({ deviceId, kind: 'substation', ts: T0 + m * MIN, values: { supplyTemp: 95, returnTemp: 50, ...values } }));
+
+/** Readings every `step` minutes from `from` to `to` inclusive; `value` may alternate. */
+function every(from: number, to: number, step: number, value: number | ((m: number, i: number) => number)): Points {
+  const out: Points = [];
+  for (let m = from, i = 0; m <= to + 1e-9; m += step, i++) out.push([m, typeof value === 'number' ? value : value(m, i)]);
+  return out;
+}
+const alternating = (a: number, b: number) => (_m: number, i: number) => (i % 2 === 0 ? a : b);
+
+/** Events as sentences: "open room_low R1 @31". */
+function brief(events: RuleEvent[], start = T0): string[] {
+  return events.map((e) => {
+    const m = `@${(e.at - start) / MIN}`;
+    switch (e.kind) {
+      case 'open':
+        return `open ${e.rule} ${e.deviceId} ${m}${e.exempt ? ` exempt:${e.exempt}` : ''}`;
+      case 'recovered':
+        return `recovered ${e.rule} ${e.deviceId} ${m}`;
+      case 'data_quality':
+        return `data_quality ${e.deviceId} ${m}`;
+      case 'correlated':
+        return `correlated ${e.substationId} ${e.ticketType} [${e.roomIds.join(',')}] ${m}`;
+    }
+  });
+}
+
+/** Feeds the readings one message at a time, in the order given. */
+function oneByOne(engine: { onReadings(r: readonly Reading[]): RuleEvent[] }, readings: Reading[]): RuleEvent[] {
+  return readings.flatMap((r) => engine.onReadings([r]));
+}
+
+describe('room low', () => {
+  it.each<[string, Points, string[]]>([
+    ['29 min below 18.0: nothing', [[0, 17.5], [10, 17.5], [20, 17.5], [29, 17.5], [35, 18.2]], []],
+    ['31 min below 18.0: opens at the reading completing 30 min', [[0, 17.5], [10, 17.5], [20, 17.5], [31, 17.5]], ['open room_low R1 @31']],
+    ['exactly 30 min', [[0, 17.9], [15, 17.9], [30, 17.9]], ['open room_low R1 @30']],
+    ['18.0 is not below 18.0', every(0, 120, 10, 18.0), []],
+    ['noise 17.9/18.1 every 5 min for 6 h: nothing', every(0, 360, 5, alternating(17.9, 18.1)), []],
+    ['one warmer reading restarts the run', [[0, 17.5], [10, 17.5], [20, 18.0], [30, 17.5], [40, 17.5], [50, 17.5], [60, 17.5]], ['open room_low R1 @60']],
+  ])('%s', (_name, points, expected) => {
+    const w = world().room('R1');
+    expect(brief(oneByOne(w.engine, temps('R1', points)))).toEqual(expected);
+  });
+
+  it('opens with the ticket type, substation and a sentence', () => {
+    const w = world().room('R1');
+    const events = w.engine.onReadings(temps('R1', [[0, 17.6], [10, 17.4], [20, 17.5], [31, 17.5]]));
+    expect(events).toEqual([
+      {
+        kind: 'open',
+        rule: 'room_low',
+        ticketType: 'room_temp_low',
+        deviceId: 'R1',
+        substationId: 'S1',
+        at: T0 + 31 * MIN,
+        exempt: null,
+        detail: '17.5 °C: below 18.0 °C for 31 min (lowest 17.4 °C)',
+      },
+    ]);
+  });
+
+  it('has hysteresis: noise at either threshold neither reopens nor recovers', () => {
+    const w = world().room('R1');
+    const story = [
+      ...every(0, 40, 10, 17.5), // cold: opens at 30
+      ...every(45, 225, 5, alternating(18.4, 18.6)), // flickers around 18.5: not recovered
+      ...every(230, 400, 5, alternating(17.9, 18.1)), // flickers around 18.0: still the same episode
+      ...every(405, 440, 5, 18.6), // 30 min at 18.6: recovered at 435
+      ...every(445, 700, 5, alternating(17.9, 18.1)), // noise again: no new episode
+    ];
+    expect(brief(oneByOne(w.engine, temps('R1', story)))).toEqual(['open room_low R1 @30', 'recovered room_low R1 @435']);
+  });
+
+  it('covers bedrooms and living rooms only', () => {
+    const w = world().room('bed', 'bedroom').room('living', 'living').room('kitchen', 'other');
+    const cold = every(0, 60, 10, 16.5);
+    const events = ['bed', 'living', 'kitchen'].flatMap((id) => w.engine.onReadings(temps(id, cold)));
+    expect(brief(events)).toEqual(['open room_low bed @30', 'open room_low living @30']);
+  });
+
+  it('starts counting at local midnight on 15 Nov and not at all in summer', () => {
+    const w = world().room('R1');
+    const eve = Date.parse('2026-11-14T23:30:00+08:00');
+    const events = w.engine.onReadings(temps('R1', every(0, 70, 10, 17.0), eve));
+    // The first reading in season is 00:00; 30 min later the room is low.
+    expect(events.map((e) => new Date(e.at).toISOString())).toEqual([new Date('2026-11-15T00:30:00+08:00').toISOString()]);
+    const summer = world().room('R1');
+    expect(summer.engine.onReadings(temps('R1', every(0, 600, 10, 15.0), Date.parse('2026-07-01T08:00:00+08:00')))).toEqual([]);
+  });
+
+  it('is a table of crossings before the gate (evaluateRoomLow)', () => {
+    const config = DEFAULT_RULES_CONFIG.roomLow;
+    const steps: [number, number, string | null][] = [
+      [0, 17.5, null],
+      [30, 17.5, 'open'],
+      [40, 17.0, null], // the same cold run is reported once
+      [50, 18.5, null],
+      [80, 18.6, 'recovered'],
+      [90, 18.7, null],
+    ];
+    let state = ROOM_LOW_START;
+    for (const [m, temp, expected] of steps) {
+      const r = evaluateRoomLow(state, { ts: m * MIN, temp, counts: true }, config);
+      expect(r.transition?.kind ?? null, `at ${m} min`).toBe(expected);
+      state = r.state;
+    }
+  });
+});
+
+describe('sudden drop', () => {
+  it.each<[string, Points, string[]]>([
+    // A level counts when two consecutive readings hold it: the drop shows at the second low one.
+    ['3.5 °C in 20 min', [[0, 21], [10, 21], [20, 17.5], [30, 17.5]], ['open sudden_drop R1 @30']],
+    ['2.9 °C: nothing', [[0, 21], [10, 21], [20, 18.1], [30, 18.1]], []],
+    ['exactly 3.0 °C (21.3 → 18.3)', [[0, 21.3], [10, 21.3], [30, 18.3], [40, 18.3]], ['open sudden_drop R1 @40']],
+    ['one low reading is not a drop', [[0, 21], [10, 21], [20, 17.5], [30, 21], [40, 21]], []],
+    ['3 °C spread over 70 min: nothing', [[0, 21], [10, 21], [20, 20], [30, 20], [40, 19], [50, 19], [60, 18.5], [70, 18.0], [80, 18.0]], []],
+  ])('%s', (_name, points, expected) => {
+    const w = world().room('R1');
+    expect(brief(oneByOne(w.engine, temps('R1', points)))).toEqual(expected);
+  });
+
+  it('opens temp_drop and recovers back within 1 °C of the level before', () => {
+    const w = world().room('R1', 'other');
+    const events = oneByOne(w.engine, temps('R1', [[0, 21], [10, 21], [20, 17.5], [30, 17.5], [40, 17.8], ...every(60, 100, 10, alternating(20.1, 19.9)), ...every(110, 140, 10, 20.2)]));
+    // 19.9 is more than 1 °C below 21.0: the 30 min back start at minute 100.
+    expect(brief(events)).toEqual(['open sudden_drop R1 @30', 'recovered sudden_drop R1 @130']);
+    expect(events[0]).toMatchObject({ ticketType: 'temp_drop', detail: 'fell 3.5 °C from 21.0 °C to 17.5 °C in 20 min (threshold 3.0 °C within 60 min)' });
+  });
+});
+
+describe('late and out-of-order readings', () => {
+  // 20.5 °C, a sudden fall to 17.0 °C at minute 20, 20.0 °C again from minute 70.
+  const story = temps('R1', [[0, 20.5], [10, 20.5], ...every(20, 60, 10, 17.0), ...every(70, 110, 10, 20.0)]);
+  const inOrder = ['open sudden_drop R1 @30', 'open room_low R1 @50', 'recovered sudden_drop R1 @100', 'recovered room_low R1 @100'];
+  const hour = (r: Reading) => r.ts < T0 + 60 * MIN;
+
+  it.each<[string, Reading[][]]>([
+    ['one reading per message, in order', story.map((r) => [r])],
+    ['one batch, shuffled', [[...story].sort((a, b) => ((a.ts / MIN) * 7) % 12 - ((b.ts / MIN) * 7) % 12)]],
+    ['one batch, newest first', [[...story].reverse()]],
+    ['the second hour uploaded before the first', [story.filter((r) => !hour(r)), story.filter(hour)]],
+    ['the readings completing the cold spell arrive last', [story.filter((r) => r.ts !== T0 + 50 * MIN && r.ts !== T0 + 60 * MIN), story.filter((r) => r.ts === T0 + 50 * MIN || r.ts === T0 + 60 * MIN)]],
+    ['every message delivered twice (QoS 1)', story.flatMap((r) => [[r], [r]])],
+  ])('%s: the same events as in order', (_name, messages) => {
+    const w = world().room('R1');
+    const events = messages.flatMap((m) => w.engine.onReadings(m));
+    expect(brief(events).sort()).toEqual([...inOrder].sort());
+  });
+
+  it('ignores readings more than lateness.maxLateMin behind the newest, and counts them', () => {
+    const w = world().room('R1');
+    expect(w.engine.onReadings(temps('R1', every(0, 300, 10, 21)))).toEqual([]);
+    // 17.0 from minute 100 to 170: would be a drop and a low room, but it is > 120 min old.
+    expect(w.engine.onReadings(temps('R1', every(105, 175, 10, 17.0)))).toEqual([]);
+    expect(w.engine.stats()).toMatchObject({ tooLate: 8, duplicates: 0 });
+  });
+
+  it('never retracts an open ticket, and the episode still recovers', () => {
+    const w = world().room('R1');
+    expect(brief(w.engine.onReadings(temps('R1', every(0, 40, 10, 17.5))))).toEqual(['open room_low R1 @30']);
+    // A late 18.6 at minute 15 breaks the cold run in hindsight: nothing is taken back …
+    expect(w.engine.onReadings(temps('R1', [[15, 18.6]]))).toEqual([]);
+    // … and when the room is warm again, the open ticket is marked recovered once.
+    expect(brief(oneByOne(w.engine, temps('R1', every(50, 100, 10, 18.6))))).toEqual(['recovered room_low R1 @80']);
+  });
+});
+
+describe('implausible data', () => {
+  it('raises data_quality at most once an hour and never opens a customer ticket', () => {
+    const w = world().room('R1');
+    // A sensor flipping between 20 and 45 °C (outside 0–40 °C) every 5 min for 2 h.
+    const events = oneByOne(w.engine, temps('R1', every(0, 115, 5, alternating(20, 45))));
+    expect(brief(events)).toEqual(['data_quality R1 @5', 'data_quality R1 @65']);
+  });
+
+  it('flags a spike and keeps it away from the drop rule', () => {
+    const w = world().room('R1');
+    // 27 °C five minutes after 20 °C is a glitch; without the check, 27 → 20.0 would be a 7 °C drop.
+    const events = oneByOne(w.engine, temps('R1', [[0, 20], [5, 27], [10, 20], [20, 20.1], [40, 20]]));
+    expect(brief(events)).toEqual(['data_quality R1 @5']);
+    expect(events[0]).toMatchObject({ detail: 'temp rose from 20.0 °C to 27.0 °C in 5 min (more than 5.0 °C per 10 min)' });
+  });
+
+  it('flags a sensor sampling every 15 min that jumps 12 °C, and opens nothing', () => {
+    const w = world().room('R1');
+    const events = oneByOne(w.engine, temps('R1', [[0, 21.9], [15, 21.9], [30, 33.9], [45, 21.8], [60, 21.9], [75, 21.8]]));
+    expect(brief(events)).toEqual(['data_quality R1 @30']);
+  });
+
+  it.each<[string, { maxC: number; perMin: number; direction: 'both' | 'rise' }, number, number, number, boolean]>([
+    ['room: exactly 5 °C in 9 min', { maxC: 5, perMin: 10, direction: 'both' }, 20, 9, 25, false],
+    ['room: 5.1 °C in 9 min', { maxC: 5, perMin: 10, direction: 'both' }, 20, 9, 25.1, true],
+    ['room: a 5.1 °C fall in 10 min', { maxC: 5, perMin: 10, direction: 'both' }, 20, 10, 14.9, true],
+    ['room: 7.5 °C in 15 min (pro rata)', { maxC: 5, perMin: 10, direction: 'both' }, 20, 15, 27.5, false],
+    ['room: 12 °C in 15 min', { maxC: 5, perMin: 10, direction: 'both' }, 20, 15, 32, true],
+    ['room: 12 °C after 2 h of silence', { maxC: 5, perMin: 10, direction: 'both' }, 20, 120, 32, false],
+    ['supply: 45 °C up in 10 s', { maxC: 10, perMin: 1, direction: 'rise' }, 95, 1 / 6, 140, true],
+    ['supply: 55 °C down in 10 s (the collapse rule judges falls)', { maxC: 10, perMin: 1, direction: 'rise' }, 95, 1 / 6, 40, false],
+    ['supply: 45 °C up in 5 min', { maxC: 10, perMin: 1, direction: 'rise' }, 95, 5, 140, false],
+  ])('rate check, %s', (_name, limit, from, minutes, to, flagged) => {
+    const r = checkRate({ ts: 0, value: from }, minutes * MIN, to, limit, 'temp');
+    expect(r.problem !== null).toBe(flagged);
+    expect(checkRate(null, 0, to, limit, 'temp').problem).toBeNull();
+  });
+
+  it('drops an implausible substation field and judges the rest', () => {
+    const w = world().substation();
+    const pressures: [number, number][] = [[0, 0.8], [1, 0.8], [2, 0.62], [3, 0.62]];
+    const events = oneByOne(w.engine, station(pressures.map(([m, p]) => [m, { supplyPressure: p, outdoorTemp: 99 }])));
+    expect(brief(events)).toEqual(['data_quality S1 @0', 'open substation_collapse S1 @3']);
+  });
+
+  it('flags a supply temperature spike and opens no pipeline accident', () => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, station(every(0, 10, 1 / 6, (m) => (Math.abs(m - 5) < 0.01 ? 137.8 : 92.4)).map(([m, t]) => [m, { supplyTemp: t }])));
+    expect(brief(events)).toEqual(['data_quality S1 @5']);
+  });
+});
+
+describe('substation collapse', () => {
+  // Readings every 30 s; the fall starts after minute 10. Both the level before and the level
+  // after must show in two consecutive readings.
+  const pressure = (at: (m: number) => number) => station(every(0, 20, 0.5, at).map(([m, p]) => [m, { supplyPressure: p }]));
+
+  it.each<[string, (m: number) => number, string[]]>([
+    ['a step of 0.16 MPa', (m) => (m <= 10 ? 0.8 : 0.64), ['open substation_collapse S1 @11']],
+    ['a step of exactly 0.15 MPa', (m) => (m <= 10 ? 0.8 : 0.65), ['open substation_collapse S1 @11']],
+    ['a step of 0.14 MPa', (m) => (m <= 10 ? 0.8 : 0.66), []],
+    ['0.15 MPa within 4 min', (m) => (m <= 10 ? 0.8 : Math.max(0.65, 0.8 - (0.15 * (m - 10)) / 4)), ['open substation_collapse S1 @14.5']],
+    ['0.16 MPa spread over 6 min', (m) => (m <= 10 ? 0.8 : Math.max(0.64, 0.8 - (0.16 * (m - 10)) / 6)), []],
+    ['one glitch of 0.3 MPa', (m) => (m === 10.5 ? 0.5 : 0.8), []],
+  ])('pressure: %s', (_name, at, expected) => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, pressure(at));
+    expect(brief(events)).toEqual(expected);
+    if (expected.length > 0) expect(events[0]).toMatchObject({ ticketType: 'pipeline_accident', deviceId: 'S1', substationId: 'S1', exempt: null });
+  });
+
+  it.each<[string, (m: number) => number, string[]]>([
+    ['a 16 °C step', (m) => (m <= 10 ? 95 : 79), ['open substation_collapse S1 @11']],
+    ['16 °C within 14 min', (m) => (m <= 10 ? 95 : Math.max(79, 95 - (16 * (m - 10)) / 14)), ['open substation_collapse S1 @24']],
+    ['16 °C over 20 min', (m) => (m <= 10 ? 95 : 95 - 0.8 * (m - 10)), []],
+  ])('supply temperature: %s', (_name, at, expected) => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, station(every(0, 30, 0.5, at).map(([m, t]) => [m, { supplyTemp: t }])));
+    expect(brief(events)).toEqual(expected);
+  });
+
+  it('recovers after 10 min back at the pre-collapse pressure', () => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, station(every(0, 30, 1, (m) => (m < 2 ? 0.8 : m < 15 ? 0.6 : 0.79)).map(([m, p]) => [m, { supplyPressure: p }])));
+    expect(brief(events)).toEqual(['open substation_collapse S1 @3', 'recovered substation_collapse S1 @25']);
+  });
+});
+
+describe('offline', () => {
+  it('opens after 3 intervals without a reading (wall clock), once, and recovers on the next reading', () => {
+    const w = world().room('R1', 'bedroom', 'S1', 600);
+    w.engine.onReadings(temps('R1', [[0, 21]]));
+    expect(w.engine.onTick(T0 + 30 * MIN)).toEqual([]);
+    const opened = w.engine.onTick(T0 + 30 * MIN + 1);
+    expect(opened).toEqual([
+      expect.objectContaining({ kind: 'open', rule: 'offline', ticketType: 'sensor_offline', deviceId: 'R1', at: T0 + 30 * MIN + 1, exempt: null }),
+    ]);
+    expect(w.engine.onTick(T0 + 90 * MIN)).toEqual([]);
+    expect(brief(w.engine.onReadings(temps('R1', [[95, 21]])))).toEqual(['recovered offline R1 @95']);
+    expect(w.engine.onTick(T0 + 100 * MIN)).toEqual([]);
+  });
+
+  it('is not judged during a planned outage, and is after it', () => {
+    const w = world().room('R1');
+    w.outages.push({ substationId: 'S1', from: T0, to: T0 + 120 * MIN });
+    w.engine.onReadings(temps('R1', [[0, 21]]));
+    expect(w.engine.onTick(T0 + 60 * MIN)).toEqual([]);
+    expect(brief(w.engine.onTick(T0 + 121 * MIN))).toEqual(['open offline R1 @121']);
+  });
+});
+
+describe('planned outages', () => {
+  it('open no tickets, and a room still cold afterwards opens 30 min after the outage', () => {
+    const w = world().substation().room('R1');
+    w.outages.push({ substationId: 'S1', from: T0, to: T0 + 240 * MIN });
+    const events = oneByOne(w.engine, [
+      ...station(every(0, 20, 1, (m) => (m < 10 ? 95 : 60)).map(([m, t]) => [m, { supplyTemp: t, supplyPressure: m < 10 ? 0.8 : 0.4 }])),
+      ...temps('R1', [[0, 21], ...every(10, 300, 10, 16.5)]),
+    ]);
+    expect(brief(events)).toEqual(['open room_low R1 @270']);
+  });
+});
+
+describe('design outdoor temperature', () => {
+  const coldRoom = temps('R1', every(0, 40, 10, 16.0));
+
+  it.each<[string, number, string]>([
+    ['below −7.7 °C: exempt', -9.0, 'open room_low R1 @30 exempt:outdoor_below_design'],
+    ['at −7.7 °C: not exempt', -7.7, 'open room_low R1 @30'],
+    ['above: not exempt', -3.5, 'open room_low R1 @30'],
+  ])('%s', (_name, outdoor, expected) => {
+    const w = world().substation().room('R1');
+    const events = w.engine.onReadings([...station([[25, { outdoorTemp: outdoor }]]), ...coldRoom]);
+    expect(brief(events)).toEqual([expected]);
+  });
+
+  it('uses a stale substation value not at all, and then the fallback', () => {
+    const stale = world().substation().room('R1');
+    stale.engine.onReadings(station([[-200, { outdoorTemp: -10 }]]));
+    expect(brief(stale.engine.onReadings(coldRoom))).toEqual(['open room_low R1 @30']);
+    const fallback = world({ outdoorTemp: () => -12 }).room('R1');
+    const events = fallback.engine.onReadings(coldRoom);
+    expect(brief(events)).toEqual(['open room_low R1 @30 exempt:outdoor_below_design']);
+    expect(events[0]).toMatchObject({ detail: expect.stringContaining('outdoor -12.0 °C is below the design -7.7 °C') });
+  });
+});
+
+describe('correlation', () => {
+  const network = (rooms: number) => {
+    const w = world().substation();
+    for (let i = 1; i <= rooms; i++) w.room(`R${i}`);
+    return w;
+  };
+  // Drops 4.5 °C at `startMin` (opens at the next reading), low 30 min later.
+  const goesCold = (id: string, startMin: number) => temps(id, [[startMin - 20, 21], [startMin - 10, 21], ...every(startMin, startMin + 40, 10, 16.5)]);
+
+  it('3 rooms of 5 within 60 min: one substation event, then no more for a fourth', () => {
+    const w = network(5);
+    const events = [...w.engine.onReadings(goesCold('R1', 0)), ...w.engine.onReadings(goesCold('R2', 20)), ...w.engine.onReadings(goesCold('R3', 40))];
+    expect(brief(events.filter((e) => e.kind === 'correlated'))).toEqual(['correlated S1 temp_drop [R1,R2,R3] @50']);
+    expect(events.filter((e) => e.kind === 'correlated')[0]).toMatchObject({ detail: '3 of 5 rooms fed by S1 low or dropping within 60 min (needed 3)' });
+    expect(w.engine.onReadings(goesCold('R4', 50)).filter((e) => e.kind === 'correlated')).toEqual([]);
+  });
+
+  it.each<[string, number, number[], number]>([
+    ['2 rooms of 5', 5, [0, 10], 0],
+    ['3 rooms of 5 spread over 100 min', 5, [0, 40, 100], 0],
+    ['3 rooms of 20 (30 % is 6)', 20, [0, 10, 20], 0],
+    ['6 rooms of 20', 20, [0, 5, 10, 15, 20, 25], 1],
+  ])('%s', (_name, rooms, starts, expected) => {
+    const w = network(rooms);
+    const events = starts.flatMap((start, i) => w.engine.onReadings(goesCold(`R${i + 1}`, start)));
+    expect(events.filter((e) => e.kind === 'correlated')).toHaveLength(expected);
+  });
+
+  it('starts a new episode once the rooms have recovered', () => {
+    const w = network(5);
+    const warm = (id: string, from: number) => temps(id, every(from, from + 40, 10, 21));
+    const first = ['R1', 'R2', 'R3'].flatMap((id) => w.engine.onReadings(goesCold(id, 0)));
+    const recovered = ['R1', 'R2', 'R3'].flatMap((id) => w.engine.onReadings(warm(id, 60)));
+    const second = ['R1', 'R2', 'R3'].flatMap((id) => w.engine.onReadings(goesCold(id, 200)));
+    expect([first, recovered, second].map((e) => e.filter((x) => x.kind === 'correlated').length)).toEqual([1, 0, 1]);
+  });
+
+  it('stays silent while the substation has a planned outage', () => {
+    const w = network(5);
+    w.outages.push({ substationId: 'S1', from: T0 - 60 * MIN, to: T0 + 600 * MIN });
+    const events = ['R1', 'R2', 'R3', 'R4'].flatMap((id, i) => w.engine.onReadings(goesCold(id, i * 10)));
+    expect(events).toEqual([]);
+  });
+
+  it('needs max(minRooms, ⌈minFraction × rooms⌉)', () => {
+    const config = DEFAULT_RULES_CONFIG.correlation;
+    expect([0, 5, 10, 11, 20, 100].map((n) => roomsNeeded(n, config))).toEqual([3, 3, 3, 4, 6, 30]);
+  });
+
+  it('finds the cluster whatever order the rooms arrive in', () => {
+    const config = DEFAULT_RULES_CONFIG.correlation;
+    let state = NO_CORRELATION;
+    const changes = [
+      { roomId: 'C', at: 50 * MIN },
+      { roomId: 'A', at: 0 },
+      { roomId: 'B', at: 45 * MIN },
+    ];
+    const clusters = changes.map(({ roomId, at }) => {
+      const r = correlateSubstation(state, { kind: 'open', roomId, rule: 'room_low', ticketType: 'room_temp_low', at }, 3, config);
+      state = r.state;
+      return r.cluster;
+    });
+    expect(clusters).toEqual([null, null, { at: 50 * MIN, roomIds: ['A', 'B', 'C'], ticketType: 'room_temp_low' }]);
+    expect(findCluster(state.rooms, 4, 60 * MIN)).toBeNull();
+  });
+});

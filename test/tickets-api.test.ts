@@ -1,0 +1,124 @@
+/** Hotline tickets, the lifecycle with its timeline, outages and the live `ticket` event, over real HTTP. */
+import { io as connectSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ticket, TimelineEntry } from '../ingest/contracts/tickets.ts';
+import { startWorld, type TestWorld } from './support/heatwatch.ts';
+
+let world: TestWorld;
+let engineer: string;
+let viewer: string;
+type ErrorBody = { error: { code: string; message: string } };
+
+beforeAll(async () => {
+  world = await startWorld();
+  await world.provision({ id: 'SS-T', kind: 'substation', name: '三号换热站', address: '邹城市 钢山街道' });
+  await world.provision({ id: 'R-T', substationId: 'SS-T', roomType: 'living', address: '幸福小区 3-2-501' });
+  const tokens: string[] = [];
+  for (const [username, role] of [['eng', 'engineer'], ['view', 'viewer']] as const) {
+    await world.api('POST', '/api/users', { username, password: `${username}-password`, role });
+    tokens.push((await world.api<{ token: string }>('POST', '/api/login', { username, password: `${username}-password` }, null)).body.token);
+  }
+  [engineer, viewer] = tokens as [string, string];
+});
+afterAll(() => world.close());
+
+const HOUR = 3_600_000;
+
+describe('hotline tickets (热线 5316206)', () => {
+  it('opens a leak ticket due on site within 1 h, and pushes it live', async () => {
+    const socket = connectSocket(`http://127.0.0.1:${world.app.httpPort}`, { auth: { token: world.adminToken }, transports: ['websocket'] });
+    const pushed = new Promise<Ticket>((resolve) => socket.on('ticket', (t) => resolve(t)));
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const res = await world.api<Ticket>('POST', '/api/tickets', { type: 'leak', description: '楼道暖气管漏水', address: '幸福小区 3-2', contact: '王先生 138xxxx' });
+    expect(res.status).toBe(201);
+    const t = res.body;
+    expect(t).toMatchObject({ type: 'leak', status: 'open', source: 'hotline', milestone: 'on_site', deadlineState: 'on_time', address: '幸福小区 3-2', contact: '王先生 138xxxx', parentId: null });
+    expect(Date.parse(t.dueAt!) - Date.parse(t.openedAt)).toBe(HOUR);
+    expect((await pushed).id).toBe(t.id);
+    socket.close();
+  });
+
+  it('links a ticket to a device and its substation', async () => {
+    const res = await world.api<Ticket>('POST', '/api/tickets', { type: 'temp_drop', description: '突然不热了', deviceId: 'R-T' });
+    expect(res.body).toMatchObject({ deviceId: 'R-T', substationId: 'SS-T', address: '幸福小区 3-2-501', milestone: 'cause_found' });
+    expect(Date.parse(res.body.dueAt!) - Date.parse(res.body.openedAt)).toBe(8 * HOUR);
+  });
+
+  it.each([
+    [{ type: 'boiler_fire', description: 'x' }, 'type'],
+    [{ type: 'room_temp_low', description: 'x' }, 'type'],
+    [{ type: 'leak' }, 'description'],
+    [{ type: 'leak', description: 'x', extra: 1 }, 'extra'],
+  ])('refuses %j with 400', async (body, word) => {
+    const res = await world.api<ErrorBody>('POST', '/api/tickets', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(word);
+  });
+
+  it('answers 404 for an unknown device, 403 for a viewer', async () => {
+    expect((await world.api('POST', '/api/tickets', { type: 'repair', description: 'x', deviceId: 'nope' })).status).toBe(404);
+    expect((await world.api('POST', '/api/tickets', { type: 'repair', description: 'x' }, viewer)).status).toBe(403);
+  });
+});
+
+describe('the lifecycle', () => {
+  it('goes open → acknowledged → on site → resolved → callback → closed, each step in the timeline with its actor', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门坏了' })).body;
+    const step = (path: string, body: object = {}, token = engineer) => world.api<Ticket | ErrorBody>('POST', `/api/tickets/${t.id}/${path}`, body, token);
+
+    expect((await step('on-site')).status).toBe(409); // not acknowledged yet
+    expect((await step('acknowledge', { note: '张工接单' })).body).toMatchObject({ status: 'acknowledged' });
+    const onSite = (await step('on-site')).body as Ticket;
+    expect(onSite).toMatchObject({ status: 'on_site', deadlineState: 'met' });
+    expect(onSite.milestoneAt).not.toBeNull();
+    const noCause = await step('resolve', {});
+    expect(noCause.status).toBe(400);
+    expect((noCause.body as ErrorBody).error.message).toContain('cause');
+    const resolved = (await step('resolve', { cause: '阀门老化，已更换' })).body as Ticket;
+    expect(resolved).toMatchObject({ status: 'resolved', cause: '阀门老化，已更换' });
+    expect(resolved.callbackDueAt).not.toBeNull();
+    expect((await step('close', {}, world.adminToken)).status).toBe(409); // a customer ticket needs its callback
+    expect((await step('callback', { note: '用户满意' }, engineer)).status).toBe(403); // dispatch calls back
+    expect((await step('callback', { note: '用户满意' }, world.adminToken)).body).toMatchObject({ status: 'callback_done' });
+    expect((await step('close', {}, world.adminToken)).body).toMatchObject({ status: 'closed' });
+
+    const detail = await world.api<Ticket & { timeline: TimelineEntry[] }>('GET', `/api/tickets/${t.id}`);
+    expect(detail.body.timeline.map((e) => [e.action, e.actor])).toEqual([
+      ['opened', 'admin'],
+      ['acknowledge', 'eng'],
+      ['on_site', 'eng'],
+      ['resolve', 'eng'],
+      ['callback', 'admin'],
+      ['close', 'admin'],
+    ]);
+    expect(detail.body.timeline[1]!.note).toBe('张工接单');
+  });
+
+  it('lists and filters, open tickets first by deadline', async () => {
+    const all = await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active', undefined, viewer);
+    expect(all.status).toBe(200);
+    const due = all.body.tickets.map((t) => Date.parse(t.dueAt ?? '9999-01-01'));
+    expect(due).toEqual([...due].sort((a, b) => a - b));
+    const leaks = await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?type=leak');
+    expect(leaks.body.tickets.every((t) => t.type === 'leak')).toBe(true);
+    const bySubstation = await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?substationId=SS-T');
+    expect(bySubstation.body.tickets.map((t) => t.type)).toEqual(['temp_drop']);
+    expect((await world.api('GET', '/api/tickets?status=burning')).status).toBe(400);
+    expect((await world.api('GET', '/api/tickets/T-999999')).status).toBe(404);
+  });
+});
+
+describe('planned outages (计划停热)', () => {
+  it('flags an outage registered less than 24 h ahead as a broken notice, not one 25 h ahead', async () => {
+    const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
+    const late = await world.api<{ lateNotice: boolean }>('POST', '/api/outages', { substationId: 'SS-T', startsAt: at(23), endsAt: at(30), reason: '换热器检修' });
+    const fine = await world.api<{ lateNotice: boolean }>('POST', '/api/outages', { substationId: 'SS-T', startsAt: at(25), endsAt: at(30), reason: '换热器检修' });
+    expect([late.status, late.body.lateNotice, fine.status, fine.body.lateNotice]).toEqual([201, true, 201, false]);
+    expect((await world.api<{ outages: unknown[] }>('GET', '/api/outages')).body.outages).toHaveLength(2);
+  });
+  it('refuses an unknown substation and an end before the start', async () => {
+    const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
+    expect((await world.api('POST', '/api/outages', { substationId: 'R-T', startsAt: at(30), endsAt: at(31), reason: 'x' })).status).toBe(400);
+    expect((await world.api('POST', '/api/outages', { substationId: 'SS-T', startsAt: at(31), endsAt: at(30), reason: 'x' })).status).toBe(400);
+  });
+});
