@@ -18,6 +18,11 @@ the dashboard. Configured by environment variables only; see docs/configuration.
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const app = await startHeatWatch(config, { logger }).catch((err: NodeJS.ErrnoException) => {
+  if (err.name === 'RulesConfigError' || err.name === 'WorkdayCalendarError' || err instanceof SyntaxError) {
+    // A bad rules or calendar file: every problem, like a bad environment variable.
+    console.error(`${config.rulesFile ?? config.workdaysFile}: ${err.message}`);
+    process.exit(2);
+  }
   const hint = err.code === 'EADDRINUSE' ? `: port ${(err as { port?: number }).port} is in use (set HEATWATCH_HTTP_PORT / HEATWATCH_MQTT_PORT, 0 picks a free one)` : '';
   logger.fatal({ err }, `HeatWatch could not start${hint}`);
   process.exit(1);

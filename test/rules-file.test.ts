@@ -1,0 +1,39 @@
+/** The rules file: validated at start with every problem listed, reloaded without a restart. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnHeatWatch } from './support/heatwatch-process.ts';
+import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
+
+let world: TestWorld | undefined;
+afterAll(() => world?.close());
+
+describe('rules file', () => {
+  it('refuses to start on an invalid file, listing every problem, exit code 2', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ roomLow: { belowC: 'cold', recoverAtC: 17 }, deadlines: { leak: -5 }, colour: 'red' }));
+    const started = spawnHeatWatch({ HEATWATCH_DATA_DIR: dir, HEATWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, HEATWATCH_RULES_FILE: file });
+    const error = (await started.catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/exited with 2/);
+    for (const word of ['roomLow.belowC', 'deadlines.leak', 'colour']) expect(error.message).toContain(word);
+  });
+
+  it('applies a changed file without a restart, and keeps the rules when the new file is invalid', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ deadlines: { leak: 60 } }));
+    world = await startWorld({ HEATWATCH_RULES_FILE: file });
+    const leakDue = async () => {
+      const t = (await world!.api<{ openedAt: string; dueAt: string }>('POST', '/api/tickets', { type: 'leak', description: '漏水' })).body;
+      return (Date.parse(t.dueAt) - Date.parse(t.openedAt)) / 60_000;
+    };
+    expect(await leakDue()).toBe(60);
+    fs.writeFileSync(file, JSON.stringify({ deadlines: { leak: 45 } }));
+    await eventually(async () => (await leakDue()) === 45, 10_000);
+    fs.writeFileSync(file, '{"deadlines": {"leak": "soon"}}');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await leakDue()).toBe(45);
+  });
+});
