@@ -150,8 +150,10 @@ export function createTicketService({ store, deadlines, device, onChange, onData
             `${e.roomIds.length} rooms: ${e.roomIds.join(', ')}`,
           ) ?? store.findOpen(e.substationId, 'correlation');
         if (!parent) return;
+        // Every open room-temperature ticket of the substation goes under it, also those of rooms
+        // that went cold earlier than the correlation window: one incident, one place to look.
         for (const t of store.active()) {
-          if (t.substationId === e.substationId && t.parentId === null && t.id !== parent.id && t.deviceId && e.roomIds.includes(t.deviceId)) {
+          if (t.substationId === e.substationId && t.parentId === null && t.id !== parent.id && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
             changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: `under ${parent.id}` }));
           }
         }
