@@ -15,6 +15,8 @@ export interface LoadJob {
   window: number;
   /** Readings per message: 1, or a store-and-forward array. */
   batch: number;
+  /** Event time of each device's first reading; later runs on the same devices start later. */
+  startTs: number;
 }
 
 export interface LoadResult {
@@ -28,10 +30,17 @@ export interface LoadResult {
 const PUBACK = 4;
 const CONNACK = 2;
 
-function payload(batch: number, seq: number): string {
-  const now = Date.now() - 1000;
+/**
+ * The `n`-th to `n + batch - 1`-th readings of one device: a second apart from `start`, in order,
+ * the temperature drifting slowly around 20.5 °C — what a healthy room sends, so the rules work
+ * as they would in the field (no replay of out-of-order readings, no ticket per message).
+ */
+function payload(batch: number, start: number, n: number): string {
   const items = [];
-  for (let i = 0; i < batch; i++) items.push(`{"ts":${now - (seq % 100_000) * batch - i},"temp":${(18 + ((seq + i) % 60) / 10).toFixed(1)}}`);
+  for (let i = 0; i < batch; i++) {
+    const k = n + i;
+    items.push(`{"ts":${start + k * 1000},"temp":${(20.5 + 0.1 * (Math.floor(k / 60) % 5)).toFixed(1)}}`);
+  }
   return batch === 1 ? items[0]! : `[${items.join(',')}]`;
 }
 
@@ -119,19 +128,21 @@ async function connectAll(job: LoadJob): Promise<{ connections: Connection[]; fa
 export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const { connections, failed } = await connectAll(job);
   let acked = 0;
-  let seq = 0;
   let running = true;
+  const start = job.startTs;
   const started = performance.now();
   await new Promise<void>((resolve) => {
     let inflight = 0;
     for (const c of connections) {
       let messageId = 0;
+      let sent = 0;
       const topic = `heat/room/${c.deviceId}/telemetry`;
       const publish = (n: number) => {
         const packets: Buffer[] = [];
         for (let k = 0; k < n; k++) {
           messageId = (messageId % 65535) + 1;
-          packets.push(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.batch, seq++), qos: 1, messageId, retain: false, dup: false }));
+          packets.push(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.batch, start, sent), qos: 1, messageId, retain: false, dup: false }));
+          sent += job.batch;
         }
         inflight += n;
         c.socket.write(packets.length === 1 ? packets[0]! : Buffer.concat(packets));
