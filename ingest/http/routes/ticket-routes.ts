@@ -3,12 +3,20 @@ import { z } from 'zod';
 import { hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
 import type { Step } from '../../core/tickets/lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
+import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
 
 const HOUR = 3_600_000;
+
+const outageView = (o: Outage) => ({
+  ...o,
+  startsAt: new Date(o.startsAt).toISOString(),
+  endsAt: new Date(o.endsAt).toISOString(),
+  registeredAt: new Date(o.registeredAt).toISOString(),
+});
 
 const outageSchema = z
   .object({
@@ -73,15 +81,14 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
   }
 
   app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, preHandler: allow(...ALL_ROLES) }, async () => ({
-    outages: tickets.outages().map((o) => ({ ...o, startsAt: new Date(o.startsAt).toISOString(), endsAt: new Date(o.endsAt).toISOString(), registeredAt: new Date(o.registeredAt).toISOString() })),
+    outages: tickets.outages().map(outageView),
   }));
 
   app.post(
     '/api/outages',
     { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, preHandler: allow('admin', 'dispatcher') },
     async (request, reply) => {
-      const o = tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username);
-      return reply.code(201).send({ ...o, startsAt: new Date(o.startsAt).toISOString(), endsAt: new Date(o.endsAt).toISOString(), registeredAt: new Date(o.registeredAt).toISOString() });
+      return reply.code(201).send(outageView(tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username)));
     },
   );
 }
