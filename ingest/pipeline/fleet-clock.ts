@@ -35,12 +35,15 @@ export function createFleetClock(wall: () => number = Date.now) {
     },
     /**
      * Whether the offline rule should look again: after a minute of fleet time (often, in a fast
-     * replay where hours pass in seconds) or 15 s of wall time. Recomputes the median then.
+     * replay where hours pass in seconds, but at most 4 times a second) or 15 s of wall time.
+     * Recomputes the median then.
      */
     due(): boolean {
       const w = wall();
       const estimate = clock.now();
       if (estimate - lastTickAt < 60_000 && w - lastTickWall < 15_000) return false;
+      // The median sorts every device's time: at most every 250 ms, however fast a replay runs.
+      if (w - lastTickWall < 250) return false;
       recompute();
       lastTickAt = clock.now();
       lastTickWall = w;
