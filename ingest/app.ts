@@ -87,7 +87,11 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const tickets = createTicketService({
     store: createSqliteTicketStore(db),
     // The rules runtime is built next; deadlines are looked up at call time.
-    deadlines: { dueAt: (t, at) => rules.deadlines.dueAt(t, at), callbackDueAt: (at) => rules.deadlines.callbackDueAt(at) },
+    deadlines: {
+      dueAt: (t, at) => rules.deadlines.dueAt(t, at),
+      complexAnswerDueAt: (at) => rules.deadlines.complexAnswerDueAt(at),
+      callbackDueAt: (at) => rules.deadlines.callbackDueAt(at),
+    },
     device: (id) => registry.get(id),
     onChange: (t) => live.publishTicket(t),
     onDataQuality: (deviceId, at, detail) => presence.flagDataQuality(deviceId, at, detail),

@@ -94,6 +94,30 @@ describe('the lifecycle', () => {
     expect(detail.body.timeline[1]!.note).toBe('张工接单');
   });
 
+  it('gives a complex inquiry a first reply within 30 min, then its full answer within 5 days (服务承诺 二.4(3))', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'inquiry', description: '询问今年供热费标准及减免政策', contact: '李女士' })).body;
+    expect(t).toMatchObject({ milestone: 'first_reply' });
+    expect(Date.parse(t.dueAt!) - Date.parse(t.openedAt)).toBe(30 * 60_000);
+    const step = (path: string, body: object) => world.api<Ticket | ErrorBody>('POST', `/api/tickets/${t.id}/${path}`, body, engineer);
+
+    const ack = (await step('acknowledge', { complex: true, note: '已向用户说明需核查' })).body as Ticket;
+    expect(ack).toMatchObject({ status: 'acknowledged', milestone: 'full_answer', milestoneAt: null, deadlineState: 'on_time' });
+    expect(Date.parse(ack.dueAt!) - Date.parse(t.openedAt)).toBe(5 * 24 * HOUR);
+    const answered = (await step('resolve', { cause: '已书面答复收费标准' })).body as Ticket;
+    expect(answered).toMatchObject({ status: 'resolved', deadlineState: 'met' });
+
+    const detail = await world.api<Ticket & { timeline: TimelineEntry[] }>('GET', `/api/tickets/${t.id}`);
+    expect(detail.body.timeline[1]!.note).toMatch(/^首次答复按时 first reply in time; 复杂问题.*— 已向用户说明需核查$/);
+  });
+
+  it('refuses `complex` on anything but an inquiry', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门坏了' })).body;
+    const res = await world.api<ErrorBody>('POST', `/api/tickets/${t.id}/acknowledge`, { complex: true }, engineer);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('inquir');
+    expect((await world.api<Ticket>('GET', `/api/tickets/${t.id}`)).body.status).toBe('open');
+  });
+
   it('lists and filters, open tickets first by deadline', async () => {
     const all = await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active', undefined, viewer);
     expect(all.status).toBe(200);

@@ -27,7 +27,7 @@ export const TICKET_TYPE_ZH: Record<TicketType, string> = {
 export const HOTLINE_TYPES = ['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry'] as const satisfies readonly TicketType[];
 
 /** What must happen by `dueAt`: the commitment each type is measured against. */
-export type Milestone = 'on_site' | 'cause_found' | 'first_reply';
+export type Milestone = 'on_site' | 'cause_found' | 'first_reply' | 'full_answer';
 export type DeadlineState = 'on_time' | 'at_risk' | 'breached' | 'met' | 'none';
 
 export interface Ticket {
@@ -75,6 +75,8 @@ export const hotlineTicketSchema = z
   .strict();
 
 export const stepSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+/** An inquiry's first reply may say the question is complex: the full answer is then due in 5 days. */
+export const acknowledgeSchema = stepSchema.extend({ complex: z.boolean().optional() }).strict();
 export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
 
 export const ticketQuerySchema = z

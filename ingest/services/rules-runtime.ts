@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Reading } from '../contracts/payloads.ts';
-import { callbackDueAt, dueAt } from '../core/calendar/deadlines.ts';
+import { callbackDueAt, complexAnswerDueAt, dueAt } from '../core/calendar/deadlines.ts';
 import { parseWorkdayCalendar, type WorkdayCalendar } from '../core/calendar/working-days.ts';
 import { DEFAULT_RULES_CONFIG, parseRulesConfig, type RulesConfig } from '../core/rules/rules-config.ts';
 import { createRulesEngine } from '../core/rules/rules-engine.ts';
@@ -52,6 +52,7 @@ export function createRulesRuntime(d: RulesRuntimeDeps) {
 
   const deadlines: Deadlines = {
     dueAt: (type, openedAt) => dueAt(type, openedAt, config),
+    complexAnswerDueAt: (openedAt) => complexAnswerDueAt(openedAt, config),
     callbackDueAt: (resolvedAt) => callbackDueAt(resolvedAt, calendar, config),
   };
 

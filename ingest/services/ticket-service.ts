@@ -13,6 +13,8 @@ import type { Outage, TicketRecord, TicketStore } from '../ports/ticket-store.ts
 export interface Deadlines {
   /** When the type's milestone is due for a ticket opened at `openedAt`; null: no deadline. */
   dueAt(type: TicketType, openedAt: number): number | null;
+  /** 服务承诺 二.4(3): a complex inquiry's full answer, five days after the call. */
+  complexAnswerDueAt(openedAt: number): number;
   /** 服务承诺 二.1(7): the callback within 3 working days of the resolution. */
   callbackDueAt(resolvedAt: number): number;
 }
@@ -192,21 +194,30 @@ export function createTicketService({ store, deadlines, device, onChange, onData
       return view(record!);
     },
 
-    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string }): Ticket {
+    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean }): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
+      if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
       const result = applyStep(t.status, step, t.type);
       if ('refused' in result) throw new AppError('HW_CONFLICT', result.refused);
       const now = clock();
       const patch: Partial<TicketRecord> = { status: result.to };
       if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
+      let note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+      if (input.complex) {
+        // The first reply is given now (the timeline keeps whether it was in time); the deadline
+        // becomes the full answer, reached when the ticket is resolved.
+        const due = deadlines.complexAnswerDueAt(t.openedAt);
+        const firstReply = t.dueAt === null ? '' : now <= t.dueAt ? '首次答复按时 first reply in time; ' : '首次答复超时 first reply late; ';
+        Object.assign(patch, { milestone: 'full_answer', dueAt: due, milestoneAt: null });
+        note = `${firstReply}复杂问题，五日内完整答复 complex question, full answer due ${new Date(due).toISOString()}${note ? ` — ${note}` : ''}`;
+      }
       if (step === 'resolve') {
         patch.cause = input.cause ?? null;
         patch.resolvedAt = now;
         if (t.type !== 'sensor_offline') patch.callbackDueAt = deadlines.callbackDueAt(now);
       }
       if (step === 'close') patch.closedAt = now;
-      const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
       return view(changed(store.update(id, patch, { at: now, actor, action: step, note })));
     },
 

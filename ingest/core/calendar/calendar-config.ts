@@ -65,6 +65,8 @@ export const deadlinesConfigSchema = z
     room_temp_low: deadline.default(480), // 服务承诺 二.1(4): cause found within 8 h
     temp_drop: deadline.default(480), // 服务承诺 二.1(4): cause found within 8 h
     inquiry: deadline.default(30), // 服务承诺 二.4(2)(3): a reply within half an hour
+    // 服务承诺 二.4(3): a complex question gets its full answer within five days (of the call).
+    inquiry_complex_answer: minutes.default(5 * 24 * 60),
     sensor_offline: deadline.default(null), // maintenance queue, no customer deadline
   })
   .strict();

@@ -29,6 +29,15 @@ export function dueAt(ticketType: TicketType, openedAtMs: number, config: RulesC
 }
 
 /**
+ * 服务承诺 二.4(3): "对于复杂问题,不能立即处理的,将在半小时内给用户说明情况,并在五日内给用户回复":
+ * once the first reply said the question is complex, the full answer is due five days after
+ * the call.
+ */
+export function complexAnswerDueAt(openedAtMs: number, config: RulesConfig): number {
+  return openedAtMs + config.deadlines.inquiry_complex_answer * MINUTE_MS;
+}
+
+/**
  * 服务承诺 二.1(7): the customer is called back within 3 working days of the service: due at
  * the end (23:59:59.999 +08:00) of the 3rd working day after the day it was resolved.
  */

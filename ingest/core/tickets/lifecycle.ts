@@ -44,6 +44,7 @@ export function reachesMilestone(milestone: Milestone | null, status: TicketStat
   if (milestone === 'on_site') return status === 'on_site' || status === 'resolved';
   if (milestone === 'cause_found') return status === 'resolved';
   if (milestone === 'first_reply') return status === 'acknowledged' || status === 'resolved';
+  if (milestone === 'full_answer') return status === 'resolved';
   return false;
 }
 

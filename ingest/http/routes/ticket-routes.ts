@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
+import { acknowledgeSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
 import type { Step } from '../../core/tickets/lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { Outage } from '../../ports/ticket-store.ts';
@@ -72,7 +72,7 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
   );
 
   for (const r of STEP_ROUTES) {
-    const schema = r.step === 'resolve' ? resolveSchema : stepSchema;
+    const schema = r.step === 'resolve' ? resolveSchema : r.step === 'acknowledge' ? acknowledgeSchema : stepSchema;
     app.post<{ Params: { id: string } }>(
       `/api/tickets/:id/${r.path}`,
       { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, preHandler: allow(...r.roles) },
