@@ -1,7 +1,9 @@
 /** The rules file: validated at start with every problem listed, reloaded without a restart. */
 import fs from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRulesRuntime } from '../ingest/services/rules-runtime.ts';
 import { spawnHeatWatch } from './support/heatwatch-process.ts';
 import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
@@ -35,5 +37,22 @@ describe('rules file', () => {
     fs.writeFileSync(file, '{"deadlines": {"leak": "soon"}}');
     await new Promise((r) => setTimeout(r, 500));
     expect(await leakDue()).toBe(45);
+  });
+});
+
+describe('working-day calendar', () => {
+  it('warns at start when this year or next is missing or provisional, so callbacks are not counted on plain weekdays unnoticed', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'workdays.json');
+    const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+    fs.writeFileSync(file, JSON.stringify({ [year]: { holidays: [], workdays: [], note: 'PROVISIONAL: not yet published' } }));
+    const lines: { msg: string; year: number }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const runtime = createRulesRuntime({ workdaysFile: file, device: () => undefined, roomsOf: () => [], suppressed: () => false, onEvents: () => {}, logger });
+    runtime.close();
+    expect(lines.map((l) => [l.year, l.msg.split(':')[0]])).toEqual([
+      [year, 'the working-day calendar for this year is provisional'],
+      [year + 1, 'the working-day calendar has no holidays for this year'],
+    ]);
   });
 });

@@ -29,6 +29,19 @@ export function loadRulesFile(file: string | undefined): RulesConfig {
   return parseRulesConfig(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
+/**
+ * Callbacks due this year or next are counted on the working-day calendar: a year missing from
+ * it (plain Monday–Friday) or marked provisional gets a warning at start, so an admin updates
+ * the file before a Spring Festival callback is due on a holiday.
+ */
+function warnOfCalendarGaps(calendar: WorkdayCalendar, now: number, file: string, log: Logger): void {
+  const year = Number(new Date(now + 8 * 3_600_000).toISOString().slice(0, 4)); // Asia/Shanghai
+  for (const y of [year, year + 1]) {
+    if (!calendar.coveredYears.has(y)) log.warn({ year: y, file }, 'the working-day calendar has no holidays for this year: callbacks count Monday–Friday only');
+    else if (/^PROVISIONAL/i.test(calendar.notes[String(y)] ?? '')) log.warn({ year: y, file }, 'the working-day calendar for this year is provisional: replace it with the State Council schedule');
+  }
+}
+
 export function createRulesRuntime(d: RulesRuntimeDeps) {
   const log = d.logger.child({ component: 'rules' });
   let config = loadRulesFile(d.rulesFile);
@@ -36,6 +49,7 @@ export function createRulesRuntime(d: RulesRuntimeDeps) {
   const build = (c: RulesConfig): RulesEngine =>
     createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: d.suppressed, outdoorTemp: () => undefined });
   let engine = build(config);
+  warnOfCalendarGaps(calendar, Date.now(), d.workdaysFile, log);
 
   let watcher: fs.FSWatcher | undefined;
   if (d.rulesFile) {
