@@ -194,7 +194,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, registry, store });
-  registerSystemRoutes(http, { health, registry: metrics.registry });
+  registerSystemRoutes(http, { health, registry: metrics.registry, map: config.map, allow });
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 

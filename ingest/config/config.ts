@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { MAP_PRESETS, resolveMapConfig, type MapConfig } from '../contracts/map-config.ts';
 
 /** Shipped with HeatWatch; an admin may point HEATWATCH_WORKDAYS_FILE at an updated copy. */
 const DEFAULT_WORKDAYS_FILE = fileURLToPath(new URL('../core/calendar/cn-workdays.json', import.meta.url));
@@ -56,6 +57,12 @@ const envSchema = z.object({
   HEATWATCH_WRITE_BATCH: positiveInt.max(50_000).default(5000),
   HEATWATCH_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(0),
   HEATWATCH_LIVE_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(50),
+  HEATWATCH_MAP_TILES: z
+    .string()
+    .refine((v) => (MAP_PRESETS as readonly string[]).includes(v) || /^https?:\/\/.*\{z\}.*/.test(v), `one of ${MAP_PRESETS.join(', ')}, or an http(s) XYZ URL with {z}, {x} and {y}`)
+    .default('none'),
+  HEATWATCH_MAP_TILES_KEY: optionalText,
+  HEATWATCH_MAP_TILES_COORDS: z.enum(['wgs84', 'gcj02']).default('wgs84'),
 });
 
 export interface Config {
@@ -90,6 +97,8 @@ export interface Config {
   deviceRate: { perSecond: number; burst: number };
   write: { maxBatch: number; maxDelayMs: number };
   liveIntervalMs: number;
+  /** The dashboard's base map: tiles and the datum they are drawn in. */
+  map: MapConfig;
 }
 
 /** Rules between variables, checked even when other variables are bad so every problem shows at once. */
@@ -108,6 +117,9 @@ function crossChecks(given: Record<string, string | undefined>): string[] {
   }
   for (const v of ['HEATWATCH_INFLUX_TOKEN', 'HEATWATCH_INFLUX_USERNAME', 'HEATWATCH_INFLUX_DB']) {
     if (given[v] !== undefined && given.HEATWATCH_INFLUX_URL === undefined) problems.push(`${v}: only used with HEATWATCH_INFLUX_URL`);
+  }
+  if (given.HEATWATCH_MAP_TILES === 'tianditu' && !given.HEATWATCH_MAP_TILES_KEY) {
+    problems.push('HEATWATCH_MAP_TILES_KEY: Tianditu tiles need a key (tk) from https://console.tianditu.gov.cn');
   }
   if (Number(given.HEATWATCH_OUTBOX_ALARM_READINGS ?? 1_000_000) > Number(given.HEATWATCH_OUTBOX_MAX_READINGS ?? 20_000_000)) {
     problems.push('HEATWATCH_OUTBOX_ALARM_READINGS: must not be above HEATWATCH_OUTBOX_MAX_READINGS');
@@ -168,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deviceRate: { perSecond: e.HEATWATCH_DEVICE_MSG_RATE, burst: e.HEATWATCH_DEVICE_MSG_BURST },
     write: { maxBatch: e.HEATWATCH_WRITE_BATCH, maxDelayMs: e.HEATWATCH_WRITE_DELAY_MS },
     liveIntervalMs: e.HEATWATCH_LIVE_INTERVAL_MS,
+    map: resolveMapConfig(e.HEATWATCH_MAP_TILES, e.HEATWATCH_MAP_TILES_KEY, e.HEATWATCH_MAP_TILES_COORDS),
   });
 }
 

@@ -169,6 +169,9 @@ function describeIssues(error: z.ZodError): Rejection {
  * element is rejected with its reason and the good ones are kept, so one glitch does not
  * lose a sensor's buffered hour.
  */
+/** Web-standard decoding: this contract is also compiled into the dashboard, which has no Buffer. */
+const UTF8 = new TextDecoder();
+
 export function validateTelemetry(
   kind: DeviceKind,
   deviceId: string,
@@ -182,7 +185,7 @@ export function validateTelemetry(
   }
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    body = JSON.parse(UTF8.decode(payload));
   } catch {
     return { readings, rejections: [{ reason: 'not_json', detail: 'payload is not JSON' }] };
   }

@@ -2,7 +2,7 @@
  * The ticket lifecycle and deadline state, pure: open → acknowledged → on_site → resolved (cause
  * required) → callback_done → closed, one step at a time, and whether a ticket is on time.
  */
-import type { DeadlineState, Milestone, TicketStatus, TicketType } from '../../contracts/tickets.ts';
+import type { Milestone, TicketStatus, TicketType } from '../../contracts/tickets.ts';
 
 export const STEPS = ['acknowledge', 'on_site', 'resolve', 'callback', 'close'] as const;
 export type Step = (typeof STEPS)[number];
@@ -48,13 +48,4 @@ export function reachesMilestone(milestone: Milestone | null, status: TicketStat
   return false;
 }
 
-/** At risk once 75 % of the allowed time is gone (the alerting issue reminds at that point). */
-export const AT_RISK_FRACTION = 0.75;
-
-export function deadlineState(t: { openedAt: number; dueAt: number | null; milestoneAt: number | null }, now: number): DeadlineState {
-  if (t.dueAt === null) return 'none';
-  if (t.milestoneAt !== null) return t.milestoneAt <= t.dueAt ? 'met' : 'breached';
-  if (now > t.dueAt) return 'breached';
-  if (now >= t.openedAt + (t.dueAt - t.openedAt) * AT_RISK_FRACTION) return 'at_risk';
-  return 'on_time';
-}
+export { AT_RISK_FRACTION, deadlineState } from '../../contracts/deadline-state.ts';

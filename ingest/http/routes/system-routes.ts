@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { MapConfig } from '../../contracts/map-config.ts';
+import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -10,7 +12,7 @@ export interface HealthReport {
   devices: number;
 }
 
-export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; registry: Registry }) {
+export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; registry: Registry; map: MapConfig; allow: RoleGuard }) {
   // Public on purpose: load balancers, docker healthchecks and Prometheus call these without a
   // login. Neither says anything about a device or a user.
   app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and store state', security: [] } }, async (_request, reply) => {
@@ -21,4 +23,6 @@ export function registerSystemRoutes(app: FastifyInstance, deps: { health: () =>
     reply.header('content-type', deps.registry.contentType);
     return deps.registry.metrics();
   });
+  // Behind the login: a Tianditu key in the tile URL is the operator's, not the public's.
+  app.get('/api/map', { schema: { tags: ['system'], summary: "The dashboard's base map: tile layers and their datum" }, preHandler: deps.allow(...ALL_ROLES) }, async () => deps.map);
 }

@@ -1,0 +1,55 @@
+/**
+ * The HTTP API as the dashboard uses it: JSON with the session's bearer token, errors as
+ * `ApiError` with the server's stable code (docs/errors.md), and a 401 reported once so the
+ * session can end gracefully instead of every panel failing on its own.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  token: () => string | null;
+  /** A request was refused as unauthenticated: the login expired or was ended elsewhere. */
+  onUnauthorized: () => void;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, undefined, signal);
+  }
+
+  post<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('POST', path, body ?? {}, signal);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = this.options.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await (this.options.fetch ?? fetch)(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'HW_UNREACHABLE', (err as Error).message);
+    }
+    if (res.status === 204) return undefined as T;
+    const payload = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    if (!res.ok) {
+      const code = payload?.error?.code ?? `HTTP_${res.status}`;
+      if (res.status === 401 && token) this.options.onUnauthorized();
+      throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText);
+    }
+    return payload as T;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What colour a device is on the map (issue 5): the worst of its conditions, and for a cluster
+ * the worst inside it. Pure, so the map, the legend and the tests agree on one definition.
+ */
+import type { DeviceView } from '../../../ingest/contracts/devices.ts';
+
+/** Worst first: a ticket needs a person, a cold room needs a ticket soon, offline hides both. */
+export const MARKER_STATES = ['ticket', 'cold', 'offline', 'dataQuality', 'ok', 'noData'] as const;
+export type MarkerState = (typeof MARKER_STATES)[number];
+
+export const MARKER_COLOURS: Record<MarkerState, string> = {
+  ticket: '#d92d20',
+  cold: '#f79009',
+  offline: '#667085',
+  dataQuality: '#7a5af8',
+  ok: '#12b76a',
+  noData: '#d0d5dd',
+};
+
+/** 服务承诺 二.1(2): bedrooms and living rooms at least 18 °C. */
+export const ROOM_MIN_C = 18;
+/** A data-quality flag colours the device while it is this recent (its newest reading's time). */
+export const DATA_QUALITY_FRESH_MS = 60 * 60_000;
+
+export const severity = (s: MarkerState): number => MARKER_STATES.indexOf(s);
+
+export function markerState(d: DeviceView, hasOpenTicket: boolean): MarkerState {
+  if (hasOpenTicket) return 'ticket';
+  if (d.kind === 'room' && d.lastReading?.values.temp !== undefined && d.lastReading.values.temp < ROOM_MIN_C) return 'cold';
+  // Never heard from: nothing to say yet (provisioned, not installed); not an alarm.
+  if (d.lastReading === null && d.lastSeenAt === null) return 'noData';
+  if (!d.online) return 'offline';
+  if (d.dataQuality !== null) {
+    const newest = d.lastReading ? Date.parse(d.lastReading.ts) : Number.NEGATIVE_INFINITY;
+    if (newest - Date.parse(d.dataQuality.at) < DATA_QUALITY_FRESH_MS) return 'dataQuality';
+  }
+  return 'ok';
+}
+
+/** The worst of two states. */
+export const worse = (a: MarkerState, b: MarkerState): MarkerState => (severity(a) <= severity(b) ? a : b);

@@ -1,0 +1,100 @@
+/**
+ * The tickets dispatch is working on: every ticket not yet closed, kept current by the live
+ * `ticket` event, sorted by deadline (the API's order: the most urgent first). Closed tickets are
+ * asked for from the API when a filter wants them, not kept.
+ */
+import type { Ticket, TicketStatus, TicketType } from '../../../ingest/contracts/tickets.ts';
+import type { ApiClient } from '../lib/api/api-client.ts';
+
+export interface TicketFilter {
+  type: TicketType | 'all';
+  /** 'active': anything not closed. */
+  status: TicketStatus | 'active';
+  substationId: string | 'all';
+}
+
+const dueOrder = (t: Ticket): number => (t.dueAt === null ? Number.POSITIVE_INFINITY : Date.parse(t.dueAt));
+
+/** Most urgent first: a deadline still to meet, by when it is due; then the rest by age. */
+export function byUrgency(a: Ticket, b: Ticket): number {
+  const pendingA = a.milestoneAt === null && a.dueAt !== null;
+  const pendingB = b.milestoneAt === null && b.dueAt !== null;
+  if (pendingA !== pendingB) return pendingA ? -1 : 1;
+  if (pendingA) return dueOrder(a) - dueOrder(b);
+  return Date.parse(b.openedAt) - Date.parse(a.openedAt);
+}
+
+export function matches(t: Ticket, f: TicketFilter): boolean {
+  if (f.type !== 'all' && t.type !== f.type) return false;
+  if (f.status === 'active' ? t.status === 'closed' : t.status !== f.status) return false;
+  if (f.substationId !== 'all' && t.substationId !== f.substationId) return false;
+  return true;
+}
+
+export class TicketStore {
+  version = $state(0);
+  loaded = $state(false);
+  readonly #byId = new Map<string, Ticket>();
+  /** deviceId → its tickets not yet closed (for the map colour and the device panel). */
+  readonly #openByDevice = new Map<string, Set<string>>();
+
+  async load(api: ApiClient, signal?: AbortSignal): Promise<void> {
+    const { tickets } = await api.get<{ tickets: Ticket[] }>('/api/tickets?status=active&limit=5000', signal);
+    this.#byId.clear();
+    this.#openByDevice.clear();
+    for (const t of tickets) this.#index(t);
+    this.loaded = true;
+    this.version += 1;
+  }
+
+  apply(t: Ticket): void {
+    this.#index(t);
+    this.version += 1;
+  }
+
+  get(id: string): Ticket | undefined {
+    return this.#byId.get(id);
+  }
+
+  list(filter: TicketFilter): Ticket[] {
+    return [...this.#byId.values()].filter((t) => matches(t, filter)).sort(byUrgency);
+  }
+
+  /** Room tickets linked under a substation ticket. */
+  childrenOf(parentId: string): Ticket[] {
+    return [...this.#byId.values()].filter((t) => t.parentId === parentId);
+  }
+
+  forDevice(deviceId: string): Ticket[] {
+    return [...(this.#openByDevice.get(deviceId) ?? [])].flatMap((id) => this.#byId.get(id) ?? []).sort(byUrgency);
+  }
+
+  /** An open ticket other than "sensor offline" (offline has its own colour). */
+  hasOpenTicket(deviceId: string): boolean {
+    for (const id of this.#openByDevice.get(deviceId) ?? []) {
+      if (this.#byId.get(id)?.type !== 'sensor_offline') return true;
+    }
+    return false;
+  }
+
+  /** Substations that have tickets, for the filter. */
+  substations(): string[] {
+    return [...new Set([...this.#byId.values()].flatMap((t) => (t.substationId ? [t.substationId] : [])))].sort();
+  }
+
+  #index(t: Ticket): void {
+    const before = this.#byId.get(t.id);
+    if (before && before.updatedAt > t.updatedAt) return; // a stale echo after a fresher answer
+    if (before?.deviceId) this.#openByDevice.get(before.deviceId)?.delete(t.id);
+    if (t.status === 'closed') {
+      this.#byId.delete(t.id);
+      return;
+    }
+    this.#byId.set(t.id, t);
+    if (t.deviceId) {
+      const set = this.#openByDevice.get(t.deviceId) ?? new Set<string>();
+      set.add(t.id);
+      this.#openByDevice.set(t.deviceId, set);
+    }
+  }
+}
