@@ -4,10 +4,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+/** `npx vite --config dashboard/vite.config.ts` serves the dashboard with hot reload against this HeatWatch. */
+const api = process.env.HEATWATCH_DEV_API ?? 'http://localhost:8080';
 
 export default defineConfig({
   root,
   plugins: [svelte()],
   build: { outDir: path.join(root, 'dist'), emptyOutDir: true },
-  server: { proxy: { '/api': 'http://localhost:8080', '/socket.io': { target: 'http://localhost:8080', ws: true } } },
+  server: { proxy: { '/api': api, '/socket.io': { target: api, ws: true } } },
 });
