@@ -90,4 +90,22 @@ describe('configuration', () => {
     expect(c.mqtt.externalUrl).toBeUndefined();
     expect(c.adminPassword).toBeUndefined();
   });
+
+  it('chooses the dashboard map: plain by default, presets with their datum, a custom URL, and refuses what cannot work', () => {
+    expect(loadConfig({}).map.layers).toEqual([]);
+    const amap = loadConfig({ HEATWATCH_MAP_TILES: 'amap' }).map;
+    expect([amap.coords, amap.layers.length]).toEqual(['gcj02', 1]);
+    const tianditu = loadConfig({ HEATWATCH_MAP_TILES: 'tianditu', HEATWATCH_MAP_TILES_KEY: 'abc123' }).map;
+    expect(tianditu.coords).toBe('wgs84');
+    expect(tianditu.layers.map((l) => l.url.includes('tk=abc123'))).toEqual([true, true]);
+    const custom = loadConfig({ HEATWATCH_MAP_TILES: 'https://tiles.example.cn/{z}/{x}/{y}.png', HEATWATCH_MAP_TILES_COORDS: 'gcj02' }).map;
+    expect([custom.layers[0]!.url, custom.coords]).toEqual(['https://tiles.example.cn/{z}/{x}/{y}.png', 'gcj02']);
+    for (const [env, variable] of [
+      [{ HEATWATCH_MAP_TILES: 'tianditu' }, 'HEATWATCH_MAP_TILES_KEY'],
+      [{ HEATWATCH_MAP_TILES: 'google' }, 'HEATWATCH_MAP_TILES'],
+      [{ HEATWATCH_MAP_TILES: 'osm', HEATWATCH_MAP_TILES_COORDS: 'bd09' }, 'HEATWATCH_MAP_TILES_COORDS'],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(variable);
+    }
+  });
 });
