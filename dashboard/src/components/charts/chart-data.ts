@@ -17,3 +17,20 @@ export function toColumns(rows: readonly ReadingRow[], fields: readonly string[]
   const columns = fields.map((f) => rows.map((r) => (typeof r[f] === 'number' ? (r[f] as number) : null)));
   return [xs, ...columns];
 }
+
+/**
+ * The y range: the data with a margin, always including `threshold`, and never narrower than 2 %
+ * of the level (so sensor noise on a steady 0.87 MPa or 21.3 °C does not fill the chart).
+ */
+export function yRange(min: number | null, max: number | null, threshold?: number): [number, number] {
+  let lo = min ?? threshold ?? 0;
+  let hi = max ?? threshold ?? 1;
+  if (threshold !== undefined) {
+    lo = Math.min(lo, threshold);
+    hi = Math.max(hi, threshold);
+  }
+  const mid = (lo + hi) / 2;
+  const span = Math.max(hi - lo, Math.abs(mid) * 0.02, 0.01);
+  const margin = span * 0.1;
+  return [mid - span / 2 - margin, mid + span / 2 + margin];
+}
