@@ -16,6 +16,7 @@ const ticket = (over: Partial<Ticket> = {}): Ticket => ({
   address: null,
   contact: null,
   openedAt: '2026-12-10T00:00:00.000Z',
+  eventAt: '2026-12-10T00:00:00.000Z',
   milestone: 'cause_found',
   dueAt: '2026-12-10T08:00:00.000Z',
   milestoneAt: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSeconds, toColumns, yRange } from './chart-data.ts';
+import { chartSeconds, timeLabels, toColumns, yRange } from './chart-data.ts';
 
 describe('chart data', () => {
   it('labels in Asia/Shanghai whatever the browser zone', () => {
@@ -30,5 +30,11 @@ describe('chart data', () => {
     const [a, b] = yRange(0.87, 0.871);
     expect(b - a).toBeGreaterThan(0.017);
     expect(b - a).toBeLessThan(0.1);
+  });
+
+  it('labels the axis 24-hour, with the date at midnight and over long spans', () => {
+    const at = (iso: string) => chartSeconds(Date.parse(iso));
+    expect(timeLabels([at('2026-12-10T08:00:00+08:00'), at('2026-12-11T00:00:00+08:00')], 86_400)).toEqual(['08:00', '12-11']);
+    expect(timeLabels([at('2026-12-10T08:00:00+08:00')], 7 * 86_400)).toEqual(['12-10']);
   });
 });

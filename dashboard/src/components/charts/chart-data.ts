@@ -34,3 +34,19 @@ export function yRange(min: number | null, max: number | null, threshold?: numbe
   const margin = span * 0.1;
   return [mid - span / 2 - margin, mid + span / 2 + margin];
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * x-axis labels as a Chinese control room writes them, 24-hour: "08:00" within a day, "12-10"
+ * at midnight and over longer spans. Values are `chartSeconds`, so local getters read Beijing time.
+ */
+export function timeLabels(splits: readonly number[], spanSeconds: number): string[] {
+  return splits.map((s) => {
+    const d = new Date(s * 1000);
+    const day = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    if (spanSeconds > 2 * 86_400) return day;
+    const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return time === '00:00' ? day : time;
+  });
+}

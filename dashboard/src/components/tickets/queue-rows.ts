@@ -1,0 +1,76 @@
+/**
+ * What the queue shows, pure: which tickets come from the API rather than the store, the rows
+ * with linked room tickets nested under their substation ticket, and the counts per deadline.
+ */
+import type { DeadlineState, Ticket } from '../../../../ingest/contracts/tickets.ts';
+import type { TicketFilter } from '../../state/tickets.svelte.ts';
+import { liveState } from './countdown.ts';
+
+export const DEFAULT_FILTER: TicketFilter = { type: 'all', status: 'active', substationId: 'all' };
+
+/** Enough for a control room to scan; 2 000 rows of live countdowns would only slow the page. */
+export const MAX_ROWS = 300;
+export const CLOSED_LIMIT = 1000;
+
+/** The store keeps only tickets not yet closed: closed ones are asked for from the API. */
+export const needsServer = (f: TicketFilter): boolean => f.status === 'closed';
+
+export function queryPath(f: TicketFilter, limit = CLOSED_LIMIT): string {
+  const q = new URLSearchParams({ status: f.status });
+  if (f.type !== 'all') q.set('type', f.type);
+  if (f.substationId !== 'all') q.set('substationId', f.substationId);
+  q.set('limit', String(limit));
+  return `/api/tickets?${q}`;
+}
+
+export interface QueueRow {
+  ticket: Ticket;
+  /** 1: a room ticket shown under its substation ticket. */
+  depth: 0 | 1;
+  /** Its linked room tickets in this list (a substation ticket). */
+  children: number;
+  /** Linked under a substation ticket that is not in this list (filtered out): say which. */
+  linkedOutside: boolean;
+}
+
+/**
+ * Each substation ticket with its room tickets right under it, the group placed where its most
+ * urgent member would be: one incident, one place in the queue. A collapsed group shows only its
+ * substation ticket (fifty rooms of one trip need not push every other ticket off the screen).
+ */
+export function nestRows(list: readonly Ticket[], collapsed: ReadonlySet<string> = new Set()): QueueRow[] {
+  const byId = new Map(list.map((t) => [t.id, t]));
+  const kids = new Map<string, Ticket[]>();
+  for (const t of list) {
+    if (t.parentId === null || !byId.has(t.parentId)) continue;
+    const group = kids.get(t.parentId);
+    if (group) group.push(t);
+    else kids.set(t.parentId, [t]);
+  }
+  const rows: QueueRow[] = [];
+  const placed = new Set<string>();
+  for (const t of list) {
+    const head = t.parentId !== null ? (byId.get(t.parentId) ?? t) : t;
+    if (placed.has(head.id)) continue;
+    placed.add(head.id);
+    const group = kids.get(head.id) ?? [];
+    rows.push({ ticket: head, depth: 0, children: group.length, linkedOutside: head.parentId !== null });
+    for (const k of group) {
+      placed.add(k.id);
+      if (!collapsed.has(head.id)) rows.push({ ticket: k, depth: 1, children: 0, linkedOutside: false });
+    }
+  }
+  return rows;
+}
+
+export type DeadlineCounts = Record<Extract<DeadlineState, 'breached' | 'at_risk' | 'on_time'>, number>;
+
+/** How many are overdue, at risk and on time right now (met and deadline-less ones are not counted). */
+export function deadlineCounts(list: readonly Ticket[], now: number): DeadlineCounts {
+  const counts: DeadlineCounts = { breached: 0, at_risk: 0, on_time: 0 };
+  for (const t of list) {
+    const s = liveState(t, now);
+    if (s === 'breached' || s === 'at_risk' || s === 'on_time') counts[s] += 1;
+  }
+  return counts;
+}

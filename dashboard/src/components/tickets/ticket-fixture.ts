@@ -1,0 +1,32 @@
+/** A ticket for the tests: a room below 18 °C, opened at 08:00 Beijing time, cause due 8 h later. */
+import type { Ticket } from '../../../../ingest/contracts/tickets.ts';
+
+export const OPENED = Date.parse('2026-12-10T00:00:00.000Z');
+export const HOUR = 3_600_000;
+
+export function ticket(over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket {
+  return {
+    type: 'room_temp_low',
+    status: 'open',
+    source: 'rule',
+    rule: 'room_low',
+    deviceId: 'R1',
+    substationId: 'S1',
+    parentId: null,
+    description: '1 号楼 101: 17.4 °C',
+    address: '邹城市 千泉街道 1 号',
+    contact: null,
+    openedAt: new Date(OPENED).toISOString(),
+    eventAt: new Date(OPENED).toISOString(),
+    milestone: 'cause_found',
+    dueAt: new Date(OPENED + 8 * HOUR).toISOString(),
+    milestoneAt: null,
+    deadlineState: 'on_time',
+    exempt: null,
+    recoveredAt: null,
+    cause: null,
+    callbackDueAt: null,
+    updatedAt: new Date(OPENED).toISOString(),
+    ...over,
+  };
+}
