@@ -2,7 +2,7 @@
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket, TimelineEntry } from '../ingest/contracts/tickets.ts';
-import { startWorld, type TestWorld } from './support/heatwatch.ts';
+import { eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
 let engineer: string;
@@ -144,5 +144,25 @@ describe('planned outages (计划停热)', () => {
     const at = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
     expect((await world.api('POST', '/api/outages', { substationId: 'R-T', startsAt: at(30), endsAt: at(31), reason: 'x' })).status).toBe(400);
     expect((await world.api('POST', '/api/outages', { substationId: 'SS-T', startsAt: at(31), endsAt: at(30), reason: 'x' })).status).toBe(400);
+  });
+});
+
+describe('a rule ticket', () => {
+  it('keeps the event time of a buffered episode and shows the readings around it, not around when it arrived', async () => {
+    const room = await world.provision({ id: 'R-BUFFERED', substationId: 'SS-T', roomType: 'bedroom' });
+    const client = await world.connect(room);
+    // A logger uploads six hours late: 16.5 °C from 06:00 to 06:40 of event time.
+    const from = Date.now() - 6 * HOUR;
+    const readings = Array.from({ length: 9 }, (_, i) => ({ ts: from + i * 5 * 60_000, temp: 16.5 }));
+    await client.publishAsync('heat/room/R-BUFFERED/telemetry', JSON.stringify(readings), { qos: 1 });
+    const t = await eventually(async () => (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?deviceId=R-BUFFERED')).body.tickets[0], 10_000);
+    expect(t.type).toBe('room_temp_low');
+    expect(Date.parse(t.eventAt!)).toBe(from + 30 * 60_000); // the reading that completed 30 min below 18 °C
+    expect(Date.parse(t.openedAt) - Date.parse(t.eventAt!)).toBeGreaterThan(5 * HOUR);
+    const detail = (await world.api<Ticket & { readings: { ts: string; temp: number }[] }>('GET', `/api/tickets/${t.id}`)).body;
+    expect(detail.readings.length).toBeGreaterThan(0);
+    expect(detail.readings.every((r) => r.temp === 16.5)).toBe(true);
+    // Hotline tickets have no event time of their own.
+    expect((await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门坏了' })).body.eventAt).toBeNull();
   });
 });

@@ -44,6 +44,8 @@ export interface Ticket {
   address: string | null;
   contact: string | null;
   openedAt: string;
+  /** When the condition was met, in the readings' event time (rule tickets; null from the hotline). */
+  eventAt: string | null;
   milestone: Milestone | null;
   dueAt: string | null;
   milestoneAt: string | null;

@@ -15,6 +15,8 @@ export interface TicketRecord {
   address: string | null;
   contact: string | null;
   openedAt: number;
+  /** Event time of the condition (rule tickets); null for hotline tickets. */
+  eventAt: number | null;
   dueAt: number | null;
   milestone: Milestone | null;
   milestoneAt: number | null;

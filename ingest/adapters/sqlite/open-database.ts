@@ -121,6 +121,9 @@ const MIGRATIONS: string[] = [
     late_notice INTEGER NOT NULL
   );
   `,
+  // 3: when the condition was met in event time (a replay or a buffered upload opens its ticket
+  // long after); the readings around the event are looked up there.
+  `ALTER TABLE tickets ADD COLUMN event_at INTEGER;`,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -16,6 +16,7 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   address: 'address',
   contact: 'contact',
   openedAt: 'opened_at',
+  eventAt: 'event_at',
   dueAt: 'due_at',
   milestone: 'milestone',
   milestoneAt: 'milestone_at',

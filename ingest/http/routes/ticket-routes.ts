@@ -57,8 +57,9 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
       const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
       let readings: Record<string, unknown>[] = [];
       if (device) {
-        const opened = Date.parse(ticket.openedAt);
-        const rows = await store.read({ deviceId: device.id, kind: device.kind, from: opened - 12 * HOUR, to: Math.min(clock(), opened + 12 * HOUR) + 1, everyMs: 5 * 60_000, limit: 1000 });
+        // Around the event: a replayed or buffered episode opens its ticket long after it happened.
+        const at = Date.parse(ticket.eventAt ?? ticket.openedAt);
+        const rows = await store.read({ deviceId: device.id, kind: device.kind, from: at - 12 * HOUR, to: Math.min(clock(), at + 12 * HOUR) + 1, everyMs: 5 * 60_000, limit: 1000 });
         readings = rows.map((r) => ({ ts: new Date(r.ts).toISOString(), ...r.values }));
       }
       return { ...ticket, timeline, readings };
