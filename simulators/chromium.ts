@@ -1,7 +1,8 @@
 /**
  * Real Chromium (Debian's `chromium`, driven by playwright-core) for the dashboard's end-to-end
- * tests. A machine without it fails the test with the install command: CI installs it
- * (`.ci/run`), and a skipped browser test would hide a broken dashboard.
+ * tests, the bench and the documentation's screenshots. A machine without it fails with the
+ * install command: CI installs it (`.ci/run`), and a skipped browser test would hide a broken
+ * dashboard.
  */
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';

@@ -24,7 +24,8 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
   --devices N          publishing devices (default 100)
   --seconds S          length of each throughput run (default 10)
   --window W           QoS 1 messages in flight per device (default 10)
-  --memory-devices N   devices provisioned and connected for the memory figure (default 10000; 0 skips)
+  --memory-devices N   devices provisioned and connected for the memory figure, then shown on
+                       the dashboard's map in Chromium (default 10000; 0 skips both)
   --no-influx          skip the InfluxDB runs (they need Debian's influxd)
   --no-write           do not update docs/benchmarks.md
   --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
@@ -134,6 +135,8 @@ interface Server {
   api: string;
   mqttUrl: string;
   token: string;
+  /** The admin's, for signing in to the dashboard. */
+  password: string;
   stop(): Promise<void>;
 }
 
@@ -180,6 +183,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
     api,
     mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
     token,
+    password,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -217,7 +221,7 @@ async function acceptedTotal(server: Server): Promise<number> {
   return Number(/heatwatch_readings_accepted_total\{kind="room"\} (\d+)/.exec(text)?.[1] ?? 0);
 }
 
-async function measureMemory(server: Server): Promise<{ empty: number; registered: number; connected: number } | null> {
+async function measureMemory(server: Server): Promise<{ empty: number; registered: number; connected: number; devices: { id: string; password: string }[] } | null> {
   if (MEMORY_DEVICES === 0) return null;
   await sleep(1000);
   const empty = rssMb(server.child.pid!);
@@ -233,7 +237,17 @@ async function measureMemory(server: Server): Promise<{ empty: number; registere
   gen.send({ type: 'release' });
   await nextMessage(gen, 'released');
   gen.kill();
-  return { empty, registered, connected };
+  return { empty, registered, connected, devices };
+}
+
+/** With the memory run's devices registered: the map after login, and live latency under load. */
+async function measureDashboard(server: Server, devices: { id: string; password: string }[]) {
+  const { measureLiveLatency, measureMapAfterLogin } = await import('./dashboard-bench.ts');
+  const map = await measureMapAfterLogin(server.api, server.password, devices.length);
+  log(`dashboard: ${map.devices} devices on the map ${map.loginToMapMs} ms after signing in`);
+  const latency = await measureLiveLatency({ api: server.api, token: server.token, mqttUrl: server.mqttUrl, background: devices.slice(0, 20), probe: devices[20]!, seconds: 10 });
+  log(`live: publish → socket.io p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.samples} readings with ${latency.backgroundPerSecond} readings/s beside`);
+  return { map, latency };
 }
 
 async function throughput(server: Server, devices: LoadJob['devices'], batch: number, startTs = SIX_DAYS_AGO): Promise<{ rate: number; acked: number; stored: number }> {
@@ -287,6 +301,7 @@ async function influxRuns(): Promise<InfluxRun[]> {
 const bare = await baseline();
 const server = await startServer();
 const memory = await measureMemory(server);
+const dashboard = memory ? await measureDashboard(server, memory.devices) : null;
 const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES);
 const single = await throughput(server, devices, 1);
 // After the first run's hour or so of timestamps: the batched run continues each device's series.
@@ -326,6 +341,12 @@ const table = [
   '',
   `Rules engine (pure core, 10 000 rooms under 100 substations, one process): ${rulesCost.usPerReading.toFixed(2)} µs per reading, ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs one reading costs end to end above (target ≤ 10 %).`,
   ...(memoryRows.length ? ['', '| memory (resident) | |', '|---|---|', ...memoryRows] : []),
+  ...(dashboard
+    ? [
+        '',
+        `Dashboard (headless Chromium, 1440×900): ${dashboard.map.devices} devices on the map ${dashboard.map.loginToMapMs} ms after signing in (target < 2 000 ms). Publish → dashboard socket at ${dashboard.latency.backgroundPerSecond} readings/s: p50 ${dashboard.latency.p50Ms} ms, p99 ${dashboard.latency.p99Ms} ms over ${dashboard.latency.samples} readings (target p99 < 100 ms).`,
+      ]
+    : []),
 ].join('\n');
 console.log(`\n${table}\n`);
 

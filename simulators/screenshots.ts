@@ -1,0 +1,104 @@
+/**
+ * `npm run screenshots`: the documentation's pictures, made the way a dispatcher would see them.
+ * Starts HeatWatch in a temp dir with a simulated substation trip, lets the rules open their
+ * tickets, then photographs the dashboard in real Chromium (zh-CN, English, a ticket, a
+ * substation, a phone) into docs/. Needs the build (`npm run build`) and Debian's chromium.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { Page } from 'playwright-core';
+import { startHeatWatch } from '../ingest/app.ts';
+import { loadConfig } from '../ingest/config/config.ts';
+import type { Ticket } from '../ingest/contracts/tickets.ts';
+import { launchChromium } from './chromium.ts';
+import { runFleet } from './fleet-runner.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const docs = path.join(root, 'docs');
+const password = 'screenshot-admin-password';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-screenshots-'));
+const log = (line: string) => console.log(`screenshots: ${line}`);
+
+const app = await startHeatWatch(
+  loadConfig({ HEATWATCH_DATA_DIR: dataDir, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_HTTP_HOST: '127.0.0.1', HEATWATCH_MQTT_HOST: '127.0.0.1', HEATWATCH_ADMIN_PASSWORD: password }),
+  { logger: pino({ level: 'warn' }) },
+);
+const fleet = await runFleet({
+  apiUrl: app.url,
+  mqttUrl: `mqtt://127.0.0.1:${app.mqttPort}`,
+  username: 'admin',
+  password,
+  rooms: 400,
+  substations: 8,
+  speed: 120,
+  scenario: 'substation-trip',
+  seed: 7,
+  log,
+});
+
+async function api<T>(url: string, token: string): Promise<T> {
+  return (await (await fetch(`${app.url}${url}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+}
+const { token } = (await (
+  await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
+).json()) as { token: string };
+
+// The trip opens a substation ticket over its cold rooms once the replay reaches it.
+const deadline = Date.now() + 180_000;
+let incident: Ticket | undefined;
+while (!incident && Date.now() < deadline) {
+  await new Promise((r) => setTimeout(r, 2000));
+  const { tickets } = await api<{ tickets: Ticket[] }>('/api/tickets?status=active', token);
+  incident = tickets.find((t) => t.rule === 'correlation');
+}
+if (!incident) throw new Error('no substation incident within 3 minutes');
+log(`incident ${incident.id} at ${incident.substationId}; waiting for the replay to settle`);
+await new Promise((r) => setTimeout(r, 15_000));
+
+const browser = await launchChromium();
+async function signedIn(width: number, height: number, scale = 1): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale });
+  await page.goto(app.url);
+  await page.locator('input[name=username]').fill('admin');
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+  await page.getByTestId('live-status').waitFor();
+  await page.locator('[data-testid=ticket-row]').first().waitFor();
+  await page.waitForTimeout(1500);
+  return page;
+}
+const shot = async (page: Page, name: string) => {
+  await page.screenshot({ path: path.join(docs, name) });
+  log(`docs/${name}`);
+};
+
+try {
+  const desk = await signedIn(1440, 900);
+  await shot(desk, 'screenshot.png');
+  await desk.locator(`[data-testid=ticket-row][data-ticket-id="${incident.id}"]`).click();
+  await desk.getByTestId('ticket-detail').waitFor();
+  await desk.waitForTimeout(1500);
+  await shot(desk, 'screenshot-ticket.png');
+
+  const station = await signedIn(1440, 900);
+  const room = (await api<{ tickets: Ticket[] }>(`/api/tickets?status=active&type=room_temp_low`, token)).tickets.find((t) => t.parentId === incident!.id);
+  if (room?.deviceId) {
+    await station.locator(`[data-testid=ticket-row][data-ticket-id="${room.id}"]`).first().click();
+    await station.getByTestId('ticket-detail').waitFor();
+  }
+  await station.getByTestId('lang-switch').click();
+  await station.waitForTimeout(1500);
+  await shot(station, 'screenshot-en.png');
+  await station.getByTestId('lang-switch').click();
+
+  const phone = await signedIn(390, 844, 2);
+  await shot(phone, 'screenshot-phone.png');
+} finally {
+  await browser.close();
+  await fleet.stop();
+  await app.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,206 @@
+/**
+ * The dispatch dashboard end to end, in real Chromium against a running HeatWatch with a
+ * simulated fleet: what a dispatcher does in a shift, in Chinese first.
+ */
+import net from 'node:net';
+import type { MqttClient } from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceView } from '../ingest/contracts/devices.ts';
+import type { Ticket } from '../ingest/contracts/tickets.ts';
+import { launchChromium } from '../simulators/chromium.ts';
+import { runFleet, type RunningFleet } from '../simulators/fleet-runner.ts';
+import { ADMIN_PASSWORD, eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
+
+let world: TestWorld;
+let fleet: RunningFleet;
+let browser: Browser;
+let coldRoom: MqttClient;
+const ROOMS = 40;
+const SUBSTATIONS = 2;
+
+/** A port free now, so a restart comes back where the browser and the fleet expect it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  world = await startWorld({ HEATWATCH_HTTP_PORT: String(await freePort()), HEATWATCH_MQTT_PORT: String(await freePort()) });
+  fleet = await runFleet({
+    apiUrl: `http://127.0.0.1:${world.app.httpPort}`,
+    mqttUrl: `mqtt://127.0.0.1:${world.app.mqttPort}`,
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+    rooms: ROOMS,
+    substations: SUBSTATIONS,
+    speed: 1,
+    scenario: 'normal',
+    seed: 3,
+    log: () => undefined,
+  });
+  // One bedroom the test makes cold on purpose, reporting through the real broker.
+  const cold = await world.provision({ id: 'R-E2E-COLD', name: '幸福小区 9-1-101 卧室', roomType: 'bedroom', lat: 35.41, lng: 116.97, address: '幸福小区 9-1-101' });
+  coldRoom = await world.connect(cold);
+  await world.api('POST', '/api/users', { username: 'kanban', password: 'kanban-password', role: 'viewer' });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fleet?.stop();
+  await world?.close();
+});
+
+async function signIn(page: Page, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+  await page.getByTestId('live-status').waitFor();
+}
+
+/** 40 minutes of a bedroom at 16.5 °C, in event time: enough for the 30-minute room-low rule. */
+async function makeRoomCold(): Promise<void> {
+  const now = Date.now();
+  const readings = Array.from({ length: 9 }, (_, i) => ({ ts: now - (40 - i * 5) * 60_000, temp: 16.5 }));
+  await coldRoom.publishAsync('heat/room/R-E2E-COLD/telemetry', JSON.stringify(readings), { qos: 1 });
+}
+
+describe('dispatch dashboard in Chromium', () => {
+  it('greets in Chinese, refuses a wrong password, and signs in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
+    await expect(page.getByRole('heading', { name: '登录调度台' }).isVisible()).resolves.toBe(true);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill('wrong-password');
+    await page.locator('button[type=submit]').click();
+    await page.getByText('用户名或密码错误').waitFor();
+    await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.getByTestId('live-status').waitFor();
+    expect(await page.getByTestId('user').textContent()).toContain('admin');
+    await page.close();
+  });
+
+  it('draws every device of the fleet on the map', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    const map = page.getByTestId('map');
+    await eventually(async () => Number(await map.getAttribute('data-markers')) === ROOMS + SUBSTATIONS + 1, 15_000);
+    expect(Number(await map.getAttribute('data-drawn'))).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('opens a substation’s panel, with its rooms’ temperatures, from a click on the map', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    const map = page.getByTestId('map');
+    await eventually(async () => Number(await map.getAttribute('data-markers')) > 0, 15_000);
+    const substation = (await world.api<{ devices: DeviceView[] }>('GET', '/api/devices?kind=substation')).body.devices[0]!;
+    // data-view is "zoom x y": the container's top-left corner in Web Mercator world pixels.
+    const [zoom, left, top] = (await map.getAttribute('data-view'))!.split(' ').map(Number) as [number, number, number];
+    const size = 256 * 2 ** zoom;
+    const lat = (substation.lat * Math.PI) / 180;
+    const x = ((substation.lng + 180) / 360) * size - left;
+    const y = ((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * size - top;
+    await map.click({ position: { x, y } });
+    await page.getByTestId('substation-view').waitFor();
+    await page.getByTestId('temp-distribution').waitFor();
+    expect(await page.getByTestId('device-panel').textContent()).toContain(substation.name);
+    await page.close();
+  });
+
+  it('shows a cold room’s ticket without a reload, and the dispatcher acknowledges it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor();
+    await makeRoomCold();
+    const row = page.locator('[data-testid=ticket-row][data-type=room_temp_low]');
+    await row.first().waitFor({ timeout: 15_000 });
+    expect(await row.first().textContent()).toContain('室温不达标');
+    const id = (await row.first().getAttribute('data-ticket-id'))!;
+
+    await row.first().click();
+    await page.getByTestId('ticket-detail').waitFor();
+    await page.getByTestId('action-acknowledge').click();
+    await eventually(async () => (await world.api<Ticket>('GET', `/api/tickets/${id}`)).body.status === 'acknowledged', 5000);
+    await page.getByTestId('ticket-detail').getByText('已接单').first().waitFor();
+    await page.close();
+  });
+
+  it('opens a hotline ticket from the 5316206 form', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByRole('button', { name: '热线开单' }).click();
+    await page.locator('select[name=type]').selectOption('leak');
+    await page.locator('[name=description]').fill('楼道暖气管漏水，地面有积水');
+    await page.locator('input[name=address]').fill('幸福小区 3-2 单元楼道');
+    await page.locator('input[name=contact]').fill('王先生 13800000000');
+    await page.getByTestId('hotline-submit').click();
+    await page.getByTestId('ticket-detail').waitFor();
+    const leaks = (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?type=leak')).body.tickets;
+    expect(leaks.map((t) => [t.source, t.address, t.contact])).toContainEqual(['hotline', '幸福小区 3-2 单元楼道', '王先生 13800000000']);
+    await page.close();
+  });
+
+  it('switches to English and remembers it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('Ticket queue').waitFor();
+    await page.reload();
+    await page.getByText('Ticket queue').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('工单队列').waitFor();
+    await page.close();
+  });
+
+  it('lets a viewer look but not act', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, 'kanban', 'kanban-password');
+    await page.locator('[data-testid=ticket-row]').first().click();
+    await page.getByTestId('ticket-detail').waitFor();
+    expect(await page.locator('[data-testid^=action-]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '热线开单' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('returns to the login form with a notice when the session is ended elsewhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    const token = await page.evaluate(() => sessionStorage.getItem('heatwatch.token'));
+    expect((await world.api('POST', '/api/logout', undefined, token)).status).toBe(204);
+    await page.getByText('登录已过期，请重新登录').waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  it('shows a banner while the server is away, and catches up after it returns', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor();
+    // A restart keeps the database (and the login) but drops every live connection.
+    await world.restart();
+    await page.getByTestId('disconnected-banner').waitFor({ timeout: 10_000 });
+    // Opened while the page was away: the resync after reconnecting must bring it.
+    const missed = (await world.api<Ticket>('POST', '/api/tickets', { type: 'inquiry', description: '断线期间的来电' })).body;
+    await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('disconnected-banner').count()).toBe(0);
+    await page.locator(`[data-testid=ticket-row][data-ticket-id="${missed.id}"]`).waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await signIn(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+});
