@@ -33,7 +33,9 @@ const fleet = await runFleet({
   password,
   rooms: 400,
   substations: 8,
-  speed: 120,
+  // Ten hours replayed in about a minute: the trip an hour in, its rooms cold by the present.
+  speed: 600,
+  start: Date.now() - 10 * 3_600_000,
   scenario: 'substation-trip',
   seed: 7,
   log,
@@ -45,18 +47,6 @@ async function api<T>(url: string, token: string): Promise<T> {
 const { token } = (await (
   await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
 ).json()) as { token: string };
-
-// The trip opens a substation ticket over its cold rooms once the replay reaches it.
-const deadline = Date.now() + 180_000;
-let incident: Ticket | undefined;
-while (!incident && Date.now() < deadline) {
-  await new Promise((r) => setTimeout(r, 2000));
-  const { tickets } = await api<{ tickets: Ticket[] }>('/api/tickets?status=active', token);
-  incident = tickets.find((t) => t.rule === 'correlation');
-}
-if (!incident) throw new Error('no substation incident within 3 minutes');
-log(`incident ${incident.id} at ${incident.substationId}; waiting for the replay to settle`);
-await new Promise((r) => setTimeout(r, 15_000));
 
 const browser = await launchChromium();
 async function signedIn(width: number, height: number, scale = 1): Promise<Page> {
@@ -76,15 +66,32 @@ const shot = async (page: Page, name: string) => {
 };
 
 try {
+  let incident: Ticket | undefined;
+  // The trip opens a substation ticket over its cold rooms once the replay reaches it.
+  const deadline = Date.now() + 180_000;
+  while (!incident && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const { tickets } = await api<{ tickets: Ticket[] }>('/api/tickets?status=active', token);
+    incident = tickets.find((t) => t.rule === 'correlation');
+  }
+  if (!incident) throw new Error('no substation incident within 3 minutes');
+  const found = incident;
+  log(`incident ${found.id} at ${found.substationId}; waiting for the replay to settle`);
+  await new Promise((r) => setTimeout(r, 15_000));
+
   const desk = await signedIn(1440, 900);
   await shot(desk, 'screenshot.png');
-  await desk.locator(`[data-testid=ticket-row][data-ticket-id="${incident.id}"]`).click();
+  await desk.locator(`[data-testid=ticket-row][data-ticket-id="${found.id}"]`).click();
   await desk.getByTestId('ticket-detail').waitFor();
   await desk.waitForTimeout(1500);
   await shot(desk, 'screenshot-ticket.png');
+  await desk.getByTestId('detail-device').click(); // the incident's device is its substation
+  await desk.getByTestId('temp-distribution').waitFor();
+  await desk.waitForTimeout(1500);
+  await shot(desk, 'screenshot-substation.png');
 
   const station = await signedIn(1440, 900);
-  const room = (await api<{ tickets: Ticket[] }>(`/api/tickets?status=active&type=room_temp_low`, token)).tickets.find((t) => t.parentId === incident!.id);
+  const room = (await api<{ tickets: Ticket[] }>(`/api/tickets?status=active&type=room_temp_low`, token)).tickets.find((t) => t.parentId === found.id);
   if (room?.deviceId) {
     await station.locator(`[data-testid=ticket-row][data-ticket-id="${room.id}"]`).first().click();
     await station.getByTestId('ticket-detail').waitFor();
