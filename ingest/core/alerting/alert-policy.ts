@@ -1,0 +1,92 @@
+/**
+ * Who is told what, and when (issue 6). Per ticket type: whether the on-duty engineers are paged
+ * when it opens, after how long without an acknowledgement the duty manager is called
+ * (escalation), and the reminders before and at the deadline. Pure: plans alerts for a ticket;
+ * the alerting service stores the plan and sends it.
+ *
+ * The delays are the company's to set; the defaults follow the deadlines (DESIGN.md §2): a
+ * main-pipe accident must have an engineer on site in 30 min, so nobody reacting in 5 min is
+ * already a manager's problem.
+ */
+import { z } from 'zod';
+import type { Ticket, TicketType } from '../../contracts/tickets.ts';
+import { TICKET_TYPES } from '../rules/rule-types.ts';
+
+const typePolicy = z
+  .object({
+    /** Page the on-duty engineers when the ticket opens. */
+    page: z.boolean(),
+    /** Call the duty manager when still not acknowledged this long after opening; null: never. */
+    escalateAfterMin: z.number().positive().max(24 * 60).nullable(),
+  })
+  .strict();
+
+export const alertPolicySchema = z
+  .object({
+    types: z.record(z.enum(TICKET_TYPES), typePolicy),
+    /** Remind the engineers once this share of the time to the deadline is gone (0.75 = at risk). */
+    remindAtFraction: z.number().gt(0).lt(1).nullable().default(0.75),
+    /** Tell engineers and the manager when the deadline passes with the milestone not reached. */
+    atBreach: z.boolean().default(true),
+  })
+  .strict();
+
+export type AlertPolicy = z.output<typeof alertPolicySchema>;
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = {
+  types: {
+    pipeline_accident: { page: true, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
+    leak: { page: true, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
+    repair: { page: true, escalateAfterMin: 15 }, // 四.3: on site in 1 h
+    heating_quality: { page: true, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)
+    room_temp_low: { page: true, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+    temp_drop: { page: true, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+    inquiry: { page: false, escalateAfterMin: 15 }, // 二.4(2): dispatch answers within 30 min
+    sensor_offline: { page: false, escalateAfterMin: null }, // maintenance queue
+  } satisfies Record<TicketType, unknown>,
+  remindAtFraction: 0.75,
+  atBreach: true,
+};
+
+export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface PlannedAlert {
+  kind: AlertKind;
+  /** Epoch ms when it is due. */
+  at: number;
+}
+
+/**
+ * The alerts a newly opened ticket gets. A room ticket linked under a substation incident gets
+ * none of its own: the incident pages once for all its rooms.
+ */
+export function planAlerts(t: Pick<Ticket, 'type' | 'openedAt' | 'dueAt' | 'parentId' | 'exempt'>, policy: AlertPolicy): PlannedAlert[] {
+  if (t.parentId !== null) return [];
+  const p = policy.types[t.type];
+  const opened = Date.parse(t.openedAt);
+  const plan: PlannedAlert[] = [];
+  if (p?.page) plan.push({ kind: 'page', at: opened });
+  if (p?.escalateAfterMin != null) plan.push({ kind: 'escalation', at: opened + p.escalateAfterMin * 60_000 });
+  if (t.dueAt !== null && p?.page) {
+    const due = Date.parse(t.dueAt);
+    if (policy.remindAtFraction !== null) plan.push({ kind: 'reminder', at: opened + (due - opened) * policy.remindAtFraction });
+    if (policy.atBreach) plan.push({ kind: 'breach', at: due });
+  }
+  return plan;
+}
+
+/** Whether a planned alert still has a reason to go out, given the ticket as it is now. */
+export function stillDue(kind: AlertKind, t: Pick<Ticket, 'status' | 'milestoneAt' | 'parentId'>): boolean {
+  if (t.status === 'closed') return false;
+  // Linked under an incident after it opened: the incident's alerts speak for it.
+  if (t.parentId !== null) return false;
+  switch (kind) {
+    case 'page':
+    case 'escalation':
+      return t.status === 'open';
+    case 'reminder':
+    case 'breach':
+      return t.milestoneAt === null;
+  }
+}
