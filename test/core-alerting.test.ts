@@ -19,7 +19,7 @@ describe('shifts', () => {
     [night, '2026-12-08T08:00:00', false, 'over at 08:00'],
     [night, '2026-12-08T23:00:00', false, 'no Tuesday night shift'],
     [night, '2026-12-07T03:00:00', false, 'Sunday night had no shift'],
-  ] as const)('%#: %s at %s → %s (%s)', (shift, local, expected) => {
+  ] as const)('%#: %s at %s → %s (%s)', (shift, local, expected, _why) => {
     expect(shiftCovers(shift, at(local))).toBe(expected);
   });
 });
