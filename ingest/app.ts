@@ -19,6 +19,9 @@ import type { Config } from './config/config.ts';
 import type { DeviceKind } from './contracts/topics.ts';
 import { createRoleGuard } from './http/authorize.ts';
 import { createHttpServer } from './http/create-http-server.ts';
+import { channelConfigSchema, createNotifier } from './adapters/notifiers/create-notifier.ts';
+import { createSqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.ts';
+import { registerAlertingRoutes } from './http/routes/alerting-routes.ts';
 import { registerAuthRoutes } from './http/routes/auth-routes.ts';
 import { registerDeviceRoutes } from './http/routes/device-routes.ts';
 import { registerSystemRoutes, type HealthReport } from './http/routes/system-routes.ts';
@@ -32,6 +35,8 @@ import { createTelemetryIntake } from './pipeline/telemetry-intake.ts';
 import { createFleetClock } from './pipeline/fleet-clock.ts';
 import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
+import { createAckLinks, loadAckKey } from './services/ack-links.ts';
+import { createAlertingService } from './services/alerting-service.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
 import { createTicketService } from './services/ticket-service.ts';
 import { createAuthService } from './services/auth-service.ts';
@@ -94,8 +99,27 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     },
     device: (id) => registry.get(id),
     onChange: (t) => live.publishTicket(t),
+    onOpened: (t) => alerting.onTicketOpened(t),
     onDataQuality: (deviceId, at, detail) => presence.flagDataQuality(deviceId, at, detail),
   });
+  // Links in messages point at the public address, known for sure only once listening.
+  let publicUrl = config.publicUrl ?? '';
+  const ackLinks = createAckLinks(loadAckKey(config.dataDir, config.ackLinkSecret), () => publicUrl);
+  const alertStore = createSqliteAlertStore(db);
+  const alerting = createAlertingService({
+    store: alertStore,
+    tickets: { get: (id) => tickets.find(id), note: (id, actor, action, note) => tickets.note(id, actor, action, note) },
+    place: (t) => {
+      const d = t.deviceId ? registry.get(t.deviceId) : undefined;
+      return [d?.name ?? t.substationId ?? '', t.address ?? d?.address ?? ''].filter(Boolean).join(' · ') || '—';
+    },
+    // Stored configs were validated when saved; parsing again applies defaults added since.
+    notifierFor: (channel) => createNotifier(channelConfigSchema.parse(channel.config)),
+    links: ackLinks,
+    logger,
+    onDelivery: (channel, ok) => metrics.notifications.inc({ channel, outcome: ok ? 'sent' : 'failed' }),
+  });
+  metrics.onCollect('alerting', () => metrics.channelsFailing.set(alerting.failingChannels().length));
   const fleetClock = createFleetClock();
   // Which rooms each substation feeds, for correlation; rebuilt after provisioning.
   let roomIndex: Map<string, string[]> | null = null;
@@ -195,6 +219,13 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, registry, store });
   registerSystemRoutes(http, { health, registry: metrics.registry, map: config.map, allow });
+  registerAlertingRoutes(http, {
+    allow,
+    alerting,
+    store: alertStore,
+    acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, {}),
+    links: ackLinks,
+  });
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 
@@ -213,6 +244,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   ];
   const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
   const url = `http://${shownHost}:${httpPort}`;
+  publicUrl ||= url;
+  alerting.start();
   logger.info(
     { httpPort, mqttPort, mqttWs: broker ? `ws://${shownHost}:${httpPort}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
     `HeatWatch listening on ${url}`,
@@ -241,6 +274,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     if (store.drain && !(await store.drain(10_000))) logger.warn({ backlog: store.health().backlog }, 'outbox not empty at shutdown: delivered at next start');
     presence.persist();
     rules.close();
+    await alerting.close();
     await live.close();
     await http.close();
     await store.close();

@@ -13,6 +13,7 @@ export const ERRORS = {
   HW_DEVICE_EXISTS: { status: 409, message: 'A device with this id already exists' },
   HW_USER_EXISTS: { status: 409, message: 'A user with this name already exists' },
   HW_CONFLICT: { status: 409, message: 'Not possible in the current state' },
+  HW_CHANNEL_FAILED: { status: 502, message: 'The notification channel refused or did not answer' },
   HW_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   HW_RATE_LIMITED: { status: 429, message: 'Too many requests: slow down' },
   HW_INTERNAL: { status: 500, message: 'Internal error' },

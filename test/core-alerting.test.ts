@@ -1,7 +1,7 @@
 /** The roster and the alert plan: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY, planAlerts, stillDue } from '../ingest/core/alerting/alert-policy.ts';
-import { onDutyAt, rosterSchema, shiftCovers, type Shift } from '../ingest/core/alerting/roster.ts';
+import { dutyBoard, onDutyAt, rosterSchema, shiftCovers, type Shift } from '../ingest/core/alerting/roster.ts';
 
 const at = (local: string) => Date.parse(`${local}+08:00`);
 // 2026-12-07 is a Monday.
@@ -96,5 +96,29 @@ describe('alert plan', () => {
     ['reminder', { status: 'closed', milestoneAt: null, parentId: null }, false],
   ] as const)('%s for %j is still due: %s', (kind, ticket, expected) => {
     expect(stillDue(kind, ticket)).toBe(expected);
+  });
+});
+
+describe('duty board', () => {
+  it('lists every team with who is on duty in it now', () => {
+    const roster = rosterSchema.parse({
+      people: [
+        { id: 'a', name: '甲' },
+        { id: 'b', name: '乙' },
+      ],
+      teams: [
+        { id: 'T1', name: '一班', substations: ['S1'] },
+        { id: 'T2', name: '二班', substations: '*' },
+      ],
+      shifts: [
+        { team: 'T1', person: 'a', role: 'engineer', weekdays: [1], start: '08:00', end: '20:00' },
+        { team: 'T2', person: 'b', role: 'manager', weekdays: [1], start: '00:00', end: '00:00' },
+      ],
+    });
+    const board = dutyBoard(roster, at('2026-12-07T21:00:00'));
+    expect(board.map((b) => [b.team.id, b.engineers.map((p) => p.id), b.managers.map((p) => p.id)])).toEqual([
+      ['T1', [], []],
+      ['T2', [], ['b']],
+    ]);
   });
 });

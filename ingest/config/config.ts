@@ -49,6 +49,8 @@ const envSchema = z.object({
   HEATWATCH_WORKDAYS_FILE: optionalText,
   HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
+  HEATWATCH_PUBLIC_URL: z.url().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL, e.g. https://heatwatch.example.cn').optional(),
+  HEATWATCH_ACK_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'at least 32 characters'),
   // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
   HEATWATCH_RAW_RETENTION_DAYS: positiveInt.min(8).max(3650).default(90),
   HEATWATCH_AGGREGATE_RETENTION_DAYS: positiveInt.max(36500).default(3650),
@@ -99,6 +101,10 @@ export interface Config {
   liveIntervalMs: number;
   /** The dashboard's base map: tiles and the datum they are drawn in. */
   map: MapConfig;
+  /** Where people reach this HeatWatch: links in notifications. Default: the listening address. */
+  publicUrl?: string;
+  /** Signs the acknowledge links in notifications; default: a key kept in the data dir. */
+  ackLinkSecret?: string;
 }
 
 /** Rules between variables, checked even when other variables are bad so every problem shows at once. */
@@ -180,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deviceRate: { perSecond: e.HEATWATCH_DEVICE_MSG_RATE, burst: e.HEATWATCH_DEVICE_MSG_BURST },
     write: { maxBatch: e.HEATWATCH_WRITE_BATCH, maxDelayMs: e.HEATWATCH_WRITE_DELAY_MS },
     liveIntervalMs: e.HEATWATCH_LIVE_INTERVAL_MS,
+    publicUrl: e.HEATWATCH_PUBLIC_URL,
+    ackLinkSecret: e.HEATWATCH_ACK_LINK_SECRET,
     map: resolveMapConfig(e.HEATWATCH_MAP_TILES, e.HEATWATCH_MAP_TILES_KEY, e.HEATWATCH_MAP_TILES_COORDS),
   });
 }

@@ -5,10 +5,10 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // Gauges whose values live elsewhere are filled just before each scrape.
-  const collectors: Partial<Record<'backlog' | 'tickets', () => void>> = {};
+  const collectors: Partial<Record<'backlog' | 'tickets' | 'alerting', () => void>> = {};
   return {
     registry,
-    onCollect(gauge: 'backlog' | 'tickets', fn: () => void): void {
+    onCollect(gauge: 'backlog' | 'tickets' | 'alerting', fn: () => void): void {
       collectors[gauge] = fn;
     },
     readingsAccepted: new Counter({
@@ -60,6 +60,20 @@ export function createMetrics() {
       name: 'heatwatch_live_clients',
       help: 'Dashboards connected over socket.io',
       registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'heatwatch_notifications_total',
+      help: 'Notification attempts by channel type and outcome (sent, failed)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    channelsFailing: new Gauge({
+      name: 'heatwatch_alert_channels_failing',
+      help: 'Alert channels that failed 3 or more times in a row',
+      registers: [registry],
+      collect() {
+        collectors.alerting?.();
+      },
     }),
   };
 }

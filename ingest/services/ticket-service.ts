@@ -24,6 +24,8 @@ export interface TicketServiceDeps {
   deadlines: Deadlines;
   device: (id: string) => Device | undefined;
   onChange?: (ticket: Ticket) => void;
+  /** A ticket was opened (by a rule or the hotline): alerting plans its pages. */
+  onOpened?: (ticket: Ticket) => void;
   onDataQuality?: (deviceId: string, at: number, detail: string) => void;
   clock?: () => number;
 }
@@ -31,7 +33,7 @@ export interface TicketServiceDeps {
 const RULE_ACTOR = 'rules';
 const DAY = 86_400_000;
 
-export function createTicketService({ store, deadlines, device, onChange, onDataQuality, clock = Date.now }: TicketServiceDeps) {
+export function createTicketService({ store, deadlines, device, onChange, onOpened, onDataQuality, clock = Date.now }: TicketServiceDeps) {
   // Planned outages, in memory: the rules ask about them for every reading.
   let outages = store.outages();
 
@@ -90,7 +92,10 @@ export function createTicketService({ store, deadlines, device, onChange, onData
       },
       { at: now, actor, action: 'opened', note },
     );
-    return record && changed(record);
+    if (!record) return record;
+    changed(record);
+    onOpened?.(view(record));
+    return record;
   }
 
   function applyRuleEvent(e: RuleEvent): void {
@@ -223,6 +228,17 @@ export function createTicketService({ store, deadlines, device, onChange, onData
       }
       if (step === 'close') patch.closedAt = now;
       return view(changed(store.update(id, patch, { at: now, actor, action: step, note })));
+    },
+
+    /** A timeline entry that changes nothing else (a page sent, a delivery failed). */
+    note(id: string, actor: string, action: string, note: string): void {
+      if (!store.get(id)) return;
+      changed(store.update(id, {}, { at: clock(), actor, action, note }));
+    },
+
+    find(id: string): Ticket | undefined {
+      const t = store.get(id);
+      return t && view(t);
     },
 
     get(id: string): { ticket: Ticket; timeline: ReturnType<TicketStore['timeline']> } {

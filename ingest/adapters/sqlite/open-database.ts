@@ -124,6 +124,45 @@ const MIGRATIONS: string[] = [
   // 3: when the condition was met in event time (a replay or a buffered upload opens its ticket
   // long after); the readings around the event are looked up there.
   `ALTER TABLE tickets ADD COLUMN event_at INTEGER;`,
+  // 4: alerting (issue 6): settings (roster, policy), channels, the alerts planned per ticket
+  // (one of each kind: no duplicate pages for an episode), and every delivery with its attempts.
+  `
+  CREATE TABLE alert_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  CREATE TABLE alert_channels (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    config TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    UNIQUE (ticket_id, kind)
+  );
+  CREATE INDEX alerts_pending ON alerts (state, due_at);
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    alert_id INTEGER NOT NULL REFERENCES alerts (id),
+    ticket_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+  );
+  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+  CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, created_at);
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

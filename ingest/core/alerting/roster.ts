@@ -102,6 +102,16 @@ export function shiftCovers(shift: Shift, at: number): boolean {
 const answersFor = (team: Team, substationId: string | null) =>
   team.substations === '*' || (substationId !== null && team.substations.includes(substationId));
 
+/** Every team with who is on duty in it at `at`: the duty board. */
+export function dutyBoard(roster: Roster, at: number): { team: Team; engineers: Person[]; managers: Person[] }[] {
+  const people = new Map(roster.people.map((p) => [p.id, p]));
+  return roster.teams.map((team) => {
+    const on = roster.shifts.filter((s) => s.team === team.id && shiftCovers(s, at));
+    const pick = (role: Shift['role']) => [...new Map(on.filter((s) => s.role === role).flatMap((s) => (people.has(s.person) ? [[s.person, people.get(s.person)!] as const] : []))).values()];
+    return { team, engineers: pick('engineer'), managers: pick('manager') };
+  });
+}
+
 /** Who is on duty for a substation (or, with null, for tickets without one) at `at`. */
 export function onDutyAt(roster: Roster, substationId: string | null, at: number): OnDuty {
   const teams = roster.teams.filter((t) => answersFor(t, substationId) || (substationId === null && t.substations === '*'));

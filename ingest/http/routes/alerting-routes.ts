@@ -1,0 +1,173 @@
+/**
+ * Alerting over HTTP (issue 6): the duty roster and "who is paged right now", the policy, the
+ * channels (secrets stored, never echoed: a redacted value sent back keeps the stored secret),
+ * a ticket's delivery log, and acknowledging from the link in a message.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { channelConfigSchema, redactChannelConfig } from '../../adapters/notifiers/create-notifier.ts';
+import { alertPolicySchema } from '../../core/alerting/alert-policy.ts';
+import { rosterSchema } from '../../core/alerting/roster.ts';
+import { AppError } from '../../errors.ts';
+import type { StoredChannel } from '../../ports/alert-store.ts';
+import type { AlertStore } from '../../ports/alert-store.ts';
+import type { AlertingService } from '../../services/alerting-service.ts';
+import type { RoleGuard } from '../authorize.ts';
+import { parseOr400 } from '../parse.ts';
+
+const REDACTED = '••••';
+const STAFF = ['admin', 'dispatcher', 'engineer'] as const;
+
+const channelInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    enabled: z.boolean().default(true),
+    config: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+const onDutyQuery = z
+  .object({
+    substationId: z.string().max(64).optional(),
+    at: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)).optional(),
+  })
+  .strict();
+
+/** A redacted value sent back (the dashboard round-trips what it was shown) keeps the stored secret. */
+function keepSecrets(given: unknown, stored: unknown): unknown {
+  if (given === REDACTED) return stored;
+  if (typeof given === 'string' && stored !== undefined && typeof stored === 'string' && given.includes(REDACTED)) return stored;
+  if (given && typeof given === 'object' && !Array.isArray(given)) {
+    const prev = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(given as Record<string, unknown>).map(([k, v]) => [k, keepSecrets(v, prev[k])]));
+  }
+  return given;
+}
+
+const view = (c: StoredChannel) => ({ id: c.id, name: c.name, enabled: c.enabled, config: redactChannelConfig(c.config as never), createdAt: new Date(c.createdAt).toISOString() });
+
+export interface AlertingRouteDeps {
+  allow: RoleGuard;
+  alerting: AlertingService;
+  store: Pick<AlertStore, 'channels' | 'putChannel' | 'deleteChannel'>;
+  acknowledge: (ticketId: string, actor: string) => void;
+  links: { verify(token: string, now: number): { ticketId: string; person: string } | { refused: string } };
+  clock?: () => number;
+}
+
+export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
+  const tags = ['alerting'];
+
+  app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, preHandler: allow(...STAFF) }, async () => alerting.roster());
+  app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: z.toJSONSchema(rosterSchema, { io: 'input' }) }, preHandler: allow('admin') }, async (request) => {
+    const roster = parseOr400(rosterSchema, request.body);
+    alerting.putRoster(roster);
+    return roster;
+  });
+  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, preHandler: allow(...STAFF) }, async (request) => {
+    const q = parseOr400(onDutyQuery, request.query, 'query');
+    const duty = alerting.onDuty(q.substationId ?? null, q.at);
+    return { substationId: q.substationId ?? null, at: new Date(q.at ?? clock()).toISOString(), ...duty };
+  });
+
+  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, preHandler: allow(...STAFF) }, async (request) => {
+    const q = parseOr400(onDutyQuery.pick({ at: true }), request.query, 'query');
+    const at = q.at ?? clock();
+    return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at) };
+  });
+
+  app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, preHandler: allow(...STAFF) }, async () => alerting.policy());
+  app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: z.toJSONSchema(alertPolicySchema, { io: 'input' }) }, preHandler: allow('admin') }, async (request) => {
+    const policy = parseOr400(alertPolicySchema, request.body);
+    alerting.putPolicy(policy);
+    return policy;
+  });
+
+  app.get('/api/alerting/channels', { schema: { tags, summary: 'Notification channels (secrets hidden)' }, preHandler: allow('admin') }, async () => ({
+    channels: store.channels().map(view),
+    failing: alerting.failingChannels(),
+  }));
+  app.put<{ Params: { id: string } }>(
+    '/api/alerting/channels/:id',
+    { schema: { tags, summary: 'Create or replace a channel' }, preHandler: allow('admin') },
+    async (request) => {
+      const id = request.params.id;
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('HW_BAD_REQUEST', 'a channel id is letters, digits, _ and -, 1 to 64 characters');
+      const input = parseOr400(channelInput, request.body);
+      const stored = store.channels().find((c) => c.id === id);
+      const { config } = parseOr400(z.object({ config: channelConfigSchema }), { config: keepSecrets(input.config, stored?.config) });
+      const channel: StoredChannel = { id, name: input.name, enabled: input.enabled, config, createdAt: stored?.createdAt ?? clock() };
+      store.putChannel(channel);
+      return view(channel);
+    },
+  );
+  app.delete<{ Params: { id: string } }>('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel' }, preHandler: allow('admin') }, async (request, reply) => {
+    if (!store.deleteChannel(request.params.id)) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
+    return reply.code(204).send();
+  });
+  app.post<{ Params: { id: string } }>(
+    '/api/alerting/channels/:id/test',
+    { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)' }, preHandler: allow('admin') },
+    async (request) => {
+      const channel = store.channels().find((c) => c.id === request.params.id);
+      if (!channel) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
+      const { people = [] } = parseOr400(z.object({ people: z.array(z.string()).optional() }).strict(), request.body ?? {});
+      const roster = alerting.roster();
+      const to = roster.people.filter((p) => people.includes(p.id));
+      try {
+        await alerting.test(channel, to);
+      } catch (err) {
+        throw new AppError('HW_CHANNEL_FAILED', (err as Error).message);
+      }
+      return { sent: true, to: to.map((p) => p.name) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, preHandler: allow(...STAFF) }, async (request) => ({
+    deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
+      id: x.id,
+      kind: x.kind,
+      channelId: x.channelId,
+      recipients: x.recipients.map((r) => r.name),
+      title: x.title,
+      status: x.status,
+      attempts: x.attempts,
+      lastError: x.lastError,
+      createdAt: new Date(x.createdAt).toISOString(),
+      sentAt: x.sentAt === null ? null : new Date(x.sentAt).toISOString(),
+    })),
+  }));
+
+  // The link in a message: GET shows what it will do (chat apps open links to preview them; a
+  // GET must not act), the button POSTs.
+  const page = (title: string, body: string) =>
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>` +
+    `<style>body{font-family:'PingFang SC','Noto Sans CJK SC',system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1d2939}button{font:inherit;background:#14597f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem}</style>` +
+    `</head><body>${body}</body></html>`;
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const REFUSED: Record<string, string> = { expired: '链接已过期，请在调度台接单。This link has expired.', bad_signature: '链接无效。This link is not valid.', malformed: '链接无效。This link is not valid.' };
+
+  app.get<{ Params: { token: string } }>('/ack/:token', { schema: { hide: true } }, async (request, reply) => {
+    const claim = links.verify(request.params.token, clock());
+    reply.type('text/html; charset=utf-8');
+    if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
+    return page(
+      `接单 ${claim.ticketId}`,
+      `<h1>接单 ${escape(claim.ticketId)}</h1><p>${escape(claim.person)}，确认接单？ Acknowledge this ticket?</p><form method="post"><button type="submit">确认接单 Acknowledge</button></form>`,
+    );
+  });
+  // The confirmation page's form posts url-encoded and empty: nothing in it is read.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) => done(null, {}));
+  app.post<{ Params: { token: string } }>('/ack/:token', { schema: { hide: true } }, async (request, reply) => {
+    const claim = links.verify(request.params.token, clock());
+    reply.type('text/html; charset=utf-8');
+    if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
+    try {
+      acknowledge(claim.ticketId, `${claim.person}（消息链接）`);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'HW_CONFLICT') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
+      throw err;
+    }
+    return page('HeatWatch', `<h1>已接单 ${escape(claim.ticketId)}</h1><p>已记录在工单处理记录中。Acknowledged; it is in the ticket's timeline.</p>`);
+  });
+}

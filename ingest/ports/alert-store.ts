@@ -1,0 +1,55 @@
+/** Where alerting keeps its settings, channels, planned alerts and deliveries. */
+import type { AlertKind } from '../core/alerting/alert-policy.ts';
+
+export interface StoredChannel {
+  id: string;
+  name: string;
+  /** The provider's configuration, secrets included: never returned by the API as is. */
+  config: { type: string } & Record<string, unknown>;
+  enabled: boolean;
+  createdAt: number;
+}
+
+export interface PendingAlert {
+  id: number;
+  ticketId: string;
+  kind: AlertKind;
+  dueAt: number;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface Delivery {
+  /** Stable across retries and restarts: receivers may de-duplicate on it. */
+  id: string;
+  alertId: number;
+  ticketId: string;
+  kind: AlertKind;
+  channelId: string;
+  recipients: { name: string; mobile?: string; email?: string }[];
+  title: string;
+  text: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface AlertStore {
+  setting<T>(key: string): T | undefined;
+  putSetting(key: string, value: unknown, at: number): void;
+  channels(): StoredChannel[];
+  putChannel(c: StoredChannel): void;
+  deleteChannel(id: string): boolean;
+  /** Plans alerts for a ticket; an alert of a kind the ticket already has is ignored. */
+  planAlerts(ticketId: string, plan: { kind: AlertKind; at: number }[]): void;
+  dueAlerts(now: number, limit: number): PendingAlert[];
+  nextAlertAt(): number | null;
+  resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): void;
+  dueDeliveries(now: number, limit: number): Delivery[];
+  nextDeliveryAt(): number | null;
+  updateDelivery(d: Delivery): void;
+  deliveriesFor(ticketId: string): Delivery[];
+}

@@ -1,0 +1,69 @@
+/**
+ * What a page says (issue 6): zh-CN, short enough for a phone's lock screen in the title, with
+ * the ticket type, the place, the deadline and what is expected, and links to the ticket and to
+ * acknowledge it. Times in Beijing time.
+ */
+import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
+import type { AlertKind } from '../core/alerting/alert-policy.ts';
+
+const KIND_PREFIX: Record<AlertKind, string> = {
+  page: '',
+  escalation: '【升级】',
+  reminder: '【提醒】',
+  breach: '【已超时】',
+};
+
+const MILESTONE_ZH: Record<string, string> = {
+  on_site: '到达现场',
+  cause_found: '查明原因',
+  first_reply: '答复用户',
+  full_answer: '完整答复用户',
+};
+
+/** "12-10 08:30" in Beijing time. */
+export function beijingTime(ms: number): string {
+  const iso = new Date(ms + 8 * 3_600_000).toISOString();
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(Math.abs(ms) / 60_000);
+  return m < 120 ? `${m} 分钟` : `${Math.floor(m / 60)} 小时 ${m % 60} 分钟`;
+}
+
+export interface MessageContext {
+  ticket: Ticket;
+  kind: AlertKind;
+  /** Where: the device's or substation's name and address. */
+  place: string;
+  /** Who is on duty (names), said in an escalation so the manager knows whom to call. */
+  engineers: string[];
+  escalatedAfterMin: number | null;
+  now: number;
+}
+
+export function renderAlert(c: MessageContext): { title: string; text: string } {
+  const t = c.ticket;
+  const type = TICKET_TYPE_ZH[t.type];
+  const due = t.dueAt === null ? null : Date.parse(t.dueAt);
+  const milestone = t.milestone ? MILESTONE_ZH[t.milestone] : null;
+  const deadline =
+    due === null || milestone === null
+      ? '无时限'
+      : due >= c.now
+        ? `${beijingTime(due)} 前${milestone}（剩余 ${minutes(due - c.now)}）`
+        : `应于 ${beijingTime(due)} 前${milestone}，已超时 ${minutes(c.now - due)}`;
+  const title = `${KIND_PREFIX[c.kind]}【${type}】${c.place}${due !== null && milestone ? ` · ${beijingTime(due)} 前${milestone}` : ''}`;
+  const lines = [
+    `工单：${t.id}（${t.source === 'hotline' ? '热线' : '系统自动'}）`,
+    `类型：${type}`,
+    `地点：${c.place}`,
+    `时限：${deadline}`,
+    `情况：${t.description}`,
+  ];
+  if (c.kind === 'escalation') {
+    lines.push(`升级原因：开单 ${c.escalatedAfterMin ?? '?'} 分钟内无人接单；值班人员：${c.engineers.length ? c.engineers.join('、') : '无'}`);
+  }
+  if (c.kind === 'breach') lines.push('请值班干部立即协调处理。');
+  return { title, text: lines.join('\n') };
+}

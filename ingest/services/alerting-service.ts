@@ -1,0 +1,220 @@
+/**
+ * Alerting the engineers on duty (issue 6). A ticket that opens gets its alerts planned
+ * (alert-policy.ts) and stored; when one falls due and still has a reason to go out, the people
+ * on duty for the ticket's substation (roster.ts) are messaged through their teams' channels,
+ * one stored delivery per channel, retried with backoff. Every delivery shows in the ticket's
+ * timeline. All of it is in SQLite: after a restart nothing sent is sent again and nothing due
+ * is forgotten. (A message in flight at the moment of a crash is sent again, with the same
+ * delivery id for the receiver to de-duplicate: a duplicate page is better than none.)
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Ticket } from '../contracts/tickets.ts';
+import { DEFAULT_ALERT_POLICY, planAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
+import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../core/alerting/roster.ts';
+import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
+import { DeliveryError, type Notifier } from '../ports/notifier.ts';
+import type { AckLinks } from './ack-links.ts';
+import { renderAlert } from './alert-messages.ts';
+
+/** Waits between attempts; after the last, the delivery is marked failed. */
+const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
+/** Consecutive failures after which a channel counts as failing (an alarm, on health and metrics). */
+const FAILING_AFTER = 3;
+const ACK_LINK_TTL_MS = 24 * 3_600_000;
+const BATCH = 100;
+
+export const KIND_ZH: Record<AlertKind, string> = { page: '通知', escalation: '升级', reminder: '提醒', breach: '超时' };
+
+export interface AlertingDeps {
+  store: AlertStore;
+  tickets: {
+    get(id: string): Ticket | undefined;
+    /** Adds an entry to the ticket's timeline (and pushes the change live). */
+    note(id: string, actor: string, action: string, note: string): void;
+  };
+  /** A device's name and address, for "where". */
+  place(t: Ticket): string;
+  notifierFor(channel: StoredChannel): Notifier;
+  links: AckLinks;
+  clock?: () => number;
+  logger: Logger;
+  onDelivery?: (channelType: string, ok: boolean) => void;
+}
+
+export function createAlertingService(d: AlertingDeps) {
+  const clock = d.clock ?? Date.now;
+  const log = d.logger.child({ component: 'alerting' });
+  const failures = new Map<string, number>();
+  const notifiers = new Map<string, { config: string; notifier: Notifier }>();
+  const inFlight = new Set<string>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const roster = (): Roster => d.store.setting<Roster>('roster') ?? EMPTY_ROSTER;
+  const policy = (): AlertPolicy => d.store.setting<AlertPolicy>('policy') ?? DEFAULT_ALERT_POLICY;
+
+  function notifier(channel: StoredChannel): Notifier {
+    const key = JSON.stringify(channel.config);
+    const known = notifiers.get(channel.id);
+    if (known?.config === key) return known.notifier;
+    void known?.notifier.close?.();
+    const created = d.notifierFor(channel);
+    notifiers.set(channel.id, { config: key, notifier: created });
+    return created;
+  }
+
+  /** Turns a due alert into deliveries, or cancels it when there is no longer a reason. */
+  function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): void {
+    const t = d.tickets.get(ticketId);
+    if (!t || !stillDue(kind, t)) return d.store.resolveAlert(alertId, 'cancelled', []);
+    const duty = onDutyAt(roster(), t.substationId, now);
+    const people: Person[] =
+      kind === 'page' || kind === 'reminder'
+        ? duty.engineers.length > 0
+          ? duty.engineers
+          : duty.managers // nobody on duty for the substation: the manager must know
+        : [...duty.managers, ...duty.engineers];
+    const channelIds = new Set(duty.teams.flatMap((team) => team.channels));
+    const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
+    if (people.length === 0 || channels.length === 0) {
+      d.store.resolveAlert(alertId, 'done', []);
+      const why = people.length === 0 ? '无值班人员 nobody on duty' : '未配置通知渠道 no channel configured';
+      d.tickets.note(t.id, 'alerting', 'notify_skipped', `${KIND_ZH[kind]}未发出：${why}（${t.substationId ?? '—'}）`);
+      log.warn({ ticketId: t.id, kind, substationId: t.substationId }, `alert not sent: ${why}`);
+      return;
+    }
+    const p = policy().types[t.type];
+    const { title, text } = renderAlert({ ticket: t, kind, place: d.place(t), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
+    const recipients = people.map((x) => ({ name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
+    d.store.resolveAlert(
+      alertId,
+      'done',
+      channels.map((c) => ({ id: randomUUID(), ticketId: t.id, kind, channelId: c.id, recipients, title, text, nextAttemptAt: now, createdAt: now })),
+    );
+  }
+
+  async function deliver(delivery: Delivery, channel: StoredChannel | undefined): Promise<void> {
+    const now = clock();
+    const attempts = delivery.attempts + 1;
+    const people = delivery.recipients.map((r) => r.name).join('、');
+    try {
+      if (!channel || !channel.enabled) throw new DeliveryError(`channel ${delivery.channelId} is removed or disabled`, false);
+      const first = delivery.recipients[0]?.name ?? 'duty';
+      await notifier(channel).send({
+        id: delivery.id,
+        ticketId: delivery.ticketId,
+        title: delivery.title,
+        text: delivery.text,
+        link: d.links.ticketUrl(delivery.ticketId),
+        ackLink: delivery.kind === 'breach' ? null : d.links.url({ ticketId: delivery.ticketId, person: first, expiresAt: now + ACK_LINK_TTL_MS }),
+        recipients: delivery.recipients,
+      });
+      const sentAt = clock();
+      d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
+      d.tickets.note(delivery.ticketId, 'alerting', 'notified', `${KIND_ZH[delivery.kind]} · ${channel.name} → ${people}`);
+      d.onDelivery?.(channel.config.type, true);
+      if ((failures.get(channel.id) ?? 0) >= FAILING_AFTER) log.info({ channel: channel.id }, 'alert channel works again');
+      failures.set(channel.id, 0);
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, true, { cause: err });
+      const final = !e.retryable || attempts > BACKOFF_MS.length;
+      d.store.updateDelivery({
+        ...delivery,
+        status: final ? 'failed' : 'pending',
+        attempts,
+        nextAttemptAt: final ? delivery.nextAttemptAt : now + BACKOFF_MS[attempts - 1]!,
+        lastError: e.message,
+        sentAt: null,
+      });
+      d.onDelivery?.(channel?.config.type ?? 'unknown', false);
+      const count = (failures.get(delivery.channelId) ?? 0) + 1;
+      failures.set(delivery.channelId, count);
+      if (count === FAILING_AFTER) log.error({ channel: delivery.channelId, err: e.message }, 'alert channel keeps failing');
+      if (final) d.tickets.note(delivery.ticketId, 'alerting', 'notify_failed', `${KIND_ZH[delivery.kind]} · ${channel?.name ?? delivery.channelId} → ${people}：${e.message}`);
+      else log.warn({ channel: delivery.channelId, ticketId: delivery.ticketId, attempt: attempts, err: e.message }, 'delivery failed, will retry');
+    }
+  }
+
+  async function runOnce(): Promise<void> {
+    const now = clock();
+    for (const a of d.store.dueAlerts(now, BATCH)) expand(a.id, a.ticketId, a.kind, now);
+    const channels = new Map(d.store.channels().map((c) => [c.id, c]));
+    const due = d.store.dueDeliveries(now, BATCH).filter((x) => !inFlight.has(x.id));
+    for (const x of due) inFlight.add(x.id);
+    await Promise.all(due.map((x) => deliver(x, channels.get(x.channelId)).finally(() => inFlight.delete(x.id))));
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(timer);
+    const next = Math.min(d.store.nextAlertAt() ?? Infinity, d.store.nextDeliveryAt() ?? Infinity);
+    // Wake for the next due item, and at least every 5 s (roster or channel changes, clock jumps).
+    const wait = Math.max(0, Math.min(5_000, next - clock()));
+    timer = setTimeout(kick, wait);
+  }
+
+  /** Runs due work now; a kick while running runs once more right after. */
+  function kick(): void {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .catch((err: Error) => log.error({ err: err.message }, 'alerting run failed'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          kick();
+        } else schedule();
+      });
+  }
+
+  return {
+    start: kick,
+    /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
+    async runNow(): Promise<void> {
+      while (running) await running;
+      kick();
+      while (running) await running;
+    },
+    /** A ticket was opened: plan its alerts and send what is due now at once. */
+    onTicketOpened(t: Ticket): void {
+      d.store.planAlerts(t.id, planAlerts(t, policy()));
+      kick();
+    },
+    roster,
+    policy,
+    putRoster: (r: Roster) => d.store.putSetting('roster', r, clock()),
+    putPolicy: (p: AlertPolicy) => d.store.putSetting('policy', p, clock()),
+    onDuty: (substationId: string | null, at = clock()) => onDutyAt(roster(), substationId, at),
+    dutyBoard: (at = clock()) => dutyBoard(roster(), at),
+    deliveriesFor: (ticketId: string) => d.store.deliveriesFor(ticketId),
+    /** Channels with FAILING_AFTER or more failures in a row. */
+    failingChannels: (): string[] => [...failures].filter(([, n]) => n >= FAILING_AFTER).map(([id]) => id),
+    /** Sends a test message through one channel now, outside any ticket. */
+    async test(channel: StoredChannel, to: Person[]): Promise<void> {
+      await notifier(channel).send({
+        id: randomUUID(),
+        ticketId: 'TEST',
+        title: '【测试】HeatWatch 通知渠道测试',
+        text: `这是一条测试消息，渠道：${channel.name}。This is a test message.`,
+        link: d.links.ticketUrl('TEST'),
+        ackLink: null,
+        recipients: to.map((x) => ({ name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) })),
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+      await Promise.all([...notifiers.values()].map((n) => n.notifier.close?.()));
+    },
+  };
+}
+
+export type AlertingService = ReturnType<typeof createAlertingService>;
