@@ -205,6 +205,23 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     await receiver.close();
   });
 
+  it('pages a substation incident once, and not the cold rooms linked under it while their page was held', async () => {
+    const receiver = await startReceiver();
+    const clock = { now: t0 };
+    const room = rig(tempDir(), receiver.url, clock);
+    Object.assign(room.ticket, { type: 'room_temp_low', rule: 'room_low', deviceId: 'R-1', milestone: 'cause_found', dueAt: new Date(t0 + 8 * 3_600_000).toISOString() });
+    room.service.onTicketOpened(room.ticket);
+    await room.service.runNow();
+    clock.now = t0 + 6 * 60_000;
+    room.ticket.parentId = 'T-000099'; // the incident opened and took the room under it
+    clock.now = t0 + 11 * 60_000;
+    await room.service.runNow();
+    expect(receiver.received).toHaveLength(0);
+    expect(room.service.deliveriesFor('T-000001')).toEqual([]);
+    await room.close();
+    await receiver.close();
+  });
+
   it('retries a failing receiver with backoff, then logs the delivery in the timeline', async () => {
     const receiver = await startReceiver();
     const clock = { now: t0 };

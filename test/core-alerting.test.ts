@@ -81,6 +81,12 @@ describe('alert plan', () => {
     ]);
   });
 
+  it('holds a cold room’s page 10 min, so a substation going cold pages once through its incident', () => {
+    const plan = planAlerts({ ...base, type: 'room_temp_low', dueAt: '2026-12-07T10:00:00.000Z' }, DEFAULT_ALERT_POLICY);
+    expect(plan.find((p) => p.kind === 'page')!.at - Date.parse(opened)).toBe(10 * 60_000);
+    expect(stillDue('page', { status: 'open', milestoneAt: null, parentId: 'T-INCIDENT' })).toBe(false);
+  });
+
   it('pages nobody for a room linked under a substation incident, nor for a sensor offline', () => {
     expect(planAlerts({ ...base, type: 'room_temp_low', dueAt: opened, parentId: 'T-1' }, DEFAULT_ALERT_POLICY)).toEqual([]);
     expect(planAlerts({ ...base, type: 'sensor_offline', dueAt: null }, DEFAULT_ALERT_POLICY)).toEqual([]);

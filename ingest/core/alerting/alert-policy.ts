@@ -16,6 +16,11 @@ const typePolicy = z
   .object({
     /** Page the on-duty engineers when the ticket opens. */
     page: z.boolean(),
+    /**
+     * Hold the page this long: a cold room has 8 h, and when its whole substation is going
+     * cold the rooms are linked under one incident meanwhile, which pages once for all of them.
+     */
+    pageAfterMin: z.number().min(0).max(120).default(0),
     /** Call the duty manager when still not acknowledged this long after opening; null: never. */
     escalateAfterMin: z.number().positive().max(24 * 60).nullable(),
   })
@@ -35,14 +40,14 @@ export type AlertPolicy = z.output<typeof alertPolicySchema>;
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   types: {
-    pipeline_accident: { page: true, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
-    leak: { page: true, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
-    repair: { page: true, escalateAfterMin: 15 }, // 四.3: on site in 1 h
-    heating_quality: { page: true, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)
-    room_temp_low: { page: true, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
-    temp_drop: { page: true, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
-    inquiry: { page: false, escalateAfterMin: 15 }, // 二.4(2): dispatch answers within 30 min
-    sensor_offline: { page: false, escalateAfterMin: null }, // maintenance queue
+    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
+    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
+    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 }, // 四.3: on site in 1 h
+    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)
+    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 }, // 二.4(2): dispatch answers within 30 min
+    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null }, // maintenance queue
   } satisfies Record<TicketType, unknown>,
   remindAtFraction: 0.75,
   atBreach: true,
@@ -66,7 +71,7 @@ export function planAlerts(t: Pick<Ticket, 'type' | 'openedAt' | 'dueAt' | 'pare
   const p = policy.types[t.type];
   const opened = Date.parse(t.openedAt);
   const plan: PlannedAlert[] = [];
-  if (p?.page) plan.push({ kind: 'page', at: opened });
+  if (p?.page) plan.push({ kind: 'page', at: opened + (p.pageAfterMin ?? 0) * 60_000 });
   if (p?.escalateAfterMin != null) plan.push({ kind: 'escalation', at: opened + p.escalateAfterMin * 60_000 });
   if (t.dueAt !== null && p?.page) {
     const due = Date.parse(t.dueAt);
