@@ -149,6 +149,19 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('opens a ticket from the link in a notification, and shows who is on duty', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门漏水' })).body;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${world.app.httpPort}/#ticket=${t.id}`);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.getByTestId('ticket-detail').getByText(t.id).first().waitFor();
+    await page.getByTestId('nav-duty').click();
+    await page.getByTestId('duty-board').waitFor();
+    await page.close();
+  });
+
   it('switches to English and remembers it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

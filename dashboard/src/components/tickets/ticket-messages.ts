@@ -28,7 +28,12 @@ const zh = {
   'ticket.detail.pressures': '压力',
   'ticket.detail.actions': '处理',
   'ticket.detail.actorRules': '系统规则',
+  'ticket.detail.actorAlerting': '通知系统',
   'ticket.detail.linkedHint': '此工单已归入换热站工单统一处理',
+
+  'timeline.notified': '通知已发送',
+  'timeline.notify_failed': '通知失败',
+  'timeline.notify_skipped': '未发出通知',
 
   'ticket.action.busy': '提交中…',
   'ticket.action.causeRequired': '请填写原因',
@@ -69,7 +74,12 @@ const en = {
   'ticket.detail.pressures': 'Pressures',
   'ticket.detail.actions': 'Actions',
   'ticket.detail.actorRules': 'Rules',
+  'ticket.detail.actorAlerting': 'Alerting',
   'ticket.detail.linkedHint': 'Handled together with its substation ticket',
+
+  'timeline.notified': 'Notified',
+  'timeline.notify_failed': 'Notification failed',
+  'timeline.notify_skipped': 'Not notified',
 
   'ticket.action.busy': 'Sending…',
   'ticket.action.causeRequired': 'Enter the cause',

@@ -1,5 +1,6 @@
 /** English: every key of zh-CN.ts, checked by the type. */
 import { deviceMessages } from '../../components/devices/device-messages.ts';
+import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...mapMessages.en,
   ...ticketMessages.en,
   ...deviceMessages.en,
+  ...dutyMessages.en,
   'app.title': 'HeatWatch dispatch',
   'app.loading': 'Loading…',
   'lang.switch': '中文',

@@ -4,6 +4,7 @@
  * Each feature folder adds its own messages (`*-messages.ts`), merged here.
  */
 import { deviceMessages } from '../../components/devices/device-messages.ts';
+import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 
@@ -190,5 +191,5 @@ const shared = {
   'error.notFound': '未找到',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh };
 export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertPolicy } from './duty-types.ts';
+import { draftFromPolicy, policyFromDraft } from './policy-form.ts';
+
+const policy: AlertPolicy = {
+  types: {
+    pipeline_accident: { page: true, escalateAfterMin: 5 },
+    leak: { page: true, escalateAfterMin: 10 },
+    repair: { page: true, escalateAfterMin: 15 },
+    heating_quality: { page: true, escalateAfterMin: 20 },
+    room_temp_low: { page: true, escalateAfterMin: 60 },
+    temp_drop: { page: true, escalateAfterMin: 60 },
+    inquiry: { page: false, escalateAfterMin: 15 },
+    sensor_offline: { page: false, escalateAfterMin: null },
+  },
+  remindAtFraction: 0.75,
+  atBreach: true,
+};
+
+describe('policy form', () => {
+  it('round-trips the policy; the reminder reads as a percentage', () => {
+    const d = draftFromPolicy(policy);
+    expect(d.remindPercent).toBe('75');
+    expect(d.types.sensor_offline.escalateAfterMin).toBe('');
+    expect(policyFromDraft(d)).toEqual({ policy });
+  });
+
+  it('turns an empty delay into "never" and an unticked reminder into null', () => {
+    const d = draftFromPolicy(policy);
+    d.types.leak.escalateAfterMin = ' ';
+    d.remind = false;
+    d.remindPercent = 'not checked when off';
+    const out = policyFromDraft(d);
+    expect('policy' in out && out.policy.types.leak).toEqual({ page: true, escalateAfterMin: null });
+    expect('policy' in out && out.policy.remindAtFraction).toBe(null);
+  });
+
+  it('refuses delays outside 1–1440 minutes and a reminder outside 1–99 %', () => {
+    const d = draftFromPolicy(policy);
+    d.types.repair.escalateAfterMin = '0';
+    d.types.leak.escalateAfterMin = '2000';
+    d.types.inquiry.escalateAfterMin = 'abc';
+    d.remindPercent = '100';
+    expect(policyFromDraft(d)).toEqual({
+      errors: { repair: 'duty.policy.error.minutes', leak: 'duty.policy.error.minutes', inquiry: 'duty.policy.error.minutes', remindPercent: 'duty.policy.error.percent' },
+    });
+  });
+});
