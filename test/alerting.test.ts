@@ -222,23 +222,29 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     await receiver.close();
   });
 
-  it('retries a failing receiver with backoff, then logs the delivery in the timeline', async () => {
+  it('retries a failing receiver with backoff, raises the channel alarm on the third failure in a row, then logs the delivery', async () => {
     const receiver = await startReceiver();
     const clock = { now: t0 };
     const r = rig(tempDir(), receiver.url, clock);
-    receiver.failNext(2);
+    receiver.failNext(3);
     r.service.onTicketOpened(r.ticket);
+    for (const wait of [0, 2_000, 10_000]) {
+      clock.now += wait;
+      await r.service.runNow();
+      expect(receiver.received).toHaveLength(0);
+    }
+    expect(r.service.failingChannels()).toEqual(['hook']);
+    clock.now += 59_000; // not yet: the fourth attempt waits a minute
     await r.service.runNow();
     expect(receiver.received).toHaveLength(0);
-    clock.now += 2_000;
-    await r.service.runNow();
-    expect(receiver.received).toHaveLength(0);
-    clock.now += 10_000;
+    clock.now += 1_000;
     await r.service.runNow();
     expect(receiver.received).toHaveLength(1);
-    expect(r.service.deliveriesFor('T-000001').map((x) => [x.kind, x.status, x.attempts])).toEqual([['page', 'sent', 3]]);
+    expect(r.service.failingChannels()).toEqual([]);
+    expect(r.service.deliveriesFor('T-000001').map((x) => [x.kind, x.status, x.attempts])).toEqual([['page', 'sent', 4]]);
     expect(r.notes.map((n) => n.action)).toEqual(['notified']);
     await r.close();
     await receiver.close();
   });
+
 });
