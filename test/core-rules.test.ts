@@ -249,9 +249,9 @@ describe('implausible data', () => {
     ['supply: 55 °C down in 10 s (the collapse rule judges falls)', { maxC: 10, perMin: 1, direction: 'rise' }, 95, 1 / 6, 40, false],
     ['supply: 45 °C up in 5 min', { maxC: 10, perMin: 1, direction: 'rise' }, 95, 5, 140, false],
   ])('rate check, %s', (_name, limit, from, minutes, to, flagged) => {
-    const r = checkRate({ ts: 0, value: from }, minutes * MIN, to, limit, 'temp');
-    expect(r.problem !== null).toBe(flagged);
-    expect(checkRate(null, 0, to, limit, 'temp').problem).toBeNull();
+    const problem = checkRate({ ts: 0, value: from }, minutes * MIN, to, limit, 'temp');
+    expect(problem !== null).toBe(flagged);
+    expect(checkRate(null, 0, to, limit, 'temp')).toBeNull();
   });
 
   it('drops an implausible substation field and judges the rest', () => {
@@ -427,5 +427,90 @@ describe('correlation', () => {
     });
     expect(clusters).toEqual([null, null, { at: 50 * MIN, roomIds: ['A', 'B', 'C'], ticketType: 'room_temp_low' }]);
     expect(findCluster(state.rooms, 4, 60 * MIN)).toBeNull();
+  });
+});
+
+describe('messages refused as garbage (onSeen)', () => {
+  /**
+   * One message every 10 min (event time = arrival), ticks every 5 min: 'V' a valid reading,
+   * 'G' a message whose readings validation refused, '-' nothing.
+   */
+  function story(pattern: string): string[] {
+    const w = world().room('R1', 'bedroom', 'S1', 600);
+    const events: RuleEvent[] = [];
+    for (let m = 0; m <= pattern.length * 10; m += 5) {
+      const c = m % 10 === 0 ? pattern[m / 10] : undefined;
+      if (c === 'V') events.push(...w.engine.onReadings(temps('R1', [[m, 21]])));
+      if (c === 'G') events.push(...w.engine.onSeen('R1', T0 + m * MIN));
+      events.push(...w.engine.onTick(T0 + m * MIN));
+    }
+    return brief(events);
+  }
+
+  it.each<[string, string, string[]]>([
+    ['a valid reading every 50 min, garbage in between: alive, no flapping', 'VGGGGVGGGGVGGGGV', []],
+    ['the same without the garbage messages: offline and back every time', 'V----V----V----V', ['open offline R1 @35', 'recovered offline R1 @50', 'open offline R1 @85', 'recovered offline R1 @100', 'open offline R1 @135', 'recovered offline R1 @150']],
+    ['garbage only, then silence: offline after 30 min of silence', 'GGGG------V', ['open offline R1 @65', 'recovered offline R1 @100']],
+    ['silent, then garbage: the garbage recovers it', 'V----G', ['open offline R1 @35', 'recovered offline R1 @50']],
+  ])('%s', (_name, pattern, expected) => {
+    expect(story(pattern)).toEqual(expected);
+  });
+
+  it('is seen by the offline rule only, and ignores unknown devices', () => {
+    const w = world().room('R1');
+    // A garbage message 5 h ahead (a wrong clock) does not make the device's readings late.
+    expect(w.engine.onSeen('R1', T0 + 300 * MIN)).toEqual([]);
+    expect(brief(w.engine.onReadings(temps('R1', every(0, 40, 10, 17.0))))).toEqual(['open room_low R1 @30']);
+    expect(w.engine.stats()).toMatchObject({ tooLate: 0 });
+    expect(w.engine.onSeen('nobody', T0)).toEqual([]);
+  });
+});
+
+describe('episodes still open after a restart (seedOpen)', () => {
+  type Step = Reading | { tick: number };
+  const tick = (minute: number): Step => ({ tick: minute });
+  const run = (engine: ReturnType<typeof world>['engine'], steps: Step[]) =>
+    steps.flatMap((s) => ('tick' in s ? engine.onTick(T0 + s.tick * MIN) : engine.onReadings([s])));
+  /** The episodes a run left open, as the database would list them. */
+  const stillOpen = (events: RuleEvent[]) =>
+    events.flatMap((e) =>
+      e.kind === 'open' && !events.some((r) => r.kind === 'recovered' && r.deviceId === e.deviceId && r.rule === e.rule && r.at > e.at)
+        ? [{ deviceId: e.deviceId, rule: e.rule, at: e.at }]
+        : [],
+    );
+
+  it.each<[string, Step[], Step[], string[]]>([
+    [
+      'room low: readings redelivered after the restart do not open it again; recovered after 30 min at or above 18.5 °C',
+      temps('R1', every(0, 40, 10, 17.0)),
+      [...temps('R1', every(0, 60, 10, 17.0)), ...temps('R1', every(70, 110, 10, 18.6))],
+      ['recovered room_low R1 @100'],
+    ],
+    [
+      'sudden drop: not opened again, recovered when back within 1 °C for 30 min',
+      temps('R1', [[0, 21], [10, 21], [20, 17.5], [30, 17.5]]),
+      [...temps('R1', [[0, 21], [10, 21], [20, 17.5], [30, 17.5]]), ...temps('R1', every(40, 90, 10, 20.5))],
+      ['recovered sudden_drop R1 @70'],
+    ],
+    [
+      'offline: not opened again by the next tick; the next reading recovers it',
+      [...temps('R1', [[0, 21]]), tick(31)],
+      [tick(40), tick(60), ...temps('R1', [[65, 21]]), tick(70)],
+      ['recovered offline R1 @65'],
+    ],
+  ])('%s', (_name, before, after, expected) => {
+    const first = world().room('R1');
+    const open = stillOpen(run(first.engine, before));
+    expect(open).toHaveLength(1);
+    const restarted = world().room('R1');
+    restarted.engine.seedOpen(open);
+    expect(brief(run(restarted.engine, after))).toEqual(expected);
+  });
+
+  it('ignores devices the registry does not know', () => {
+    const w = world().room('R1');
+    w.engine.seedOpen([{ deviceId: 'gone', rule: 'room_low', at: T0 }]);
+    expect(w.engine.stats().devices).toBe(0);
+    expect(brief(w.engine.onReadings(temps('R1', every(0, 40, 10, 17.0))))).toEqual(['open room_low R1 @30']);
   });
 });

@@ -20,35 +20,42 @@ export interface RangeCheck {
   problems: readonly string[];
 }
 
+/** The plausible range of each field a kind of device reports, as a list: it is walked per reading. */
+export type Ranges = readonly { field: FieldName; min: number; max: number }[];
+
+export function plausibleRanges(config: Plausibility): Readonly<Record<DeviceKind, Ranges>> {
+  const substation = Object.entries(config.substation).map(([field, r]) => ({ field: field as FieldName, min: r.min, max: r.max }));
+  return { room: [{ field: 'temp', min: config.room.minC, max: config.room.maxC }], substation };
+}
+
 /**
  * Range check, field by field. A room reading is its temperature; a substation's implausible
  * field is dropped and the rest kept, so a broken outdoor sensor does not blind the pressure
  * watch.
  */
-export function checkRanges(kind: DeviceKind, values: Values, config: Plausibility): RangeCheck {
-  const ranges: Readonly<Record<string, { min: number; max: number }>> =
-    kind === 'room' ? { temp: { min: config.room.minC, max: config.room.maxC } } : config.substation;
-  let refused: FieldName[] | undefined;
-  for (const field in ranges) {
-    const r = ranges[field]!;
-    const value = values[field as FieldName];
-    if (value !== undefined && (value < r.min || value > r.max)) (refused ??= []).push(field as FieldName);
+export function checkRanges(ranges: Ranges, values: Values): RangeCheck {
+  let refused: Ranges[number][] | undefined;
+  for (let n = 0; n < ranges.length; n++) {
+    const r = ranges[n]!;
+    const value = values[r.field];
+    if (value !== undefined && (value < r.min || value > r.max)) (refused ??= []).push(r);
   }
   // The common case shares the reading's values; only a refused field costs a copy.
   if (refused === undefined) return { values, problems: NONE };
   const kept: Values = { ...values };
-  for (const field of refused) delete kept[field];
-  const problems = refused.map((field) => {
-    const r = ranges[field]!;
-    return `${field} ${values[field]} outside the plausible range ${r.min}…${r.max}`;
-  });
+  for (const r of refused) delete kept[r.field];
+  const problems = refused.map((r) => `${r.field} ${values[r.field]} outside the plausible range ${r.min}…${r.max}`);
   return { values: kept, problems };
 }
 
-/** The last value of a field that passed the rate check. */
+/**
+ * The last value of a field that passed the rate check. Mutable: a device's own copy is
+ * overwritten by every plausible reading rather than replaced, so 100 000 devices do not leave
+ * an object per reading for the garbage collector.
+ */
 export interface LastPlausible {
-  readonly ts: number;
-  readonly value: number;
+  ts: number;
+  value: number;
 }
 
 export interface RateLimit {
@@ -60,27 +67,26 @@ export interface RateLimit {
 }
 
 /**
- * A value that moves faster than `limit` from the last plausible one is a glitch. Pro rata:
+ * A value that moves faster than `limit` from the last plausible one is a glitch: returns the
+ * problem, or null when the value is plausible (and becomes the last plausible one). Pro rata:
  * 5 °C per 10 min allows 7.5 °C between readings 15 min apart, so a sensor sampling every
  * 15 min is checked too. Comparing with the last *plausible* value means a single spike
  * (20, 32, 20) flags the 32 and not the return to 20.
  */
-export function checkRate(
-  last: LastPlausible | null,
-  ts: number,
-  value: number,
-  limit: RateLimit,
-  field: string,
-): { last: LastPlausible | null; problem: string | null } {
-  if (last !== null) {
-    const dt = ts - last.ts;
-    const allowed = limit.maxC * Math.max(1, dt / (limit.perMin * MINUTE_MS));
-    const change = limit.direction === 'rise' ? value - last.value : Math.abs(value - last.value);
-    if (change > allowed) {
-      const verb = value > last.value ? 'rose' : 'fell';
-      const problem = `${field} ${verb} from ${formatC(last.value)} to ${formatC(value)} in ${formatMin(dt)} (more than ${formatC(limit.maxC)} per ${limit.perMin} min)`;
-      return { last, problem };
-    }
-  }
-  return { last: { ts, value }, problem: null };
+export function checkRate(last: LastPlausible | null, ts: number, value: number, limit: RateLimit, field: string): string | null {
+  if (last === null) return null;
+  const dt = ts - last.ts;
+  const allowed = limit.maxC * Math.max(1, dt / (limit.perMin * MINUTE_MS));
+  const change = limit.direction === 'rise' ? value - last.value : Math.abs(value - last.value);
+  if (change <= allowed) return null;
+  const verb = value > last.value ? 'rose' : 'fell';
+  return `${field} ${verb} from ${formatC(last.value)} to ${formatC(value)} in ${formatMin(dt)} (more than ${formatC(limit.maxC)} per ${limit.perMin} min)`;
+}
+
+/** Records a plausible value in a device's own `last`, allocating only the first time. */
+export function keepLast(last: LastPlausible | null, ts: number, value: number): LastPlausible {
+  if (last === null) return { ts, value };
+  last.ts = ts;
+  last.value = value;
+  return last;
 }

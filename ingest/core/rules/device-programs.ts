@@ -4,95 +4,155 @@
  * implausible reading is seen by no other rule. A room then runs room low and sudden drop; a
  * substation checks that its supply temperature did not rise faster than water can, then runs
  * the collapse rule.
+ *
+ * The state is the device's own and updated in place (the rule states inside are immutable and
+ * replaced only when they change); `copyInto` serves the timeline's checkpoints.
  */
-import { checkRate, type LastPlausible } from './check-plausibility.ts';
+import { checkRate, keepLast, type LastPlausible } from './check-plausibility.ts';
 import type { DeviceProgram } from './device-timeline.ts';
-import { evaluateRoomLow, ROOM_LOW_START, type RoomLowState } from './evaluate-room-low.ts';
-import { COLLAPSE_START, evaluateSubstationCollapse, type CollapseState } from './evaluate-substation-collapse.ts';
-import { evaluateSuddenDrop, SUDDEN_DROP_START, type SuddenDropState } from './evaluate-sudden-drop.ts';
+import type { DeviceHistory } from './device-history.ts';
+import type { HeldWindow } from './held-window.ts';
+import { evaluateRoomLow, ROOM_LOW_START, type RoomLowSample, type RoomLowState } from './evaluate-room-low.ts';
+import { COLLAPSE_START, evaluateSubstationCollapse, type CollapsePeaks, type CollapseSample, type CollapseState } from './evaluate-substation-collapse.ts';
+import { evaluateSuddenDrop, SUDDEN_DROP_START, type SuddenDropSample, type SuddenDropState } from './evaluate-sudden-drop.ts';
 import type { RulesConfig } from './rules-config.ts';
-import { heldLevel, heldPeakBefore, MINUTE_MS, type Transition } from './rule-transition.ts';
+import { MINUTE_MS, type Peak } from './rule-transition.ts';
+
+/**
+ * The rule steps, bound once. Under tsx's CommonJS output (a script outside this package that
+ * imports the engine) every read of an imported binding is two getter calls and a megamorphic
+ * lookup, and these run for every reading: it was about a quarter of the engine's time.
+ */
+const rules = { checkRate, keepLast, evaluateRoomLow, evaluateSuddenDrop, evaluateSubstationCollapse };
 
 export interface RoomState {
-  readonly lastPlausible: LastPlausible | null;
-  readonly low: RoomLowState;
-  readonly drop: SuddenDropState;
+  lastPlausible: LastPlausible | null;
+  low: RoomLowState;
+  drop: SuddenDropState;
 }
 
 /** The history columns each kind keeps: only what its rules read. */
 export type RoomField = 'temp';
 export type SubstationField = 'supplyPressure' | 'supplyTemp';
 
+const copyLast = (target: LastPlausible | null, source: LastPlausible | null): LastPlausible | null =>
+  source === null ? null : keepLast(target, source.ts, source.value);
+
+/** The window's peak before reading `i`, written into `into`, or null. */
+function peakBefore(w: HeldWindow, h: DeviceHistory<string>, i: number, into: Peak): Peak | null {
+  const k = w.peak(h, i);
+  if (k < 0) return null;
+  into.ts = h.ts(k);
+  into.value = w.pairLevel(h, k);
+  return into;
+}
+
+/** A peak to write into (NaN so that V8 stores its fields as doubles from the start). */
+const scratchPeak = (): Peak => ({ ts: Number.NaN, value: Number.NaN });
+
+function levelOf(w: HeldWindow, h: DeviceHistory<string>, i: number): number | undefined {
+  const level = w.level(h, i);
+  return Number.isNaN(level) ? undefined : level;
+}
+
 /**
  * `coveredByPromise`: the room type is one the 18 °C promise covers (服务承诺 二.1(2): 卧室、起居室);
  * other rooms still run the sudden-drop rule, which 二.1(4) does not limit to a room type.
  */
 export function roomProgram(config: RulesConfig, coveredByPromise: boolean): DeviceProgram<RoomState, RoomField> {
-  const dropWindowMs = config.suddenDrop.withinMin * MINUTE_MS;
   const { maxJumpC, jumpWithinMin } = config.plausibility.room;
   const jump = { maxC: maxJumpC, perMin: jumpWithinMin, direction: 'both' as const };
+  // What the rule steps read and never keep, reused from step to step: a reading allocates no
+  // objects (one program serves every room of its kind, one step at a time).
+  const lowSample: RoomLowSample = { ts: Number.NaN, temp: Number.NaN, counts: false };
+  const dropSample: SuddenDropSample = { ts: Number.NaN, temp: Number.NaN, held: undefined, counts: false };
+  const peak = scratchPeak();
   return {
-    initial: { lastPlausible: null, low: ROOM_LOW_START, drop: SUDDEN_DROP_START },
     fields: ['temp'],
-    lookbackMs: dropWindowMs,
-    step(state, history, i) {
-      const ts = history.ts[i]!;
-      const temp = history.values.temp[i]!;
-      const eligible = history.eligible[i]!;
-      const check = checkRate(state.lastPlausible, ts, temp, jump, 'temp');
-      if (check.problem !== null) {
-        return { state, transitions: [{ kind: 'data_quality', at: ts, detail: check.problem }], plausible: false };
+    windows: [{ field: 'temp', windowMs: config.suddenDrop.withinMin * MINUTE_MS }],
+    start: () => ({ lastPlausible: null, low: ROOM_LOW_START, drop: SUDDEN_DROP_START }),
+    copyInto(target, source) {
+      target.lastPlausible = copyLast(target.lastPlausible, source.lastPlausible);
+      target.low = source.low;
+      target.drop = source.drop;
+    },
+    step(state, history, held, i, out) {
+      const window = held[0]!;
+      const ts = history.ts(i);
+      const temp = history.value(i, window.column);
+      const eligible = history.eligible(i);
+      const problem = rules.checkRate(state.lastPlausible, ts, temp, jump, 'temp');
+      if (problem !== null) {
+        out.push({ kind: 'data_quality', at: ts, detail: problem });
+        return false;
       }
-      const low = evaluateRoomLow(state.low, { ts, temp, counts: eligible && coveredByPromise }, config.roomLow);
-      const peak = heldPeakBefore(history, i, dropWindowMs, 'temp');
-      const held = heldLevel(history, i, dropWindowMs, 'temp');
-      const drop = evaluateSuddenDrop(state.drop, { ts, temp, held, counts: eligible }, peak, config.suddenDrop);
-      const transitions: Transition[] = [];
-      if (drop.transition) transitions.push(drop.transition);
-      if (low.transition) transitions.push(low.transition);
-      return { state: { lastPlausible: check.last, low: low.state, drop: drop.state }, transitions, plausible: true };
+      state.lastPlausible = rules.keepLast(state.lastPlausible, ts, temp);
+      lowSample.ts = dropSample.ts = ts;
+      lowSample.temp = dropSample.temp = temp;
+      lowSample.counts = eligible && coveredByPromise;
+      dropSample.counts = eligible;
+      dropSample.held = levelOf(window, history, i);
+      const low = rules.evaluateRoomLow(state.low, lowSample, config.roomLow);
+      const drop = rules.evaluateSuddenDrop(state.drop, dropSample, peakBefore(window, history, i, peak), config.suddenDrop);
+      if (drop.transition) out.push(drop.transition);
+      if (low.transition) out.push(low.transition);
+      state.low = low.state;
+      state.drop = drop.state;
+      return true;
     },
   };
 }
 
 export interface SubstationState {
-  readonly lastSupplyTemp: LastPlausible | null;
-  readonly collapse: CollapseState;
+  lastSupplyTemp: LastPlausible | null;
+  collapse: CollapseState;
 }
 
 export function substationProgram(config: RulesConfig): DeviceProgram<SubstationState, SubstationField> {
   const c = config.substationCollapse;
-  const pressureWindowMs = c.pressureWithinMin * MINUTE_MS;
-  const tempWindowMs = c.supplyTempWithinMin * MINUTE_MS;
   const rise = { ...config.plausibility.supplyTempRise, direction: 'rise' as const };
   const reported = (v: number) => (Number.isNaN(v) ? undefined : v);
+  // Reused from step to step, as in `roomProgram`.
+  const sample: CollapseSample = { ts: Number.NaN, supplyPressure: undefined, supplyTemp: undefined, heldPressure: undefined, heldTemp: undefined, counts: false };
+  const pressurePeak = scratchPeak();
+  const tempPeak = scratchPeak();
+  const peaks: CollapsePeaks = { supplyPressure: null, supplyTemp: null };
   return {
-    initial: { lastSupplyTemp: null, collapse: COLLAPSE_START },
     fields: ['supplyPressure', 'supplyTemp'],
-    lookbackMs: Math.max(pressureWindowMs, tempWindowMs),
-    step(state, history, i) {
-      const ts = history.ts[i]!;
-      const supplyTemp = reported(history.values.supplyTemp[i]!);
-      let lastSupplyTemp = state.lastSupplyTemp;
+    windows: [
+      { field: 'supplyPressure', windowMs: c.pressureWithinMin * MINUTE_MS },
+      { field: 'supplyTemp', windowMs: c.supplyTempWithinMin * MINUTE_MS },
+    ],
+    start: () => ({ lastSupplyTemp: null, collapse: COLLAPSE_START }),
+    copyInto(target, source) {
+      target.lastSupplyTemp = copyLast(target.lastSupplyTemp, source.lastSupplyTemp);
+      target.collapse = source.collapse;
+    },
+    step(state, history, held, i, out) {
+      const pressure = held[0]!;
+      const temp = held[1]!;
+      const ts = history.ts(i);
+      const supplyTemp = reported(history.value(i, temp.column));
       if (supplyTemp !== undefined) {
-        const check = checkRate(state.lastSupplyTemp, ts, supplyTemp, rise, 'supplyTemp');
-        if (check.problem !== null) return { state, transitions: [{ kind: 'data_quality', at: ts, detail: check.problem }], plausible: false };
-        lastSupplyTemp = check.last;
+        const problem = rules.checkRate(state.lastSupplyTemp, ts, supplyTemp, rise, 'supplyTemp');
+        if (problem !== null) {
+          out.push({ kind: 'data_quality', at: ts, detail: problem });
+          return false;
+        }
+        state.lastSupplyTemp = rules.keepLast(state.lastSupplyTemp, ts, supplyTemp);
       }
-      const sample = {
-        ts,
-        supplyPressure: reported(history.values.supplyPressure[i]!),
-        supplyTemp,
-        heldPressure: heldLevel(history, i, pressureWindowMs, 'supplyPressure'),
-        heldTemp: heldLevel(history, i, tempWindowMs, 'supplyTemp'),
-        counts: history.eligible[i]!,
-      };
-      const peaks = {
-        supplyPressure: heldPeakBefore(history, i, pressureWindowMs, 'supplyPressure'),
-        supplyTemp: heldPeakBefore(history, i, tempWindowMs, 'supplyTemp'),
-      };
-      const r = evaluateSubstationCollapse(state.collapse, sample, peaks, c);
-      return { state: { lastSupplyTemp, collapse: r.state }, transitions: r.transition ? [r.transition] : [], plausible: true };
+      sample.ts = ts;
+      sample.supplyPressure = reported(history.value(i, pressure.column));
+      sample.supplyTemp = supplyTemp;
+      sample.heldPressure = levelOf(pressure, history, i);
+      sample.heldTemp = levelOf(temp, history, i);
+      sample.counts = history.eligible(i);
+      peaks.supplyPressure = peakBefore(pressure, history, i, pressurePeak);
+      peaks.supplyTemp = peakBefore(temp, history, i, tempPeak);
+      const r = rules.evaluateSubstationCollapse(state.collapse, sample, peaks, c);
+      if (r.transition) out.push(r.transition);
+      state.collapse = r.state;
+      return true;
     },
   };
 }

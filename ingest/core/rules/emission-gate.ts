@@ -28,6 +28,14 @@ export function passEpisode(gate: EpisodeGate, t: { kind: 'open' | 'recovered'; 
 }
 
 /**
+ * An episode the database still has open after a restart or a rules reload, opened at `at`: its
+ * recovery gets through, and the readings that opened it, replayed, do not open it again.
+ */
+export function seedGate(gate: EpisodeGate, at: number): EpisodeGate {
+  return { open: true, lastAt: Math.max(gate.lastAt, at) };
+}
+
+/**
  * Data-quality flags are not episodes: a device sending nonsense is flagged at most once per
  * `everyMs` of event time, so a broken sensor on a 10 s cycle does not flood the queue.
  */

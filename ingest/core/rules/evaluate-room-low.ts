@@ -10,6 +10,9 @@
  *
  * "For 30 min" is measured between readings: a run starts at its first reading and completes
  * at the first reading at least 30 min later.
+ *
+ * A state that does not change is returned as is: a device holds it across thousands of readings,
+ * and a fresh copy per reading would be garbage that outlives the young generation.
  */
 import type { RulesConfig } from './rules-config.ts';
 import { formatC, formatMin, MINUTE_MS, type Transition } from './rule-transition.ts';
@@ -43,25 +46,40 @@ export function evaluateRoomLow(
   s: RoomLowSample,
   config: RulesConfig['roomLow'],
 ): { state: RoomLowState; transition: Transition | null } {
-  if (s.counts && s.temp < config.belowC) {
-    const since = state.coldSince ?? s.ts;
-    const lowest = Math.min(state.coldLowest, s.temp);
-    const complete = !state.coldReported && s.ts - since >= config.forMin * MINUTE_MS;
-    const coldReported = state.coldReported || complete;
-    const next: RoomLowState = { coldSince: since, coldLowest: lowest, coldReported, warmSince: null, warmReported: false };
-    if (!complete) return { state: next, transition: null };
-    const detail = `${formatC(s.temp)}: below ${formatC(config.belowC)} for ${formatMin(s.ts - since)} (lowest ${formatC(lowest)})`;
-    return { state: next, transition: { kind: 'open', rule: 'room_low', at: s.ts, detail } };
-  }
-  if (s.temp >= config.recoverAtC) {
-    const since = state.warmSince ?? s.ts;
-    const complete = !state.warmReported && s.ts - since >= config.recoverForMin * MINUTE_MS;
-    const warmReported = state.warmReported || complete;
-    const next: RoomLowState = { coldSince: null, coldLowest: Number.POSITIVE_INFINITY, coldReported: false, warmSince: since, warmReported };
-    if (!complete) return { state: next, transition: null };
-    const detail = `${formatC(s.temp)}: at or above ${formatC(config.recoverAtC)} for ${formatMin(s.ts - since)}`;
-    return { state: next, transition: { kind: 'recovered', rule: 'room_low', at: s.ts, detail } };
-  }
+  if (s.counts && s.temp < config.belowC) return coldRun(state, s, config);
+  if (s.temp >= config.recoverAtC) return warmRun(state, s, config);
   // Between the thresholds (or not counted): neither run goes on.
   return { state: ROOM_LOW_START, transition: null };
+}
+
+// The steps below stay small, and the sentences apart, so that V8 inlines them into the
+// device's step and its objects never reach the heap.
+
+function coldRun(state: RoomLowState, s: RoomLowSample, config: RulesConfig['roomLow']) {
+  const since = state.coldSince ?? s.ts;
+  const lowest = Math.min(state.coldLowest, s.temp);
+  const complete = !state.coldReported && s.ts - since >= config.forMin * MINUTE_MS;
+  const coldReported = state.coldReported || complete;
+  const same = state.coldSince === since && state.coldLowest === lowest && state.coldReported === coldReported;
+  const next: RoomLowState = same ? state : { coldSince: since, coldLowest: lowest, coldReported, warmSince: null, warmReported: false };
+  return { state: next, transition: complete ? coldComplete(s, since, lowest, config) : null };
+}
+
+function warmRun(state: RoomLowState, s: RoomLowSample, config: RulesConfig['roomLow']) {
+  const since = state.warmSince ?? s.ts;
+  const complete = !state.warmReported && s.ts - since >= config.recoverForMin * MINUTE_MS;
+  const warmReported = state.warmReported || complete;
+  const same = state.coldSince === null && state.warmSince === since && state.warmReported === warmReported;
+  const next: RoomLowState = same ? state : { coldSince: null, coldLowest: Number.POSITIVE_INFINITY, coldReported: false, warmSince: since, warmReported };
+  return { state: next, transition: complete ? warmComplete(s, since, config) : null };
+}
+
+function coldComplete(s: RoomLowSample, since: number, lowest: number, config: RulesConfig['roomLow']): Transition {
+  const detail = `${formatC(s.temp)}: below ${formatC(config.belowC)} for ${formatMin(s.ts - since)} (lowest ${formatC(lowest)})`;
+  return { kind: 'open', rule: 'room_low', at: s.ts, detail };
+}
+
+function warmComplete(s: RoomLowSample, since: number, config: RulesConfig['roomLow']): Transition {
+  const detail = `${formatC(s.temp)}: at or above ${formatC(config.recoverAtC)} for ${formatMin(s.ts - since)}`;
+  return { kind: 'recovered', rule: 'room_low', at: s.ts, detail };
 }

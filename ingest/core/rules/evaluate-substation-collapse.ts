@@ -52,42 +52,55 @@ export function evaluateSubstationCollapse(
   peaks: CollapsePeaks,
   config: RulesConfig['substationCollapse'],
 ): { state: CollapseState; transition: Transition | null } {
-  const reasons: string[] = [];
   const p = peaks.supplyPressure;
   const t = peaks.supplyTemp;
-  if (s.counts && p !== null && s.heldPressure !== undefined && p.value - s.heldPressure >= config.pressureDropMPa - EPSILON) {
-    reasons.push(`supply pressure fell from ${mpa(p.value)} to ${mpa(s.heldPressure)} in ${formatMin(s.ts - p.ts)}`);
+  const pressureFell = s.counts && p !== null && s.heldPressure !== undefined && p.value - s.heldPressure >= config.pressureDropMPa - EPSILON;
+  const tempFell = s.counts && t !== null && s.heldTemp !== undefined && t.value - s.heldTemp >= config.supplyTempDropC - EPSILON;
+  if (pressureFell || tempFell) {
+    const pressureRef = higher(state.pressureRef, p);
+    const tempRef = higher(state.tempRef, t);
+    const same = state.collapsing && state.pressureRef === pressureRef && state.tempRef === tempRef && state.backSince === null;
+    const next = same ? state : { collapsing: true, pressureRef, tempRef, unresolved: true, backSince: null };
+    return { state: next, transition: state.collapsing ? null : collapsed(s, pressureFell ? p : null, tempFell ? t : null) };
   }
-  if (s.counts && t !== null && s.heldTemp !== undefined && t.value - s.heldTemp >= config.supplyTempDropC - EPSILON) {
-    reasons.push(`supply temperature fell from ${formatC(t.value)} to ${formatC(s.heldTemp)} in ${formatMin(s.ts - t.ts)}`);
-  }
-  if (reasons.length > 0) {
-    const higher = (ref: number | null, peak: Peak | null) => (peak === null ? ref : Math.max(ref ?? peak.value, peak.value));
-    const next = { collapsing: true, pressureRef: higher(state.pressureRef, p), tempRef: higher(state.tempRef, t), unresolved: true, backSince: null };
-    if (state.collapsing) return { state: next, transition: null };
-    return { state: next, transition: { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('; ') } };
-  }
-  // Object literals, not spreads: V8 reads spread-built objects markedly slower on this hot path.
-  const settled = (backSince: number | null): CollapseState => ({
-    collapsing: false,
-    pressureRef: state.pressureRef,
-    tempRef: state.tempRef,
-    unresolved: state.unresolved,
-    backSince,
-  });
   if (!state.unresolved) return { state: COLLAPSE_START, transition: null };
   const pressureBack =
     state.pressureRef === null || (s.supplyPressure !== undefined && s.supplyPressure >= state.pressureRef - config.recoverPressureWithinMPa - EPSILON);
   const tempBack = state.tempRef === null || (s.supplyTemp !== undefined && s.supplyTemp >= state.tempRef - config.recoverTempWithinC - EPSILON);
-  if (!pressureBack || !tempBack) return { state: settled(null), transition: null };
+  if (!pressureBack || !tempBack) return { state: settled(state, null), transition: null };
   const since = state.backSince ?? s.ts;
-  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: settled(since), transition: null };
+  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: settled(state, since), transition: null };
+  return { state: COLLAPSE_START, transition: recovered(state, s, since) };
+}
+
+// Kept apart, and no closure made per call: this runs for every substation reading (under tsx
+// every closure made also costs a defineProperty for its name).
+
+const higher = (ref: number | null, peak: Peak | null): number | null => (peak === null ? ref : Math.max(ref ?? peak.value, peak.value));
+
+/**
+ * Not collapsing (any more), back near the levels before since `backSince`. Object literals, not
+ * spreads (V8 reads spread-built objects markedly slower); unchanged states are returned as is
+ * (evaluate-room-low.ts says why).
+ */
+function settled(state: CollapseState, backSince: number | null): CollapseState {
+  return !state.collapsing && state.backSince === backSince
+    ? state
+    : { collapsing: false, pressureRef: state.pressureRef, tempRef: state.tempRef, unresolved: state.unresolved, backSince };
+}
+
+/** `pressure`, `temp`: the peaks the held levels fell from, null for a field that did not fall. */
+function collapsed(s: CollapseSample, pressure: Peak | null, temp: Peak | null): Transition {
+  const reasons: string[] = [];
+  if (pressure !== null) reasons.push(`supply pressure fell from ${mpa(pressure.value)} to ${mpa(s.heldPressure!)} in ${formatMin(s.ts - pressure.ts)}`);
+  if (temp !== null) reasons.push(`supply temperature fell from ${formatC(temp.value)} to ${formatC(s.heldTemp!)} in ${formatMin(s.ts - temp.ts)}`);
+  return { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('; ') };
+}
+
+function recovered(state: CollapseState, s: CollapseSample, since: number): Transition {
   const levels = [
     state.pressureRef === null || s.supplyPressure === undefined ? null : `supply pressure ${mpa(s.supplyPressure)}`,
     state.tempRef === null || s.supplyTemp === undefined ? null : `supply temperature ${formatC(s.supplyTemp)}`,
   ].filter((x) => x !== null);
-  return {
-    state: COLLAPSE_START,
-    transition: { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `back to normal for ${formatMin(s.ts - since)}: ${levels.join(', ')}` },
-  };
+  return { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `back to normal for ${formatMin(s.ts - since)}: ${levels.join(', ')}` };
 }

@@ -42,15 +42,30 @@ export function evaluateSuddenDrop(
 ): { state: SuddenDropState; transition: Transition | null } {
   const held = s.held;
   if (s.counts && peak !== null && held !== undefined && peak.value - held >= config.dropC - EPSILON) {
-    const next = { dropping: true, refC: Math.max(state.refC ?? peak.value, peak.value), backSince: null };
-    if (state.dropping) return { state: next, transition: null };
-    const detail = `fell ${formatC(peak.value - held)} from ${formatC(peak.value)} to ${formatC(held)} in ${formatMin(s.ts - peak.ts)} (threshold ${formatC(config.dropC)} within ${config.withinMin} min)`;
-    return { state: next, transition: { kind: 'open', rule: 'sudden_drop', at: s.ts, detail } };
+    const refC = Math.max(state.refC ?? peak.value, peak.value);
+    const next = state.dropping && state.refC === refC && state.backSince === null ? state : { dropping: true, refC, backSince: null };
+    return { state: next, transition: state.dropping ? null : dropped(s, held, peak, config) };
   }
   if (state.refC === null) return { state: SUDDEN_DROP_START, transition: null };
-  if (s.temp < state.refC - config.recoverWithinC - EPSILON) return { state: { dropping: false, refC: state.refC, backSince: null }, transition: null };
+  if (s.temp < state.refC - config.recoverWithinC - EPSILON) return { state: settled(state, null), transition: null };
   const since = state.backSince ?? s.ts;
-  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: { dropping: false, refC: state.refC, backSince: since }, transition: null };
-  const detail = `${formatC(s.temp)}: back within ${formatC(config.recoverWithinC)} of ${formatC(state.refC)} for ${formatMin(s.ts - since)}`;
-  return { state: SUDDEN_DROP_START, transition: { kind: 'recovered', rule: 'sudden_drop', at: s.ts, detail } };
+  if (s.ts - since < config.recoverForMin * MINUTE_MS) return { state: settled(state, since), transition: null };
+  return { state: SUDDEN_DROP_START, transition: recovered(s, state.refC, since, config) };
+}
+
+// Kept apart so that V8 inlines the step above into the device's step (evaluate-room-low.ts).
+
+/** Not dropping (any more), back near the level before since `backSince`; unchanged states are returned as is. */
+function settled(state: SuddenDropState, backSince: number | null): SuddenDropState {
+  return !state.dropping && state.backSince === backSince ? state : { dropping: false, refC: state.refC, backSince };
+}
+
+function dropped(s: SuddenDropSample, held: number, peak: Peak, config: RulesConfig['suddenDrop']): Transition {
+  const detail = `fell ${formatC(peak.value - held)} from ${formatC(peak.value)} to ${formatC(held)} in ${formatMin(s.ts - peak.ts)} (threshold ${formatC(config.dropC)} within ${config.withinMin} min)`;
+  return { kind: 'open', rule: 'sudden_drop', at: s.ts, detail };
+}
+
+function recovered(s: SuddenDropSample, refC: number, since: number, config: RulesConfig['suddenDrop']): Transition {
+  const detail = `${formatC(s.temp)}: back within ${formatC(config.recoverWithinC)} of ${formatC(refC)} for ${formatMin(s.ts - since)}`;
+  return { kind: 'recovered', rule: 'sudden_drop', at: s.ts, detail };
 }

@@ -29,16 +29,24 @@ export interface SampleInput<F extends string> {
 }
 
 /**
- * A device's recent readings, sorted by event time, one array per column: plain number arrays
- * hold unboxed doubles, a few bytes per reading instead of an object each, which matters at
- * 100 000 devices. A field not reported is NaN.
+ * One device's samples of one call, `items[0, length)`. The objects are reused from call to call:
+ * with 10 000 devices in a message batch, fresh ones live through young-generation collections
+ * and are copied, which was a large part of the engine's garbage-collection time.
  */
-export interface History<F extends string> {
-  readonly ts: number[];
-  readonly values: Readonly<Record<F, number[]>>;
-  readonly eligible: boolean[];
-  /** Set by the ordered pass: false when the jump check refused it; then no rule sees it. */
-  readonly plausible: boolean[];
+export interface SampleBuffer<F extends string> {
+  readonly items: SampleInput<F>[];
+  length: number;
+}
+
+export function addSample<F extends string>(buffer: SampleBuffer<F>, ts: number, values: Partial<Record<F, number>>, eligible: boolean): void {
+  const s = buffer.items[buffer.length];
+  if (s === undefined) buffer.items.push({ ts, values, eligible });
+  else {
+    s.ts = ts;
+    s.values = values;
+    s.eligible = eligible;
+  }
+  buffer.length += 1;
 }
 
 /** A level held before, and when it was last held. */
@@ -50,52 +58,6 @@ export interface Peak {
 /** Thresholds compare measured differences: 21.3 − 18.3 must count as a 3.0 °C drop. */
 export const EPSILON = 1e-9;
 export const MINUTE_MS = 60_000;
-
-const usable = <F extends string>(h: History<F>, j: number, value: number) => h.plausible[j]! && h.eligible[j]! && !Number.isNaN(value);
-
-/**
- * The highest level of `field` held by two consecutive usable (eligible, plausible) readings
- * before `h[i]` and within `windowMs` of it (the lower of each pair), or null: one glitch
- * cannot become the level something fell from.
- */
-export function heldPeakBefore<F extends string>(h: History<F>, i: number, windowMs: number, field: F): Peak | null {
-  const from = h.ts[i]! - windowMs;
-  const column = h.values[field];
-  // Plain numbers, no objects per step: this runs for every reading of every device.
-  let peakTs = Number.NaN;
-  let peakValue = Number.NEGATIVE_INFINITY;
-  let laterTs = Number.NaN;
-  let laterValue = Number.NaN;
-  for (let j = i - 1; j >= 0 && h.ts[j]! >= from; j--) {
-    const value = column[j]!;
-    if (!usable(h, j, value)) continue;
-    if (!Number.isNaN(laterValue)) {
-      const held = Math.min(value, laterValue);
-      if (held > peakValue) {
-        peakValue = held;
-        peakTs = laterTs;
-      }
-    }
-    laterTs = h.ts[j]!;
-    laterValue = value;
-  }
-  return Number.isNaN(peakTs) ? null : { ts: peakTs, value: peakValue };
-}
-
-/**
- * The level `h[i]` and the usable reading before it (within `windowMs`) have both fallen to:
- * the higher of the two; undefined when either is missing. One glitch cannot fall.
- */
-export function heldLevel<F extends string>(h: History<F>, i: number, windowMs: number, field: F): number | undefined {
-  const column = h.values[field];
-  const value = column[i]!;
-  if (Number.isNaN(value)) return undefined;
-  const from = h.ts[i]! - windowMs;
-  for (let j = i - 1; j >= 0 && h.ts[j]! >= from; j--) {
-    if (usable(h, j, column[j]!)) return Math.max(value, column[j]!);
-  }
-  return undefined;
-}
 
 export const formatC = (c: number): string => `${c.toFixed(1)} °C`;
 export const formatMin = (ms: number): string => `${Math.round(ms / MINUTE_MS)} min`;

@@ -58,9 +58,28 @@ export type RuleEvent =
    */
   | { kind: 'correlated'; substationId: string; ticketType: TicketType; at: number; roomIds: string[]; detail: string };
 
+/** A ticket a rule opened that is still open (and not yet marked recovered) in the database. */
+export interface OpenEpisode {
+  deviceId: string;
+  rule: Exclude<RuleId, 'correlation' | 'implausible'>;
+  /** Event time it opened at. */
+  at: number;
+}
+
 export interface RulesEngine {
   /** Readings in any order (late, buffered, out of order); returns what they caused. */
   onReadings(readings: readonly Reading[]): RuleEvent[];
   /** Wall-clock tick for the offline rule (no reading for intervals × the device's interval). */
   onTick(now: number): RuleEvent[];
+  /**
+   * A message from the device arrived but validation refused every reading in it: the device is
+   * alive. `at` counts as a reading's event time for the offline rule only, so a device sending
+   * garbage half the time does not flap offline and back; no other rule sees it.
+   */
+  onSeen(deviceId: string, at: number): RuleEvent[];
+  /**
+   * After a restart or a rules reload, the episodes the database still has open: their recovery
+   * gets through and they are not opened again. Unknown devices are ignored.
+   */
+  seedOpen(episodes: readonly OpenEpisode[]): void;
 }
