@@ -137,6 +137,12 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     roomsOf: (substationId) => roomsBySubstation().get(substationId) ?? [],
     suppressed: (_deviceId, substationId, at) => tickets.suppressed(substationId, at),
     onEvents: (events) => tickets.applyRuleEvents(events),
+    openEpisodes: () =>
+      tickets.active().flatMap((t) =>
+        t.source === 'rule' && t.deviceId && t.recoveredAt === null && (t.rule === 'room_low' || t.rule === 'sudden_drop' || t.rule === 'substation_collapse' || t.rule === 'offline')
+          ? [{ deviceId: t.deviceId, rule: t.rule, at: Date.parse(t.eventAt ?? t.openedAt) }]
+          : [],
+      ),
     logger,
   });
   metrics.onCollect('tickets', () => {
@@ -163,7 +169,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
       if (fleetClock.due()) rules.onTick(fleetClock.now());
     },
   });
-  const intake = createTelemetryIntake({ registry, writer, rejections });
+  const intake = createTelemetryIntake({ registry, writer, rejections, onRefusedMessage: (deviceId) => rules.onSeen(deviceId, fleetClock.now()) });
   const onPresence = (deviceId: string, _kind: DeviceKind, online: boolean) => {
     const device = registry.get(deviceId);
     if (device && presence.setOnline(deviceId, online)) live.publishDevice({ ...device, ...presence.view(deviceId) });

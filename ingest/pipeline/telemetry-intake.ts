@@ -13,10 +13,15 @@ export interface TelemetryIntakeDeps {
   registry: Pick<DeviceRegistry, 'get'>;
   writer: Pick<BatchWriter, 'submit'>;
   rejections: Pick<RejectionLog, 'record'>;
+  /**
+   * A provisioned device sent a message of which nothing could be stored: it is alive, though
+   * its data is not (the offline rule must not count it silent; data quality flags it instead).
+   */
+  onRefusedMessage?: (deviceId: string) => void;
   clock?: () => number;
 }
 
-export function createTelemetryIntake({ registry, writer, rejections, clock = Date.now }: TelemetryIntakeDeps) {
+export function createTelemetryIntake({ registry, writer, rejections, onRefusedMessage, clock = Date.now }: TelemetryIntakeDeps) {
   return function intake(kind: DeviceKind, deviceId: string, payload: Uint8Array, release: Release): void {
     const device = registry.get(deviceId);
     if (!device) {
@@ -29,7 +34,10 @@ export function createTelemetryIntake({ registry, writer, rejections, clock = Da
     }
     const { readings, rejections: refused } = validateTelemetry(kind, deviceId, payload, clock());
     for (const r of refused) rejections.record(deviceId, r.reason, r.detail);
-    if (readings.length === 0) return release(null);
+    if (readings.length === 0) {
+      onRefusedMessage?.(deviceId);
+      return release(null);
+    }
     writer.submit(readings, release);
   };
 }

@@ -11,7 +11,7 @@ import { callbackDueAt, complexAnswerDueAt, dueAt } from '../core/calendar/deadl
 import { parseWorkdayCalendar, type WorkdayCalendar } from '../core/calendar/working-days.ts';
 import { DEFAULT_RULES_CONFIG, parseRulesConfig, type RulesConfig } from '../core/rules/rules-config.ts';
 import { createRulesEngine } from '../core/rules/rules-engine.ts';
-import type { RuleDevice, RuleEvent, RulesEngine } from '../core/rules/rule-types.ts';
+import type { OpenEpisode, RuleDevice, RuleEvent, RulesEngine } from '../core/rules/rule-types.ts';
 import type { Deadlines } from './ticket-service.ts';
 
 export interface RulesRuntimeDeps {
@@ -21,6 +21,11 @@ export interface RulesRuntimeDeps {
   roomsOf: (substationId: string) => string[];
   suppressed: (deviceId: string, substationId: string | null, at: number) => boolean;
   onEvents: (events: RuleEvent[]) => void;
+  /**
+   * Episodes the database still has open: a fresh engine (at start, after a reload) learns them,
+   * so a room that warms up after a restart still gets its ticket marked recovered.
+   */
+  openEpisodes?: () => OpenEpisode[];
   logger: Logger;
 }
 
@@ -46,8 +51,11 @@ export function createRulesRuntime(d: RulesRuntimeDeps) {
   const log = d.logger.child({ component: 'rules' });
   let config = loadRulesFile(d.rulesFile);
   const calendar: WorkdayCalendar = parseWorkdayCalendar(JSON.parse(fs.readFileSync(d.workdaysFile, 'utf8')));
-  const build = (c: RulesConfig): RulesEngine =>
-    createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: d.suppressed, outdoorTemp: () => undefined });
+  const build = (c: RulesConfig): RulesEngine => {
+    const fresh = createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: d.suppressed, outdoorTemp: () => undefined });
+    fresh.seedOpen(d.openEpisodes?.() ?? []);
+    return fresh;
+  };
   let engine = build(config);
   warnOfCalendarGaps(calendar, Date.now(), d.workdaysFile, log);
 
@@ -78,6 +86,11 @@ export function createRulesRuntime(d: RulesRuntimeDeps) {
     },
     onTick(now: number): void {
       const events = engine.onTick(now);
+      if (events.length > 0) d.onEvents(events);
+    },
+    /** A message came but every reading in it was refused: alive for the offline rule. */
+    onSeen(deviceId: string, at: number): void {
+      const events = engine.onSeen(deviceId, at);
       if (events.length > 0) d.onEvents(events);
     },
     close(): void {
