@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../ingest/contracts/tickets.ts';
+import { ticket as sharedTicket } from '../components/tickets/ticket-fixture.ts';
 import { TicketStore } from './tickets.svelte.ts';
 
 let seq = 0;
-const ticket = (over: Partial<Ticket> = {}): Ticket => ({
-  id: `T-${++seq}`,
-  type: 'room_temp_low',
-  status: 'open',
-  source: 'rule',
-  rule: 'room_low',
-  deviceId: 'R1',
-  substationId: 'S1',
-  parentId: null,
-  description: '',
-  address: null,
-  contact: null,
-  openedAt: '2026-12-10T00:00:00.000Z',
-  eventAt: '2026-12-10T00:00:00.000Z',
-  milestone: 'cause_found',
-  dueAt: '2026-12-10T08:00:00.000Z',
-  milestoneAt: null,
-  deadlineState: 'on_time',
-  exempt: null,
-  recoveredAt: null,
-  cause: null,
-  callbackDueAt: null,
-  updatedAt: '2026-12-10T00:00:00.000Z',
-  ...over,
-});
+/** The shared fixture (a room below 18 °C, opened 2026-12-10 08:00 Beijing time) with a fresh id. */
+const ticket = (over: Partial<Ticket> = {}): Ticket => sharedTicket({ id: `T-${++seq}`, ...over });
 
 describe('ticket store', () => {
   it('lists the most urgent pending deadline first, met and deadline-less ones after', () => {

@@ -8,6 +8,7 @@ import { Session } from '../../lib/session/session.svelte.ts';
 import { Clock } from '../../state/clock.svelte.ts';
 import { DeviceStore } from '../../state/devices.svelte.ts';
 import { TicketStore } from '../../state/tickets.svelte.ts';
+import { ticket as sharedTicket } from '../tickets/ticket-fixture.ts';
 import DevicePanel from './DevicePanel.svelte';
 
 const NOW = Date.parse('2026-12-10T04:30:00.000Z');
@@ -49,32 +50,17 @@ const fleet: DeviceView[] = [
   device({ id: 'R4', kind: 'room', name: '1 号楼 104', lastSeenAt: null }),
 ];
 
-function ticket(over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket {
-  return {
-    type: 'room_temp_low',
-    status: 'open',
-    source: 'rule',
-    rule: 'room_low',
-    deviceId: 'R1',
-    substationId: 'S1',
-    parentId: null,
+/** The shared ticket fixture, opened at 08:30 Beijing time. */
+const ticket = (over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket =>
+  sharedTicket({
     description: '',
     address: null,
-    contact: null,
     openedAt: '2026-12-10T00:30:00.000Z',
     eventAt: '2026-12-10T00:30:00.000Z',
-    milestone: 'cause_found',
     dueAt: '2026-12-10T08:30:00.000Z',
-    milestoneAt: null,
-    deadlineState: 'on_time',
-    exempt: null,
-    recoveredAt: null,
-    cause: null,
-    callbackDueAt: null,
     updatedAt: '2026-12-10T00:30:00.000Z',
     ...over,
-  };
-}
+  });
 
 let requested: string[];
 
