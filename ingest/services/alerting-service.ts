@@ -83,7 +83,8 @@ export function createAlertingService(d: AlertingDeps) {
       d.store.resolveAlert(alertId, 'done', []);
       const why = people.length === 0 ? '无值班人员 nobody on duty' : '未配置通知渠道 no channel configured';
       d.tickets.note(t.id, 'alerting', 'notify_skipped', `${KIND_ZH[kind]}未发出：${why}（${t.substationId ?? '—'}）`);
-      log.warn({ ticketId: t.id, kind, substationId: t.substationId }, `alert not sent: ${why}`);
+      // Said once at start when nothing is set up (below); per ticket, the timeline says it.
+      log.info({ ticketId: t.id, kind, substationId: t.substationId }, `alert not sent: ${why}`);
       return;
     }
     const p = policy().types[t.type];
@@ -175,7 +176,12 @@ export function createAlertingService(d: AlertingDeps) {
   }
 
   return {
-    start: kick,
+    start(): void {
+      if (roster().shifts.length === 0 || d.store.channels().length === 0) {
+        log.warn('alerting is not set up (no duty roster or no channel): tickets open, but nobody is paged; see docs/alerting.md');
+      }
+      kick();
+    },
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
     async runNow(): Promise<void> {
       while (running) await running;
