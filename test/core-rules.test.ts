@@ -104,7 +104,7 @@ describe('room low', () => {
         substationId: 'S1',
         at: T0 + 31 * MIN,
         exempt: null,
-        detail: '17.5 °C: below 18.0 °C for 31 min (lowest 17.4 °C)',
+        detail: '室温 17.5 °C，低于 18.0 °C 已 31 分钟（最低 17.4 °C）',
       },
     ]);
   });
@@ -175,7 +175,7 @@ describe('sudden drop', () => {
     const events = oneByOne(w.engine, temps('R1', [[0, 21], [10, 21], [20, 17.5], [30, 17.5], [40, 17.8], ...every(60, 100, 10, alternating(20.1, 19.9)), ...every(110, 140, 10, 20.2)]));
     // 19.9 is more than 1 °C below 21.0: the 30 min back start at minute 100.
     expect(brief(events)).toEqual(['open sudden_drop R1 @30', 'recovered sudden_drop R1 @130']);
-    expect(events[0]).toMatchObject({ ticketType: 'temp_drop', detail: 'fell 3.5 °C from 21.0 °C to 17.5 °C in 20 min (threshold 3.0 °C within 60 min)' });
+    expect(events[0]).toMatchObject({ ticketType: 'temp_drop', detail: '室温 20 分钟内由 21.0 °C 降至 17.5 °C，下降 3.5 °C（阈值：60 分钟内 3.0 °C）' });
   });
 });
 
@@ -229,7 +229,7 @@ describe('implausible data', () => {
     // 27 °C five minutes after 20 °C is a glitch; without the check, 27 → 20.0 would be a 7 °C drop.
     const events = oneByOne(w.engine, temps('R1', [[0, 20], [5, 27], [10, 20], [20, 20.1], [40, 20]]));
     expect(brief(events)).toEqual(['data_quality R1 @5']);
-    expect(events[0]).toMatchObject({ detail: 'temp rose from 20.0 °C to 27.0 °C in 5 min (more than 5.0 °C per 10 min)' });
+    expect(events[0]).toMatchObject({ detail: '室温 5 分钟内由 20.0 °C 升至 27.0 °C，超过每 10 分钟 5.0 °C 的物理可能' });
   });
 
   it('flags a sensor sampling every 15 min that jumps 12 °C, and opens nothing', () => {
@@ -359,7 +359,7 @@ describe('design outdoor temperature', () => {
     const fallback = world({ outdoorTemp: () => -12 }).room('R1');
     const events = fallback.engine.onReadings(coldRoom);
     expect(brief(events)).toEqual(['open room_low R1 @30 exempt:outdoor_below_design']);
-    expect(events[0]).toMatchObject({ detail: expect.stringContaining('outdoor -12.0 °C is below the design -7.7 °C') });
+    expect(events[0]).toMatchObject({ detail: expect.stringContaining('室外 -12.0 °C 低于设计温度 -7.7 °C') });
   });
 });
 
@@ -376,7 +376,7 @@ describe('correlation', () => {
     const w = network(5);
     const events = [...w.engine.onReadings(goesCold('R1', 0)), ...w.engine.onReadings(goesCold('R2', 20)), ...w.engine.onReadings(goesCold('R3', 40))];
     expect(brief(events.filter((e) => e.kind === 'correlated'))).toEqual(['correlated S1 temp_drop [R1,R2,R3] @50']);
-    expect(events.filter((e) => e.kind === 'correlated')[0]).toMatchObject({ detail: '3 of 5 rooms fed by S1 low or dropping within 60 min (needed 3)' });
+    expect(events.filter((e) => e.kind === 'correlated')[0]).toMatchObject({ detail: 'S1 所带 5 个测温点中 3 个在 60 分钟内室温不达标或骤降（达到 3 个即合并为换热站事件）' });
     expect(w.engine.onReadings(goesCold('R4', 50)).filter((e) => e.kind === 'correlated')).toEqual([]);
   });
 

@@ -7,7 +7,7 @@
 import type { DeviceKind } from '../../contracts/topics.ts';
 import type { FieldName } from '../../contracts/payloads.ts';
 import type { RulesConfig } from './rules-config.ts';
-import { formatC, formatMin, MINUTE_MS } from './rule-transition.ts';
+import { fieldZh, formatC, formatMin, MINUTE_MS } from './rule-transition.ts';
 
 type Values = Partial<Record<FieldName, number>>;
 type Plausibility = RulesConfig['plausibility'];
@@ -44,7 +44,7 @@ export function checkRanges(ranges: Ranges, values: Values): RangeCheck {
   if (refused === undefined) return { values, problems: NONE };
   const kept: Values = { ...values };
   for (const r of refused) delete kept[r.field];
-  const problems = refused.map((r) => `${r.field} ${values[r.field]} outside the plausible range ${r.min}…${r.max}`);
+  const problems = refused.map((r) => `${fieldZh(r.field)} ${values[r.field]} 超出合理范围 ${r.min}…${r.max}`);
   return { values: kept, problems };
 }
 
@@ -79,8 +79,8 @@ export function checkRate(last: LastPlausible | null, ts: number, value: number,
   const allowed = limit.maxC * Math.max(1, dt / (limit.perMin * MINUTE_MS));
   const change = limit.direction === 'rise' ? value - last.value : Math.abs(value - last.value);
   if (change <= allowed) return null;
-  const verb = value > last.value ? 'rose' : 'fell';
-  return `${field} ${verb} from ${formatC(last.value)} to ${formatC(value)} in ${formatMin(dt)} (more than ${formatC(limit.maxC)} per ${limit.perMin} min)`;
+  const verb = value > last.value ? '升至' : '降至';
+  return `${fieldZh(field)} ${formatMin(dt)}内由 ${formatC(last.value)} ${verb} ${formatC(value)}，超过每 ${limit.perMin} 分钟 ${formatC(limit.maxC)} 的物理可能`;
 }
 
 /** Records a plausible value in a device's own `last`, allocating only the first time. */

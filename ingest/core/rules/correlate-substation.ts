@@ -116,7 +116,7 @@ export function createCorrelator(config: RulesConfig['correlation'], deps: Corre
       states.set(sub, announce || r.cluster === null ? r.state : { rooms: r.state.rooms, active: false });
       if (!announce || r.cluster === null) return null;
       const { at, roomIds, ticketType } = r.cluster;
-      const detail = `${roomIds.length} of ${total} rooms fed by ${sub} low or dropping within ${config.windowMin} min (needed ${needed})`;
+      const detail = `${sub} 所带 ${total} 个测温点中 ${roomIds.length} 个在 ${config.windowMin} 分钟内室温不达标或骤降（达到 ${needed} 个即合并为换热站事件）`;
       return { kind: 'correlated', substationId: sub, ticketType, at, roomIds, detail };
     },
   };

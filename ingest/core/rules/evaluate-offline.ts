@@ -42,7 +42,7 @@ export function evaluateOfflineTick(
     kind: 'open',
     rule: 'offline',
     at: now,
-    detail: `no reading for ${formatMin(now - state.lastTs)} (limit ${config.intervals} × ${intervalSec} s)`,
+    detail: `${formatMin(now - state.lastTs)}没有读数（上限：${config.intervals} 个上报周期 × ${intervalSec} 秒）`,
   };
 }
 
@@ -64,7 +64,7 @@ export function evaluateOfflineSeen(state: OfflineState, seen: readonly { readon
   state.lastTs = newest;
   state.offline = false;
   if (!wasOffline) return null;
-  return { kind: 'recovered', rule: 'offline', at: firstNew, detail: `readings resumed after ${formatMin(silenceMs)}` };
+  return { kind: 'recovered', rule: 'offline', at: firstNew, detail: `中断 ${formatMin(silenceMs)}后恢复上报` };
 }
 
 /**

@@ -75,11 +75,11 @@ function warmRun(state: RoomLowState, s: RoomLowSample, config: RulesConfig['roo
 }
 
 function coldComplete(s: RoomLowSample, since: number, lowest: number, config: RulesConfig['roomLow']): Transition {
-  const detail = `${formatC(s.temp)}: below ${formatC(config.belowC)} for ${formatMin(s.ts - since)} (lowest ${formatC(lowest)})`;
+  const detail = `室温 ${formatC(s.temp)}，低于 ${formatC(config.belowC)} 已 ${formatMin(s.ts - since)}（最低 ${formatC(lowest)}）`;
   return { kind: 'open', rule: 'room_low', at: s.ts, detail };
 }
 
 function warmComplete(s: RoomLowSample, since: number, config: RulesConfig['roomLow']): Transition {
-  const detail = `${formatC(s.temp)}: at or above ${formatC(config.recoverAtC)} for ${formatMin(s.ts - since)}`;
+  const detail = `室温 ${formatC(s.temp)}，不低于 ${formatC(config.recoverAtC)} 已 ${formatMin(s.ts - since)}`;
   return { kind: 'recovered', rule: 'room_low', at: s.ts, detail };
 }

@@ -92,15 +92,15 @@ function settled(state: CollapseState, backSince: number | null): CollapseState 
 /** `pressure`, `temp`: the peaks the held levels fell from, null for a field that did not fall. */
 function collapsed(s: CollapseSample, pressure: Peak | null, temp: Peak | null): Transition {
   const reasons: string[] = [];
-  if (pressure !== null) reasons.push(`supply pressure fell from ${mpa(pressure.value)} to ${mpa(s.heldPressure!)} in ${formatMin(s.ts - pressure.ts)}`);
-  if (temp !== null) reasons.push(`supply temperature fell from ${formatC(temp.value)} to ${formatC(s.heldTemp!)} in ${formatMin(s.ts - temp.ts)}`);
-  return { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('; ') };
+  if (pressure !== null) reasons.push(`一次供水压力 ${formatMin(s.ts - pressure.ts)}内由 ${mpa(pressure.value)} 降至 ${mpa(s.heldPressure!)}`);
+  if (temp !== null) reasons.push(`一次供水温度 ${formatMin(s.ts - temp.ts)}内由 ${formatC(temp.value)} 降至 ${formatC(s.heldTemp!)}`);
+  return { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('；') };
 }
 
 function recovered(state: CollapseState, s: CollapseSample, since: number): Transition {
   const levels = [
-    state.pressureRef === null || s.supplyPressure === undefined ? null : `supply pressure ${mpa(s.supplyPressure)}`,
-    state.tempRef === null || s.supplyTemp === undefined ? null : `supply temperature ${formatC(s.supplyTemp)}`,
+    state.pressureRef === null || s.supplyPressure === undefined ? null : `一次供水压力 ${mpa(s.supplyPressure)}`,
+    state.tempRef === null || s.supplyTemp === undefined ? null : `一次供水温度 ${formatC(s.supplyTemp)}`,
   ].filter((x) => x !== null);
-  return { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `back to normal for ${formatMin(s.ts - since)}: ${levels.join(', ')}` };
+  return { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `已恢复正常 ${formatMin(s.ts - since)}：${levels.join('，')}` };
 }

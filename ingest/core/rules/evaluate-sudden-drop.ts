@@ -61,11 +61,11 @@ function settled(state: SuddenDropState, backSince: number | null): SuddenDropSt
 }
 
 function dropped(s: SuddenDropSample, held: number, peak: Peak, config: RulesConfig['suddenDrop']): Transition {
-  const detail = `fell ${formatC(peak.value - held)} from ${formatC(peak.value)} to ${formatC(held)} in ${formatMin(s.ts - peak.ts)} (threshold ${formatC(config.dropC)} within ${config.withinMin} min)`;
+  const detail = `室温 ${formatMin(s.ts - peak.ts)}内由 ${formatC(peak.value)} 降至 ${formatC(held)}，下降 ${formatC(peak.value - held)}（阈值：${config.withinMin} 分钟内 ${formatC(config.dropC)}）`;
   return { kind: 'open', rule: 'sudden_drop', at: s.ts, detail };
 }
 
 function recovered(s: SuddenDropSample, refC: number, since: number, config: RulesConfig['suddenDrop']): Transition {
-  const detail = `${formatC(s.temp)}: back within ${formatC(config.recoverWithinC)} of ${formatC(refC)} for ${formatMin(s.ts - since)}`;
+  const detail = `室温 ${formatC(s.temp)}，回到下降前 ${formatC(refC)} 的 ${formatC(config.recoverWithinC)} 以内已 ${formatMin(s.ts - since)}`;
   return { kind: 'recovered', rule: 'sudden_drop', at: s.ts, detail };
 }

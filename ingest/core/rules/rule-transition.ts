@@ -60,4 +60,24 @@ export const EPSILON = 1e-9;
 export const MINUTE_MS = 60_000;
 
 export const formatC = (c: number): string => `${c.toFixed(1)} °C`;
-export const formatMin = (ms: number): string => `${Math.round(ms / MINUTE_MS)} min`;
+export const formatMin = (ms: number): string => `${Math.round(ms / MINUTE_MS)} 分钟`;
+
+/**
+ * Field names as a Chinese dispatcher reads them in a ticket (the descriptions are shown as they
+ * are: the dispatcher reads Chinese; HeatWatch's English UI shows them as well).
+ */
+export const FIELD_ZH: Readonly<Record<string, string>> = {
+  temp: '室温',
+  humidity: '湿度',
+  supplyTemp: '一次供水温度',
+  returnTemp: '一次回水温度',
+  supplyPressure: '一次供水压力',
+  returnPressure: '一次回水压力',
+  flow: '流量',
+  secSupplyTemp: '二次供水温度',
+  secReturnTemp: '二次回水温度',
+  secSupplyPressure: '二次供水压力',
+  secReturnPressure: '二次回水压力',
+  outdoorTemp: '室外温度',
+};
+export const fieldZh = (f: string): string => FIELD_ZH[f] ?? f;

@@ -45,7 +45,7 @@ export type RuleEvent =
       /** Event time (epoch ms) at which the condition was met, e.g. the end of the 30 min below 18 °C. */
       at: number;
       exempt: Exemption | null;
-      /** One sentence for the ticket, e.g. "17.4 °C for 30 min (threshold 18.0 °C)". */
+      /** One sentence for the ticket, in Chinese for the dispatcher, e.g. "室温 17.4 °C，低于 18.0 °C 已 30 分钟（最低 17.2 °C）". */
       detail: string;
     }
   /** The condition cleared (e.g. ≥ 18.5 °C for 30 min): mark the open ticket recovered. */

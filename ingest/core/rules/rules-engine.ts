@@ -136,7 +136,7 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
     if (rule !== 'room_low' || substationId === null) return { exempt: null, note: '' };
     const t = outdoor.at(substationId, at) ?? deps.outdoorTemp?.(substationId, at);
     if (t === undefined || t >= config.outdoor.designTempC) return { exempt: null, note: '' };
-    return { exempt: 'outdoor_below_design', note: `; outdoor ${formatC(t)} is below the design ${formatC(config.outdoor.designTempC)}` };
+    return { exempt: 'outdoor_below_design', note: `；室外 ${formatC(t)} 低于设计温度 ${formatC(config.outdoor.designTempC)}，不计考核` };
   }
 
   function emit(rec: DeviceRecord, t: Transition, events: RuleEvent[]): void {
@@ -212,7 +212,7 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
     for (let i = from; i < to; i++) {
       const r = list[i]!;
       const { values, problems } = perMessage.checkRanges(ranges[device.kind], r.values);
-      if (problems.length > 0) emit(rec, { kind: 'data_quality', at: r.ts, detail: problems.join('; ') }, events);
+      if (problems.length > 0) emit(rec, { kind: 'data_quality', at: r.ts, detail: problems.join('；') }, events);
       if (device.kind === 'substation' && values.outdoorTemp !== undefined) outdoor.record(device.id, r.ts, values.outdoorTemp);
       const judged = device.kind === 'room' ? values.temp !== undefined : values.supplyPressure !== undefined || values.supplyTemp !== undefined;
       if (!judged) continue;
