@@ -76,12 +76,16 @@ function random(seed: number) {
   };
 }
 
+/** Every 15 s or so, drifting with drops, some readings not reported, implausible (also for minutes on end) or not eligible. */
 function series(rnd: () => number, n: number): Sample[] {
   let level = 20;
+  let glitching = 0;
   return Array.from({ length: n }, (_, k) => {
     level += rnd() < 0.02 ? -4 : (rnd() - 0.5) * 0.6;
+    if (glitching === 0 && rnd() < 0.005) glitching = 20 + Math.floor(rnd() * 180);
     const u = rnd();
-    const v = u < 0.03 ? Number.NaN : u < 0.05 ? 95 : Math.round(level * 10) / 10;
+    const v = glitching-- > 0 || u < 0.02 ? 95 : u < 0.05 ? Number.NaN : Math.round(level * 10) / 10;
+    glitching = Math.max(0, glitching);
     return { ts: k * 15 * SEC + Math.floor(rnd() * 5) * SEC, v, eligible: rnd() > 0.05 };
   });
 }
@@ -122,6 +126,19 @@ describe('held windows', () => {
       const rnd = random(seed);
       const { seen, accepted } = feed(deliver(series(rnd, 1500), rnd), maxLateMs);
       expect(seen, `seed ${seed}`).toEqual(scanned(accepted));
+    }
+  });
+
+  it('forgets the queued peaks of a window gone by while the sensor was implausible', () => {
+    // Falling (every pair queued), then implausible for 15 min (no step looks back), then
+    // plausible again: pairs dropped with their readings while no step looked must not come
+    // back, whether the whole queue was dropped or only its older part.
+    for (let fallingMin = 5; fallingMin <= 40; fallingMin++) {
+      const falling = fallingMin * 4;
+      const v = (k: number) => (k < falling ? 30 - k / 20 : k < falling + 60 ? 95 : 20);
+      const story: Sample[] = Array.from({ length: falling + 200 }, (_, k) => ({ ts: k * 15 * SEC, v: v(k), eligible: true }));
+      const { seen, accepted } = feed(story.map((x) => [x]), 3 * MIN);
+      expect(seen, `falling for ${fallingMin} min`).toEqual(scanned(accepted));
     }
   });
 });

@@ -82,11 +82,3 @@ export function checkRate(last: LastPlausible | null, ts: number, value: number,
   const verb = value > last.value ? '升至' : '降至';
   return `${fieldZh(field)} ${formatMin(dt)}内由 ${formatC(last.value)} ${verb} ${formatC(value)}，超过每 ${limit.perMin} 分钟 ${formatC(limit.maxC)} 的物理可能`;
 }
-
-/** Records a plausible value in a device's own `last`, allocating only the first time. */
-export function keepLast(last: LastPlausible | null, ts: number, value: number): LastPlausible {
-  if (last === null) return { ts, value };
-  last.ts = ts;
-  last.value = value;
-  return last;
-}

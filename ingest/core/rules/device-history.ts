@@ -114,18 +114,19 @@ export class DeviceHistory<F extends string> {
   }
 
   /**
-   * Moves the live readings to the front once as many are dropped as live (and at least 16):
-   * O(1) amortized per reading, and the array stays about twice the live readings. Returns by
-   * how much indices shifted.
+   * As many readings dropped as live (and at least 16): moving the live ones down is then O(1)
+   * amortized per reading, and the array stays about twice the live readings.
    */
-  compact(): number {
-    const shift = this.head;
-    if (shift < 16 || 2 * shift < this.length) return 0;
-    const n = (this.length - shift) * this.stride;
-    for (let k = 0; k < n; k++) this.rows[k] = this.rows[k + shift * this.stride]!;
-    this.length -= shift;
+  worthCompacting(): boolean {
+    return this.head >= 16 && 2 * this.head >= this.length;
+  }
+
+  /** Moves the live readings to the front: indices shift down by the old `head`. */
+  compact(): void {
+    const n = (this.length - this.head) * this.stride;
+    for (let k = 0; k < n; k++) this.rows[k] = this.rows[k + this.head * this.stride]!;
+    this.length -= this.head;
     this.head = 0;
-    return shift;
   }
 
   private put(i: number, s: SampleInput<F>): void {

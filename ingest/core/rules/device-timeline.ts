@@ -94,12 +94,12 @@ export class DeviceTimeline<S, F extends string> extends DeviceHistory<F> {
   private maintainAt = Number.NEGATIVE_INFINITY;
 
   constructor(program: DeviceProgram<S, F>) {
-    // Each window derives two columns after the flags.
-    super(program.fields, 2 * program.windows.length);
+    // Each window derives three columns after the flags.
+    super(program.fields, 3 * program.windows.length);
     const lastUsable: number[] = [];
     let lookbackMs = 0;
     for (const w of program.windows) {
-      this.held.push(new HeldWindow(w.windowMs, this.columnOf(w.field), this.flags + 1 + 2 * this.held.length));
+      this.held.push(new HeldWindow(w.windowMs, this.columnOf(w.field), this.flags + 1 + 3 * this.held.length));
       lastUsable.push(-1);
       lookbackMs = Math.max(lookbackMs, w.windowMs);
     }
@@ -198,13 +198,14 @@ export class DeviceTimeline<S, F extends string> extends DeviceHistory<F> {
     const base = cps[0]!.index;
     const keepFrom = Math.min(base < this.length ? this.ts(base) : horizon, horizon) - this.lookbackMs;
     this.head = this.lowerBound(keepFrom, this.head, base);
-    const shift = this.compact();
-    if (shift === 0) return;
-    for (const w of this.held) w.shift(this, shift);
+    if (!this.worthCompacting()) return;
+    const shift = this.head;
+    for (const w of this.held) w.compacting(this, shift);
     for (const cp of cps) {
       cp.index -= shift;
       for (let n = 0; n < cp.lastUsable.length; n++) cp.lastUsable[n] = Math.max(-1, cp.lastUsable[n]! - shift);
     }
     this.lastCheckpointIndex -= shift;
+    this.compact();
   }
 }

@@ -6,16 +6,18 @@
  * - the peak: the highest level two consecutive usable readings both held (the lower of the
  *   pair) within the window before a reading, and when: one glitch cannot become the level
  *   something fell from. A monotonic queue of pairs, by their later reading, levels strictly
- *   falling from the front: the front is the highest, the newest of equals.
+ *   falling from front to back: the front is the highest, the newest of equals.
  * - the held level: the reading and the usable one before it within the window have both fallen
  *   to the higher of the two: one glitch cannot fall.
  *
- * Usable: plausible, eligible and reported. Each usable reading also records, in two derived
- * columns of the history, `prevUsable` (the offset to the usable reading before it, i.e. the
- * pair it closes) and `prevGreater` (the offset to the queue's last pair when it joined: the
- * nearest earlier pair held higher). Following `prevGreater` from the last pair visits exactly
- * the pairs the queue held there, so a replay after a late reading rebuilds the queue at any
- * earlier reading in O(queue), without rescanning the window.
+ * Usable: plausible, eligible and reported. The window keeps three derived columns in the
+ * history's rows, as offsets (0: none): `prevUsable`, to the usable reading before (the pair a
+ * reading closes); and the queue's links, `prevGreater` to the pair before it in the queue (the
+ * nearest earlier pair held higher when it joined) and `next` to the one after it. The queue
+ * itself is then two indices, and nothing but the rows is touched per reading. Following
+ * `prevGreater` from the last pair visits exactly the pairs the queue held there, so a replay
+ * after a late reading rebuilds the queue at any earlier reading in O(queue), without rescanning
+ * the window.
  *
  * A class for the reason device-history.ts gives.
  */
@@ -23,27 +25,28 @@ import type { DeviceHistory } from './device-history.ts';
 
 export class HeldWindow {
   readonly prevGreaterColumn: number;
-  /** Candidate peaks in `queue[queueHead, queueEnd)`; the array never shrinks (device-history.ts says why). */
-  readonly queue: number[] = [];
-  queueHead = 0;
-  queueEnd = 0;
+  readonly nextColumn: number;
+  /** The queue's oldest and newest pairs (by their later reading), or -1 when it is empty. */
+  front = -1;
+  back = -1;
   /** The newest usable reading the pass has stepped, or -1. */
   lastUsable = -1;
 
-  /** `column`: the field's values; `prevUsableColumn` and the one after it: the derived offsets (0: none). */
+  /** `column`: the field's values; `prevUsableColumn` and the two after it: the derived offsets. */
   constructor(
     readonly windowMs: number,
     readonly column: number,
     readonly prevUsableColumn: number,
   ) {
     this.prevGreaterColumn = prevUsableColumn + 1;
+    this.nextColumn = prevUsableColumn + 2;
   }
 
   /** The pair (by its later reading) holding the peak before reading `i`, or -1. */
   peak(h: DeviceHistory<string>, i: number): number {
     const from = h.ts(i) - this.windowMs;
-    while (this.queueHead < this.queueEnd && !this.pairWithin(h, this.queue[this.queueHead]!, from)) this.queueHead += 1;
-    return this.queueHead < this.queueEnd ? this.queue[this.queueHead]! : -1;
+    while (this.front >= 0 && !this.pairWithin(h, this.front, from)) this.popFront(h);
+    return this.front;
   }
 
   /** The level the pair ending at `k` held: the lower of its two readings. */
@@ -69,44 +72,42 @@ export class HeldWindow {
     this.lastUsable = i;
     if (offset === 0) return;
     const level = this.pairLevel(h, i);
-    while (this.queueEnd > this.queueHead && this.pairLevel(h, this.queue[this.queueEnd - 1]!) <= level) this.queueEnd -= 1;
-    h.setValue(i, this.prevGreaterColumn, this.queueEnd > this.queueHead ? i - this.queue[this.queueEnd - 1]! : 0);
-    this.enqueue(i);
+    while (this.back >= 0 && this.pairLevel(h, this.back) <= level) this.popBack(h);
+    h.setValue(i, this.prevGreaterColumn, this.back >= 0 ? i - this.back : 0);
+    h.setValue(i, this.nextColumn, 0);
+    if (this.back >= 0) h.setValue(this.back, this.nextColumn, i - this.back);
+    else this.front = i;
+    this.back = i;
   }
 
   /** The window as the ordered pass had it just before reading `at`, whose last usable reading was `lastUsable`. */
   rewind(h: DeviceHistory<string>, at: number, lastUsable: number): void {
-    this.queueHead = this.queueEnd = 0;
+    this.front = this.back = -1;
     this.lastUsable = lastUsable;
-    if (lastUsable < h.head) return;
-    // The chain runs newest first: collected, then reversed in place.
+    // The last usable reading closes the newest pair, if any; the chain runs back from it.
     const from = h.ts(at) - this.windowMs;
-    for (let k = lastUsable; k >= h.head && h.value(k, this.prevUsableColumn) > 0 && this.pairWithin(h, k, from); ) {
-      this.enqueue(k);
-      const back = h.value(k, this.prevGreaterColumn);
-      if (back === 0) break;
-      k -= back;
-    }
-    const q = this.queue;
-    for (let a = 0, b = this.queueEnd - 1; a < b; a++, b--) {
-      const k = q[a]!;
-      q[a] = q[b]!;
-      q[b] = k;
+    if (lastUsable < h.head || h.value(lastUsable, this.prevUsableColumn) === 0 || !this.pairWithin(h, lastUsable, from)) return;
+    this.front = this.back = lastUsable;
+    h.setValue(lastUsable, this.nextColumn, 0);
+    for (let back = h.value(this.front, this.prevGreaterColumn); back > 0; back = h.value(this.front, this.prevGreaterColumn)) {
+      const earlier = this.front - back;
+      if (earlier < h.head || !this.pairWithin(h, earlier, from)) break;
+      h.setValue(earlier, this.nextColumn, this.front - earlier);
+      this.front = earlier;
     }
   }
 
-  /** Follows the history's compaction: indices shift down by `shift`; what pointed before it points nowhere. */
-  shift(h: DeviceHistory<string>, shift: number): void {
-    const q = this.queue;
-    let end = 0;
-    for (let n = this.queueHead; n < this.queueEnd; n++) {
-      const k = q[n]! - shift;
-      // A pair whose first reading was dropped is out of every window still to come.
-      if (k >= 0 && k - h.value(k, this.prevUsableColumn) >= 0) q[end++] = k;
+  /**
+   * Before the history moves its readings down by `shift` (its `head`): pairs whose first reading
+   * is dropped are out of every window still to come, and indices shift.
+   */
+  compacting(h: DeviceHistory<string>, shift: number): void {
+    while (this.front >= 0 && (this.front < h.head || this.front - h.value(this.front, this.prevUsableColumn) < h.head)) this.popFront(h);
+    if (this.front >= 0) {
+      this.front -= shift;
+      this.back -= shift;
     }
-    this.queueHead = 0;
-    this.queueEnd = end;
-    this.lastUsable = Math.max(-1, this.lastUsable - shift);
+    this.lastUsable = this.lastUsable < h.head ? -1 : this.lastUsable - shift;
   }
 
   /** Both readings of the pair ending at `k` are held and at or after `from`. */
@@ -115,16 +116,13 @@ export class HeldWindow {
     return first >= h.head && h.ts(first) >= from;
   }
 
-  private enqueue(k: number): void {
-    const q = this.queue;
-    if (this.queueHead === this.queueEnd) this.queueHead = this.queueEnd = 0;
-    else if (this.queueHead >= 64 && 2 * this.queueHead >= this.queueEnd) {
-      for (let n = this.queueHead; n < this.queueEnd; n++) q[n - this.queueHead] = q[n]!;
-      this.queueEnd -= this.queueHead;
-      this.queueHead = 0;
-    }
-    if (this.queueEnd < q.length) q[this.queueEnd] = k;
-    else q.push(k);
-    this.queueEnd += 1;
+  private popFront(h: DeviceHistory<string>): void {
+    if (this.front === this.back) this.front = this.back = -1;
+    else this.front += h.value(this.front, this.nextColumn);
+  }
+
+  private popBack(h: DeviceHistory<string>): void {
+    if (this.front === this.back) this.front = this.back = -1;
+    else this.back -= h.value(this.back, this.prevGreaterColumn);
   }
 }
