@@ -5,17 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { channelConfigSchema, redactChannelConfig } from '../../adapters/notifiers/create-notifier.ts';
+import { channelConfigSchema, REDACTED, redactChannelConfig } from '../../adapters/notifiers/create-notifier.ts';
 import { alertPolicySchema } from '../../core/alerting/alert-policy.ts';
 import { rosterSchema } from '../../core/alerting/roster.ts';
 import { AppError } from '../../errors.ts';
-import type { StoredChannel } from '../../ports/alert-store.ts';
-import type { AlertStore } from '../../ports/alert-store.ts';
+import type { AlertStore, StoredChannel } from '../../ports/alert-store.ts';
 import type { AlertingService } from '../../services/alerting-service.ts';
 import type { RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
 
-const REDACTED = '••••';
 const STAFF = ['admin', 'dispatcher', 'engineer'] as const;
 
 const channelInput = z
