@@ -9,7 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppError, type ErrorBody, type ErrorCode } from '../errors.ts';
 
@@ -24,6 +24,12 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     loggerInstance: o.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // One info line per request drowns what matters (a dashboard polls, sensors are many):
+    // requests are logged at debug, failures by the error handler below.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: redactPath(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -48,9 +54,10 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     const body: ErrorBody = { error: { code, message } };
     return reply.code(status).send(body);
   });
+  const indexFile = path.join(o.dashboardDir, 'index.html');
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && fs.existsSync(path.join(o.dashboardDir, 'index.html'))) {
-      return reply.sendFile('index.html'); // client-side routes of the dashboard
+    if (isPageRequest(request.method, request.url) && fs.existsSync(indexFile)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html'); // client-side routes of the dashboard
     }
     const body: ErrorBody = { error: { code: 'HW_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } };
     return reply.code(404).send(body);
@@ -70,6 +77,33 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   fs.mkdirSync(o.dashboardDir, { recursive: true });
-  await app.register(fastifyStatic, { root: o.dashboardDir, index: ['index.html'], wildcard: false });
+  if (!fs.existsSync(indexFile)) {
+    o.logger.warn({ dashboardDir: o.dashboardDir }, 'dashboard not built: / answers 404 until `npm run build` (npm start builds it when dev dependencies are installed)');
+  }
+  await app.register(fastifyStatic, {
+    root: o.dashboardDir,
+    index: ['index.html'],
+    // Looked up on disk per request, not listed once at start: a rebuild while running is served
+    // at once, and a missing asset is a 404 (never index.html under a script's name).
+    wildcard: true,
+    cacheControl: false,
+    setHeaders: (reply, filePath) => {
+      // Hashed assets never change; index.html names the current ones, so it is revalidated.
+      reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
   return app;
+}
+
+/** A browser asking for a page of the single-page dashboard: not the API, not a file. */
+function isPageRequest(method: string, url: string): boolean {
+  const pathname = url.split('?')[0]!;
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (pathname.startsWith('/api/') || pathname.startsWith('/assets/')) return false;
+  return !/\.[A-Za-z0-9]+$/.test(pathname);
+}
+
+/** Signed acknowledge links carry their token in the path: it stays out of the logs. */
+function redactPath(url: string): string {
+  return url.startsWith('/ack/') ? '/ack/[token]' : url.split('?')[0]!;
 }
