@@ -32,6 +32,7 @@ import { createBatchWriter } from './pipeline/batch-writer.ts';
 import { createDevicePresence } from './pipeline/device-presence.ts';
 import { createRejectionLog } from './pipeline/rejection-log.ts';
 import { createTelemetryIntake } from './pipeline/telemetry-intake.ts';
+import type { BrokerInfo } from './contracts/broker-info.ts';
 import { createFleetClock } from './pipeline/fleet-clock.ts';
 import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
@@ -224,7 +225,10 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, registry, store });
-  registerSystemRoutes(http, { health, registry: metrics.registry, map: config.map, allow });
+  const brokerInfo: BrokerInfo = config.mqtt.externalUrl
+    ? { mode: 'external', url: withoutCredentials(config.mqtt.externalUrl) }
+    : { mode: 'embedded', port: mqttPort!, wsPath: '/mqtt' };
+  registerSystemRoutes(http, { health, broker: brokerInfo, registry: metrics.registry, map: config.map, allow });
   registerAlertingRoutes(http, {
     allow,
     alerting,
@@ -314,4 +318,12 @@ async function openTelemetryStore(
     logger: deps.logger,
     onDelivered: (n) => deps.metrics.outboxDelivered.inc(n),
   });
+}
+
+/** An external broker's URL as it may be shown to a signed-in user: no user name, no password. */
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }

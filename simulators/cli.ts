@@ -2,9 +2,11 @@
  * `npm run sim -- …`: runs a simulated fleet against a HeatWatch until Ctrl-C or --duration.
  * Exit codes: 0 done, 1 the run failed (server unreachable, login refused), 2 bad flags.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CredentialsFileError } from './credentials-cache.ts';
+import { CredentialsFileError, openCredentialsCache } from './credentials-cache.ts';
+import { DEVICE_PREFIX } from './fleet.ts';
 import { FleetOptionsError, runFleet, type FleetOptions } from './fleet-runner.ts';
 import { ProvisionError } from './provision.ts';
 import { isScenarioName, SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenarios.ts';
@@ -15,7 +17,9 @@ const USAGE = `Usage: npm run sim -- [options]
 
 Simulates substations and room sensors around Zoucheng and publishes their readings to a
 running HeatWatch. Devices are provisioned through the HTTP API first; their MQTT secrets are
-kept in a credentials file so that a re-run reconnects the same devices.
+kept in a credentials file so that a re-run reconnects the same devices. The admin password
+comes from $HEATWATCH_ADMIN_PASSWORD, or is asked for (never on the command line, where
+\`ps\` would show it).
 
 Options:
   --rooms N           room sensors (default 100)
@@ -30,15 +34,17 @@ ${SCENARIO_NAMES.map((n) => `                        ${n.padEnd(16)} ${SCENARIO_
   --start ISO         sim start, e.g. 2026-01-10T06:00:00+08:00 (no offset = Asia/Shanghai);
                       within the last 7 days (default: now, or 24 h ago when --speed > 1)
   --duration D        stop after this much real time: 90s, 10m, 2h (default: until Ctrl-C)
-  --url URL           HeatWatch HTTP API (default http://localhost:8080)
-  --mqtt URL          MQTT broker (default mqtt://localhost:1883)
+  --url URL           the HeatWatch to simulate for (default http://localhost:8080)
+  --mqtt URL          MQTT broker (default: the one that HeatWatch says its devices use)
+  --prefix P          put before every device id, e.g. P-SS-001 (letters, digits, _; default:
+                      a tag made on the first run and kept in the credentials file, so this
+                      fleet never takes over another fleet's devices, e.g. the demo's)
   --user NAME         admin user that provisions devices (default admin)
-  --password PW       its password (default: $HEATWATCH_ADMIN_PASSWORD)
   --credentials FILE  device secrets kept between runs
                       (default $HEATWATCH_DATA_DIR/sim-credentials.json = ${DEFAULT_CREDENTIALS})
   --help              this text
 
-Example: npm run sim -- --rooms 2000 --substations 20 --speed 60 --scenario substation-trip --seed 7`;
+Example: npm run sim -- --url http://localhost:8080 --rooms 2000 --substations 20 --speed 60 --scenario substation-trip --seed 7`;
 
 class UsageError extends Error {}
 
@@ -72,7 +78,9 @@ function parseStart(value: string | undefined): number | undefined {
   return ms;
 }
 
-function parseCli(argv: string[]): { options: FleetOptions; durationMs: number | null } | 'help' {
+type ParsedCli = { options: Omit<FleetOptions, 'password' | 'prefix'>; prefix: string | undefined; durationMs: number | null };
+
+function parseCli(argv: string[]): ParsedCli | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -87,6 +95,7 @@ function parseCli(argv: string[]): { options: FleetOptions; durationMs: number |
       duration: { type: 'string' },
       url: { type: 'string' },
       mqtt: { type: 'string' },
+      prefix: { type: 'string' },
       user: { type: 'string' },
       password: { type: 'string' },
       credentials: { type: 'string' },
@@ -96,18 +105,18 @@ function parseCli(argv: string[]): { options: FleetOptions; durationMs: number |
   if (values.help) return 'help';
   const scenario = values.scenario ?? 'normal';
   if (!isScenarioName(scenario)) throw new UsageError(`unknown scenario "${scenario}"; choose one of ${SCENARIO_NAMES.join(', ')}`);
-  const password = values.password ?? process.env.HEATWATCH_ADMIN_PASSWORD;
-  if (!password) throw new UsageError('no admin password: pass --password or set HEATWATCH_ADMIN_PASSWORD');
+  if (values.password !== undefined) throw new UsageError('--password is not taken: any user of this machine could read it in `ps`. Set HEATWATCH_ADMIN_PASSWORD, or type it when asked');
+  if (values.prefix !== undefined && !DEVICE_PREFIX.test(values.prefix)) throw new UsageError(`--prefix must be 1–16 letters, digits or _, got "${values.prefix}"`);
   for (const [flag, url, schemes] of [['url', values.url, /^https?:$/], ['mqtt', values.mqtt, /^(mqtts?|wss?|tcp):$/]] as const) {
     if (url !== undefined && !(URL.canParse(url) && schemes.test(new URL(url).protocol))) throw new UsageError(`--${flag} is not a valid URL: "${url}"`);
   }
   return {
     durationMs: parseDuration(values.duration),
+    prefix: values.prefix,
     options: {
       apiUrl: values.url ?? 'http://localhost:8080',
-      mqttUrl: values.mqtt ?? 'mqtt://localhost:1883',
+      mqttUrl: values.mqtt,
       username: values.user ?? 'admin',
-      password,
       rooms: wholeNumber('rooms', values.rooms, 100, 0),
       substations: wholeNumber('substations', values.substations, 5, 0),
       speed: positiveNumber('speed', values.speed, 1),
@@ -137,7 +146,13 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line);
   let fleet;
   try {
-    fleet = await runFleet({ ...parsed.options, log });
+    const password = process.env.HEATWATCH_ADMIN_PASSWORD || (await askPassword(`password of ${parsed.options.username} at ${parsed.options.apiUrl}: `));
+    if (!password) {
+      console.error('sim: no admin password: set HEATWATCH_ADMIN_PASSWORD (or run in a terminal to be asked)');
+      return 2;
+    }
+    const prefix = parsed.prefix ?? (await openCredentialsCache(parsed.options.credentialsFile ?? null)).prefix ?? `s${randomBytes(3).toString('hex').slice(0, 4)}`;
+    fleet = await runFleet({ ...parsed.options, password, prefix, log });
   } catch (err) {
     if (err instanceof FleetOptionsError || err instanceof RangeError) {
       console.error(`sim: ${err.message}`);
@@ -160,6 +175,34 @@ async function main(): Promise<number> {
   log('stopping: sending what is queued, then a retained offline for every device');
   await fleet.stop();
   return 0;
+}
+
+/** Reads a password from the terminal without echoing it; '' when there is no terminal. */
+function askPassword(question: string): Promise<string> {
+  const input = process.stdin;
+  if (!input.isTTY) return Promise.resolve('');
+  process.stdout.write(question);
+  return new Promise((resolve) => {
+    let typed = '';
+    input.setRawMode(true);
+    input.setEncoding('utf8');
+    input.resume();
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          input.setRawMode(false);
+          input.pause();
+          input.off('data', onData);
+          process.stdout.write('\n');
+          resolve(typed);
+          return;
+        }
+        if (ch === '\u0003') process.exit(130); // Ctrl-C
+        typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
+      }
+    };
+    input.on('data', onData);
+  });
 }
 
 process.exitCode = await main();

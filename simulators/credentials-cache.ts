@@ -9,12 +9,16 @@ import { z } from 'zod';
 
 const fileSchema = z.object({
   version: z.literal(1),
+  /** The device-id prefix of the fleet these secrets belong to; a re-run keeps it. */
+  prefix: z.string().optional(),
   devices: z.record(z.string(), z.string().min(1)),
 });
 
 export interface CredentialsCache {
   /** Where it is saved, or null for a cache that lives in memory only. */
   readonly file: string | null;
+  /** The fleet's device-id prefix, kept with its secrets. */
+  prefix: string | undefined;
   get(deviceId: string): string | undefined;
   set(deviceId: string, password: string): void;
   save(): Promise<void>;
@@ -26,6 +30,7 @@ export class CredentialsFileError extends Error {
 
 export async function openCredentialsCache(file: string | null): Promise<CredentialsCache> {
   const devices = new Map<string, string>();
+  let prefix: string | undefined;
   if (file !== null) {
     let text: string | null = null;
     try {
@@ -42,6 +47,7 @@ export async function openCredentialsCache(file: string | null): Promise<Credent
       }
       if (!parsed.success) throw new CredentialsFileError(`${file} is not a simulator credentials file: ${parsed.error.issues[0]?.message}`);
       for (const [id, password] of Object.entries(parsed.data.devices)) devices.set(id, password);
+      prefix = parsed.data.prefix;
     }
   }
   let dirty = false;
@@ -51,7 +57,7 @@ export async function openCredentialsCache(file: string | null): Promise<Credent
     if (file === null || !dirty) return;
     dirty = false;
     await mkdir(path.dirname(file), { recursive: true });
-    const body = JSON.stringify({ version: 1, devices: Object.fromEntries(devices) }, null, 1);
+    const body = JSON.stringify({ version: 1, prefix, devices: Object.fromEntries(devices) }, null, 1);
     // Write then rename: an interrupted run never leaves a half-written file of secrets.
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, body, { mode: 0o600 });
@@ -59,6 +65,14 @@ export async function openCredentialsCache(file: string | null): Promise<Credent
   };
   return {
     file,
+    get prefix() {
+      return prefix;
+    },
+    set prefix(value) {
+      if (value === prefix) return;
+      prefix = value;
+      dirty = true;
+    },
     get: (id) => devices.get(id),
     set(id, password) {
       devices.set(id, password);

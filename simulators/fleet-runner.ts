@@ -8,7 +8,7 @@ import type { DeviceKind } from '../ingest/contracts/topics.ts';
 import { openCredentialsCache } from './credentials-cache.ts';
 import { createDeviceLink, type DeviceLink, type LinkStats } from './device-link.ts';
 import { buildFleet } from './fleet.ts';
-import { ProvisionError, provisionFleet } from './provision.ts';
+import { askBrokerUrl, login, ProvisionError, provisionFleet } from './provision.ts';
 import { planScenario, type ScenarioName } from './scenarios.ts';
 import { formatShanghai, HOUR_MS } from './shanghai-time.ts';
 import { checkStart, defaultStart, simNow, type SimClock } from './sim-clock.ts';
@@ -16,7 +16,8 @@ import { createWorld } from './world.ts';
 
 export interface FleetOptions {
   apiUrl: string;
-  mqttUrl: string;
+  /** The broker to publish to; without it, the one HeatWatch at `apiUrl` says its devices use. */
+  mqttUrl?: string;
   username: string;
   password: string;
   rooms: number;
@@ -24,6 +25,8 @@ export interface FleetOptions {
   speed: number;
   scenario: ScenarioName;
   seed: number;
+  /** Before every device id, so this fleet never shares a device with another (none by default). */
+  prefix?: string;
   /** Sim time to begin at (epoch ms); default now, or 24 h ago when speed > 1. */
   start?: number;
   /** Where device secrets are kept between runs; without it they live in memory only. */
@@ -91,12 +94,13 @@ async function connectAll(links: DeviceLink[], log: (line: string) => void): Pro
 export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
   const log = o.log ?? ((line: string) => console.log(line));
   checkOptions(o, o.start ?? defaultStart(Date.now(), o.speed), Date.now());
-  const fleet = buildFleet({ rooms: o.rooms, substations: o.substations, seed: o.seed });
+  const fleet = buildFleet({ rooms: o.rooms, substations: o.substations, seed: o.seed, prefix: o.prefix });
   // Planned once now so that an impossible scenario fails before anything is provisioned.
   planScenario(o.scenario, fleet, o.seed, Date.now());
-  log(`fleet: ${o.substations} substations, ${o.rooms} rooms; scenario ${o.scenario}, seed ${o.seed}, speed ${o.speed}×`);
+  log(`fleet: ${o.substations} substations, ${o.rooms} rooms${o.prefix ? ` (ids ${o.prefix}-…)` : ''}; scenario ${o.scenario}, seed ${o.seed}, speed ${o.speed}×`);
 
   const cache = await openCredentialsCache(o.credentialsFile ?? null);
+  if (o.prefix) cache.prefix = o.prefix;
   if (cache.file === null) log('no credentials file: device secrets are not kept, so a re-run cannot reconnect these devices');
   const devices: NewDevice[] = [...fleet.substations.map((s) => s.device), ...fleet.rooms.map((r) => r.device)];
   const provisioned = await provisionFleet({ apiUrl: o.apiUrl, username: o.username, password: o.password, devices, cache, log });
@@ -107,10 +111,11 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
     log('  a secret is shown once, to whoever created the device: restore that credentials file, or use a fresh HeatWatch data dir');
   }
 
+  const mqttUrl = o.mqttUrl ?? (await askBrokerUrl(o.apiUrl, await login(o)));
   const stats: LinkStats = { readings: 0, messages: 0, failed: 0, dropped: 0 };
   const linkFor = (kind: DeviceKind, id: string): DeviceLink | null => {
     const password = provisioned.credentials.get(id);
-    return password === undefined ? null : createDeviceLink({ mqttUrl: o.mqttUrl, kind, id, password, minGapMs: MIN_GAP_MS[kind], stats });
+    return password === undefined ? null : createDeviceLink({ mqttUrl, kind, id, password, minGapMs: MIN_GAP_MS[kind], stats });
   };
   const links = {
     substation: fleet.substations.map((s) => linkFor('substation', s.device.id)),
@@ -118,7 +123,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
   };
   const all = [...links.substation, ...links.room].filter((l): l is DeviceLink => l !== null);
   if (all.length === 0 && devices.length > 0) throw new ProvisionError('no device of this fleet can be simulated: every one was skipped');
-  log(`connecting ${all.length} devices to ${o.mqttUrl}`);
+  log(`connecting ${all.length} devices to ${mqttUrl}`);
   await connectAll(all, log);
 
   // The default start is taken now, not before provisioning: minutes spent connecting 10 000

@@ -47,7 +47,11 @@ export interface FleetSize {
   rooms: number;
   substations: number;
   seed: number;
+  /** Put before every device id (`s7k2-SS-001`), so two fleets on one HeatWatch never share a device. */
+  prefix?: string;
 }
+
+export const DEVICE_PREFIX = /^[A-Za-z0-9_]{1,16}$/;
 
 /** A point `km` away from `origin` at `angle`, rounded to ~1 m. */
 function offset(origin: { lat: number; lng: number }, km: number, angle: number) {
@@ -112,7 +116,7 @@ function buildRooms(size: FleetSize, substations: FleetSubstation[], random: Ran
         substation: ss.index,
         // The id says where the sensor hangs in the network, nothing about who lives there.
         device: {
-          id: `R-${pad(ss.index + 1, ssWidth)}-${pad(k + 1, roomWidth)}`,
+          id: `${idPrefix(size)}R-${pad(ss.index + 1, ssWidth)}-${pad(k + 1, roomWidth)}`,
           kind: 'room',
           name: roomName(compound, flat, roomType),
           ...offset(buildingPlace, 0.01 * random(), between(random, 0, 2 * Math.PI)),
@@ -130,8 +134,13 @@ function buildRooms(size: FleetSize, substations: FleetSubstation[], random: Ran
   return rooms;
 }
 
+function idPrefix(size: FleetSize): string {
+  return size.prefix ? `${size.prefix}-` : '';
+}
+
 export function buildFleet(size: FleetSize): Fleet {
   if (size.substations < 1 && size.rooms > 0) throw new RangeError('rooms need at least one substation to feed them');
+  if (size.prefix && !DEVICE_PREFIX.test(size.prefix)) throw new RangeError(`device-id prefix "${size.prefix}" must be 1–16 letters, digits or _`);
   const random = mulberry32(hashInts(size.seed, 0xf1ee7));
   const ssWidth = Math.max(3, String(size.substations).length);
   // The network grows outwards with its size: ~4 km across for 50 stations, 10 km at most.
@@ -142,7 +151,7 @@ export function buildFleet(size: FleetSize): Fleet {
     substations.push({
       index: i,
       device: {
-        id: `SS-${pad(i + 1, ssWidth)}`,
+        id: `${idPrefix(size)}SS-${pad(i + 1, ssWidth)}`,
         kind: 'substation',
         name: substationName(i + 1),
         ...scatter(random, ZOUCHENG, radiusKm),

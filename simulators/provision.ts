@@ -6,6 +6,7 @@
  */
 import type { NewDevice, ProvisionedDevice } from '../ingest/contracts/devices.ts';
 import type { LoginResponse } from '../ingest/contracts/users.ts';
+import type { BrokerInfo } from '../ingest/contracts/broker-info.ts';
 import type { CredentialsCache } from './credentials-cache.ts';
 
 export interface ProvisionOptions {
@@ -65,10 +66,23 @@ function describe(answer: ApiAnswer): string {
   return error?.code ? `${error.code}: ${error.message ?? ''}` : `HTTP ${answer.status}`;
 }
 
-async function login(o: ProvisionOptions): Promise<string> {
+export async function login(o: { apiUrl: string; username: string; password: string }): Promise<string> {
   const answer = await call(o.apiUrl, 'POST', '/api/login', null, { username: o.username, password: o.password });
   if (answer.status !== 200) throw new ProvisionError(`login as ${o.username} failed (${describe(answer)})`);
   return (answer.body as LoginResponse).token;
+}
+
+/**
+ * The MQTT URL of the HeatWatch at `apiUrl`: its embedded broker's port on the same host, or
+ * the external broker it consumes from.
+ */
+export async function askBrokerUrl(apiUrl: string, token: string): Promise<string> {
+  const answer = await call(apiUrl, 'GET', '/api/broker', token);
+  if (answer.status !== 200) throw new ProvisionError(`cannot ask HeatWatch where its MQTT broker is (${describe(answer)}); pass --mqtt`);
+  const info = answer.body as BrokerInfo;
+  if (info.mode === 'external') return info.url;
+  // hostname keeps an IPv6 address in its brackets.
+  return `mqtt://${new URL(apiUrl).hostname}:${info.port}`;
 }
 
 async function existingIds(o: ProvisionOptions, token: string): Promise<Set<string>> {

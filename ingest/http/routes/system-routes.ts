@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { BrokerInfo } from '../../contracts/broker-info.ts';
 import type { MapConfig } from '../../contracts/map-config.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
@@ -12,7 +13,7 @@ export interface HealthReport {
   devices: number;
 }
 
-export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; registry: Registry; map: MapConfig; allow: RoleGuard }) {
+export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; broker: BrokerInfo; registry: Registry; map: MapConfig; allow: RoleGuard }) {
   // Public on purpose: load balancers, docker healthchecks and Prometheus call these without a
   // login. Neither says anything about a device or a user.
   app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and store state', security: [] } }, async (_request, reply) => {
@@ -24,5 +25,6 @@ export function registerSystemRoutes(app: FastifyInstance, deps: { health: () =>
     return deps.registry.metrics();
   });
   // Behind the login: a Tianditu key in the tile URL is the operator's, not the public's.
+  app.get('/api/broker', { schema: { tags: ['system'], summary: 'Where devices connect: the embedded broker\'s port, or the external broker' }, preHandler: deps.allow(...ALL_ROLES) }, async () => deps.broker);
   app.get('/api/map', { schema: { tags: ['system'], summary: "The dashboard's base map: tile layers and their datum" }, preHandler: deps.allow(...ALL_ROLES) }, async () => deps.map);
 }
