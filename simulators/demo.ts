@@ -1,23 +1,35 @@
 /**
  * `npm run demo`: HeatWatch on embedded defaults plus a simulated fleet around Zoucheng, in one
- * process. Prints where to look and how to log in. Ports 8080/1883 are used when free; when
- * something else holds them (a Mosquitto on 1883, say), a free port is picked and printed.
+ * process. By default it plays a short story over the normal fleet — a room goes cold, a
+ * substation trips, a main bursts — so tickets, an incident and a page (printed here, from the
+ * demo's own on-duty roster) appear within minutes. Each run has its own data folder; HeatWatch's
+ * log goes to a file in it, so the terminal shows the banner, the story and the pages.
+ * Ports 8080/1883 are used when free; otherwise a free port is picked and printed.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startHeatWatch } from '../ingest/app.ts';
 import { loadConfigOrExit } from '../ingest/config/config.ts';
+import { isInHeatingSeason } from '../ingest/core/calendar/heating-season.ts';
+import { DEFAULT_RULES_CONFIG } from '../ingest/core/rules/rules-config.ts';
+import { startConsolePager, type Page } from './demo-pager.ts';
+import { DEMO_RUNS_KEPT, openDemoRun } from './demo-runs.ts';
 import { runFleet } from './fleet-runner.ts';
-import { isScenarioName, SCENARIO_NAMES } from './scenarios.ts';
+import { isScenarioName, SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenarios.ts';
 
-const USAGE = `Usage: npm run demo -- [--rooms N] [--substations M] [--speed X] [--scenario NAME] [--seed S]
+const USAGE = `Usage: npm run demo -- [--scenario NAME] [--rooms N] [--substations M] [--speed X] [--hours H] [--seed S]
 
-Starts HeatWatch (embedded broker, SQLite in $HEATWATCH_DATA_DIR or ./data) and a simulated
-fleet publishing to it. Defaults: 300 rooms, 6 substations, speed 60, scenario normal, seed 1.
-Scenarios: ${SCENARIO_NAMES.join(', ')}.
+Starts HeatWatch (embedded broker, SQLite) and a simulated fleet publishing to it, replaying
+the last H hours (default 8) at X× (default 60) until it catches up with now. Each run keeps
+its data in its own folder under $HEATWATCH_DATA_DIR/demo (default ./data/demo); the newest
+${DEMO_RUNS_KEPT} runs are kept. Defaults: 300 rooms, 6 substations, scenario story, seed 1.
+Scenarios:
+${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIO_DESCRIPTIONS[n]}`).join('\n')}
 The admin password is $HEATWATCH_ADMIN_PASSWORD, or a fresh random one printed at start.`;
 
 const { values: flags } = parseArgs({
@@ -25,7 +37,8 @@ const { values: flags } = parseArgs({
     rooms: { type: 'string', default: '300' },
     substations: { type: 'string', default: '6' },
     speed: { type: 'string', default: '60' },
-    scenario: { type: 'string', default: 'normal' },
+    hours: { type: 'string', default: '8' },
+    scenario: { type: 'string', default: 'story' },
     seed: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
@@ -38,9 +51,10 @@ if (flags.help) {
 const rooms = Number(flags.rooms);
 const substations = Number(flags.substations);
 const speed = Number(flags.speed);
+const hours = Number(flags.hours);
 const seed = Number(flags.seed);
 const scenario = flags.scenario!;
-if (![rooms, substations, seed].every(Number.isInteger) || !(speed > 0) || !isScenarioName(scenario)) {
+if (![rooms, substations, seed].every(Number.isInteger) || !(speed > 0) || !(hours >= 0 && hours <= 24 * 6) || !isScenarioName(scenario)) {
   console.error(`bad option\n\n${USAGE}`);
   process.exit(2);
 }
@@ -55,30 +69,81 @@ function portFree(port: number): Promise<boolean> {
 
 const env = process.env;
 const adminPassword = env.HEATWATCH_ADMIN_PASSWORD || randomBytes(9).toString('base64url');
+const run = openDemoRun(env.HEATWATCH_DATA_DIR || './data', Date.now());
+const logFile = path.join(run.dir, 'heatwatch.log');
+
+// Outside the heating season no room may be "too cold": the demo's rules make every day count,
+// unless an admin's rules file is given.
+let rulesNote = '';
+if (!env.HEATWATCH_RULES_FILE && !isInHeatingSeason(Date.now(), DEFAULT_RULES_CONFIG.season)) {
+  const rulesFile = path.join(run.dir, 'demo-rules.json');
+  fs.writeFileSync(rulesFile, `${JSON.stringify({ season: { start: '07-01', end: '06-30' } }, null, 2)}\n`);
+  env.HEATWATCH_RULES_FILE = rulesFile;
+  rulesNote = `  Today is outside the heating season (15 Nov – 19 Mar): this demo's rules count every day as in season (${rulesFile}).\n`;
+}
+
 const config = loadConfigOrExit({
   ...env,
+  HEATWATCH_DATA_DIR: run.dir,
   HEATWATCH_ADMIN_PASSWORD: adminPassword,
-  HEATWATCH_LOG_LEVEL: env.HEATWATCH_LOG_LEVEL ?? 'warn',
   HEATWATCH_HTTP_PORT: env.HEATWATCH_HTTP_PORT ?? ((await portFree(8080)) ? '8080' : '0'),
   HEATWATCH_MQTT_PORT: env.HEATWATCH_MQTT_PORT ?? ((await portFree(1883)) ? '1883' : '0'),
 });
 
-const app = await startHeatWatch(config, { logger: pino({ level: config.logLevel }) });
-const mqttUrl = `mqtt://localhost:${app.mqttPort}`;
+// The whole log goes to the run's file; errors also reach the terminal, as one readable line.
+const terminalErrors = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+      console.error(`  [heatwatch] ${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}  (details in ${logFile})`);
+    }
+    done();
+  },
+});
+const logger = pino(
+  { level: config.logLevel, base: { service: 'heatwatch' }, timestamp: pino.stdTimeFunctions.isoTime },
+  pino.multistream([
+    { level: config.logLevel, stream: pino.destination({ dest: logFile, sync: true }) },
+    { level: 'error', stream: terminalErrors },
+  ]),
+);
+
+const app = await startHeatWatch(config, { logger });
+const story =
+  scenario === 'story'
+    ? `
+  What to watch for 看点 (the story, ${speed}×, replaying the last ${hours} h):
+    ~${Math.ceil(90 / speed)} min  a main bursts at a substation → 主管道事故 ticket; 张工 is paged right here
+    ~${Math.ceil(150 / speed)} min  a room's radiator valve sticks → 室温不达标 ticket for that room
+    ~${Math.ceil(360 / speed)} min  a tripped substation's rooms go cold together → one incident, its rooms under it
+    No acknowledgement within 5 min of the burst → the page escalates to 王经理.
+  A quiet fleet: npm run demo -- --scenario normal · other scenarios: npm run demo -- --help
+`
+    : `
+  Scenario ${scenario}: ${SCENARIO_DESCRIPTIONS[scenario]}
+`;
 console.log(`
   HeatWatch 供热监测 is running · 已启动
   Dashboard 调度台   ${app.url}
   Login 登录         admin / ${adminPassword}
-  MQTT              ${mqttUrl}   (WebSocket ${app.url.replace('http', 'ws')}/mqtt)
+  MQTT              mqtt://localhost:${app.mqttPort}   (WebSocket ${app.url.replace('http', 'ws')}/mqtt)
   API docs 接口文档  ${app.url}/docs
-  Data 数据          ${config.dataDir}
-
-  Simulating ${rooms} rooms under ${substations} substations around Zoucheng 邹城 — scenario ${scenario}, ${speed}× — Ctrl-C to stop
+  Data 数据          ${run.dir}   (the newest ${DEMO_RUNS_KEPT} demo runs are kept${run.removed.length ? `; ${run.removed.length} older removed` : ''})
+  Log 日志           ${logFile}
+${rulesNote}${story}
+  Simulating ${rooms} rooms under ${substations} substations around Zoucheng 邹城 — Ctrl-C to stop
 `);
 
+const printPage = (page: Page) => {
+  const to = page.recipients.map((r) => r.name).join('、') || '—';
+  console.log(`\n  [page 通知 → ${to}] ${page.title}\n${page.text.replace(/^/gm, '      ')}\n      ${page.link}${page.ackLink ? `\n      接单 acknowledge: ${page.ackLink}` : ''}\n`);
+};
+const pager = await startConsolePager({ apiUrl: app.url, username: 'admin', password: adminPassword, print: printPage });
+
+const now = Date.now();
 const fleet = await runFleet({
   apiUrl: app.url,
-  mqttUrl,
+  mqttUrl: `mqtt://localhost:${app.mqttPort}`,
   username: 'admin',
   password: adminPassword,
   rooms,
@@ -86,6 +151,8 @@ const fleet = await runFleet({
   speed,
   scenario,
   seed,
+  // Whole minutes back from now: the replay reaches the present after hours×60/speed minutes.
+  start: Math.floor((now - hours * 3_600_000) / 60_000) * 60_000,
   credentialsFile: path.join(config.dataDir, 'sim-credentials.json'),
   log: (line) => console.log(`  [sim] ${line}`),
 });
@@ -98,6 +165,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.log('\n  stopping: the fleet disconnects, then HeatWatch flushes and closes');
     void fleet
       .stop()
+      .then(() => pager.close())
       .then(() => app.close())
       .then(() => process.exit(0));
   });

@@ -8,10 +8,11 @@ import type { Fleet } from './fleet.ts';
 import { hashInts, intBetween, mulberry32, type Random } from './prng.ts';
 import { formatShanghai, HOUR_MS } from './shanghai-time.ts';
 
-export const SCENARIO_NAMES = ['normal', 'substation-trip', 'pipe-burst', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
+export const SCENARIO_NAMES = ['story', 'normal', 'substation-trip', 'pipe-burst', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
+  story: 'the demo: a room goes cold 5 min after start, a substation trips at 20 min, a main bursts elsewhere at 90 min',
   normal: 'a healthy network: weather-compensated substations, rooms at 18–24 °C',
   'substation-trip': 'one substation trips 1 h after start; its secondary side and then its rooms cool for hours',
   'pipe-burst': "a primary main bursts 1 h after start: one substation's supply pressure collapses with a make-up surge",
@@ -55,6 +56,8 @@ const DROPOUT_AFTER = HOUR_MS;
 const DROPOUT_FOR = 4 * HOUR_MS;
 const GARBAGE_AFTER = HOUR_MS / 2;
 const AFFECTED_ROOMS = 3;
+/** The story: one of each kind of trouble, close enough together to watch at 60×. */
+const STORY = { coldRoomAfter: 5 * 60_000, tripAfter: 20 * 60_000, burstAfter: 90 * 60_000, valveSetpoint: 15 };
 
 function pickDistinct(random: Random, count: number, of: number): number[] {
   const picked = new Set<number>();
@@ -78,6 +81,12 @@ function describeSubstation(fleet: Fleet, i: number): string {
   return `${ss.device.id} (${ss.device.name})`;
 }
 
+/** The worst-heated room on a poorly balanced riser, else the worst-heated room of all. */
+function coldestCandidate(rooms: Fleet['rooms']): Fleet['rooms'][number] {
+  const candidates = rooms.some((r) => r.poorlyBalanced) ? rooms.filter((r) => r.poorlyBalanced) : rooms;
+  return candidates.reduce((a, b) => (b.params.heatRatio < a.params.heatRatio ? b : a));
+}
+
 export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, start: number): ScenarioPlan {
   const random = mulberry32(hashInts(seed, 0x5ce7a));
   const plan: ScenarioPlan = { name, trips: [], bursts: [], stuckValves: [], dropouts: [], garblers: [], events: [] };
@@ -85,6 +94,28 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
   switch (name) {
     case 'normal':
       break;
+    case 'story': {
+      needSubstation(fleet, name);
+      const n = fleet.substations.length;
+      const trip = intBetween(random, 0, n - 1);
+      const burst = n > 1 ? (trip + 1 + intBetween(random, 0, n - 2)) % n : trip;
+      const tripAt = start + STORY.tripAfter;
+      const burstAt = start + STORY.burstAfter;
+      // The cold room is a story of its own: not under the substation that trips.
+      const elsewhere = fleet.rooms.filter((r) => r.substation !== trip);
+      if (elsewhere.length > 0) {
+        const room = coldestCandidate(elsewhere);
+        const at = start + STORY.coldRoomAfter;
+        plan.stuckValves.push({ room: room.index, at, setpoint: STORY.valveSetpoint });
+        plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck nearly shut at ${formatShanghai(at)}; it drifts towards ${STORY.valveSetpoint} °C` });
+      }
+      plan.trips.push({ substation: trip, at: tripAt });
+      plan.events.push({ at: tripAt, line: `substation ${describeSubstation(fleet, trip)} tripped at ${formatShanghai(tripAt)}; its ${fleet.rooms.filter((r) => r.substation === trip).length} rooms cool over the next hours` });
+      plan.bursts.push({ substation: burst, at: burstAt, rampSec: BURST_RAMP_SEC });
+      plan.events.push({ at: burstAt, line: `primary main burst at substation ${describeSubstation(fleet, burst)} at ${formatShanghai(burstAt)}: supply pressure collapses, make-up flow surges` });
+      plan.events.sort((a, b) => a.at - b.at);
+      break;
+    }
     case 'substation-trip': {
       needSubstation(fleet, name);
       const ss = intBetween(random, 0, fleet.substations.length - 1);
@@ -104,9 +135,7 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
     }
     case 'cold-room': {
       if (fleet.rooms.length === 0) throw new RangeError('scenario cold-room needs at least one room');
-      // The worst-heated room on a poorly balanced riser, else the worst-heated room of all.
-      const candidates = fleet.rooms.some((r) => r.poorlyBalanced) ? fleet.rooms.filter((r) => r.poorlyBalanced) : fleet.rooms;
-      const room = candidates.reduce((a, b) => (b.params.heatRatio < a.params.heatRatio ? b : a));
+      const room = coldestCandidate(fleet.rooms);
       const at = start + VALVE_AFTER;
       plan.stuckValves.push({ room: room.index, at, setpoint: STUCK_VALVE_SETPOINT });
       plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck low at ${formatShanghai(at)}; it drifts towards ${STUCK_VALVE_SETPOINT} °C` });

@@ -1,0 +1,69 @@
+/**
+ * The demo's on-call engineer is the terminal: a webhook channel to a receiver in this process,
+ * and a roster with 张工 on duty for every substation and 王经理 as duty manager, so a newcomer
+ * sees a page arrive (and an escalation) without setting up WeCom or SMS. Set up through the
+ * same API an admin uses.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Page {
+  title: string;
+  text: string;
+  link: string;
+  ackLink: string | null;
+  recipients: { name: string }[];
+}
+
+export interface ConsolePager {
+  close(): Promise<void>;
+}
+
+const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7];
+export const DEMO_ROSTER = {
+  people: [
+    { id: 'zhang', name: '张工', mobile: '13800000001' },
+    { id: 'wang', name: '王经理', mobile: '13800000009' },
+  ],
+  teams: [
+    { id: 'repair', name: '抢修班（演示）', substations: '*', channels: ['demo-terminal'] },
+    { id: 'managers', name: '干部值班（演示）', substations: '*', channels: ['demo-terminal'] },
+  ],
+  shifts: [
+    { team: 'repair', person: 'zhang', role: 'engineer', weekdays: ALL_WEEK, start: '00:00', end: '00:00' },
+    { team: 'managers', person: 'wang', role: 'manager', weekdays: ALL_WEEK, start: '00:00', end: '00:00' },
+  ],
+};
+
+async function api(apiUrl: string, token: string | null, method: string, route: string, body: unknown): Promise<unknown> {
+  const res = await fetch(new URL(route, apiUrl), {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const answer: unknown = await res.json();
+  if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+export async function startConsolePager(o: { apiUrl: string; username: string; password: string; print: (page: Page) => void }): Promise<ConsolePager> {
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      try {
+        o.print(JSON.parse(raw) as Page);
+      } catch {
+        // Not a page: nothing to show.
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
+
+  const { token } = (await api(o.apiUrl, null, 'POST', '/api/login', { username: o.username, password: o.password })) as { token: string };
+  await api(o.apiUrl, token, 'PUT', '/api/alerting/channels/demo-terminal', { name: '演示终端 demo terminal', config: { type: 'webhook', url } });
+  await api(o.apiUrl, token, 'PUT', '/api/alerting/roster', DEMO_ROSTER);
+  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
