@@ -11,12 +11,21 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { MAX_PAYLOAD_BYTES } from '../ingest/contracts/payloads.ts';
 import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../ingest/contracts/topics.ts';
 import type { DeviceRegistry } from '../ingest/ports/device-registry.ts';
 import type { RejectionLog } from '../ingest/pipeline/rejection-log.ts';
 import type { TelemetryIntake } from '../ingest/pipeline/telemetry-intake.ts';
 import { DEVICE_SECRET_COST, decoy, verifySecret } from '../ingest/security/secrets.ts';
+import { limitPacketSize } from './packet-size-guard.ts';
 import { TokenBucket } from './token-bucket.ts';
+
+/**
+ * The largest MQTT packet read at all. Payloads over MAX_PAYLOAD_BYTES (256 KiB) up to this are
+ * refused and counted with the connection kept, as the contract says; a packet announcing more
+ * is not buffered: the connection is closed (and counted) as soon as its header arrives.
+ */
+export const MAX_PACKET_BYTES = 4 * MAX_PAYLOAD_BYTES;
 
 /** The account a separately running ingest uses to read a standalone broker. */
 export const INGEST_ACCOUNT = 'heatwatch-ingest';
@@ -159,6 +168,10 @@ export async function createBroker(deps: BrokerDeps) {
     logger.debug({ deviceId: client.heatwatch?.deviceId, err: err.message }, 'mqtt client dropped');
   });
 
+  // No packet larger than the largest HeatWatch takes is buffered, authenticated or not.
+  const guardPacketSize = (conn: Duplex & { remoteAddress?: string }) =>
+    limitPacketSize(conn, MAX_PACKET_BYTES, () => rejections.record(null, 'payload_too_large', `packet over ${MAX_PACKET_BYTES} bytes announced: connection closed`));
+
   const servers: net.Server[] = [];
   const sockets: WebSocketServer[] = [];
 
@@ -169,7 +182,7 @@ export async function createBroker(deps: BrokerDeps) {
     /** Listens for MQTT over TCP; resolves with the port (0 picks a free one). */
     listen(port: number, host: string): Promise<number> {
       // No Nagle: a PUBACK held back 40 ms by delayed ACKs would throttle every QoS 1 sender.
-      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(socket));
+      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(guardPacketSize(socket)));
       servers.push(server);
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -179,11 +192,12 @@ export async function createBroker(deps: BrokerDeps) {
 
     /** Serves MQTT over WebSocket on an existing HTTP server, at `path`. */
     attachWebSocket(http: HttpServer, path = '/mqtt'): void {
-      const wss = new WebSocketServer({ noServer: true });
+      // A frame carries at most one MQTT packet, so no frame is larger than the largest packet.
+      const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PACKET_BYTES });
       sockets.push(wss);
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
-        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
+        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(guardPacketSize(createWebSocketStream(ws)), req));
       });
     },
 

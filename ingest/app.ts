@@ -25,6 +25,7 @@ import { registerAlertingRoutes } from './http/routes/alerting-routes.ts';
 import { registerAuthRoutes } from './http/routes/auth-routes.ts';
 import { registerDeviceRoutes } from './http/routes/device-routes.ts';
 import { registerSystemRoutes, type HealthReport } from './http/routes/system-routes.ts';
+import { refuseUnservedUpgrades } from './http/connection-guard.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startExternalConsumer, type ExternalConsumer } from './mqtt/external-consumer.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -33,6 +34,7 @@ import { createDevicePresence } from './pipeline/device-presence.ts';
 import { createRejectionLog } from './pipeline/rejection-log.ts';
 import { createTelemetryIntake } from './pipeline/telemetry-intake.ts';
 import type { BrokerInfo } from './contracts/broker-info.ts';
+import { tileImageSources } from './contracts/map-config.ts';
 import { createFleetClock } from './pipeline/fleet-clock.ts';
 import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
@@ -77,7 +79,13 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
 
   const rejections = createRejectionLog(metrics);
   const presence = createDevicePresence(registry);
-  const http = await createHttpServer({ logger, dashboardDir, version });
+  const http = await createHttpServer({
+    logger,
+    dashboardDir,
+    trustProxy: config.http.trustProxy,
+    connectionsPerAddress: config.http.connectionsPerAddress,
+    imageSources: tileImageSources(config.map),
+  });
   const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n) });
 
   // A full outbox or a broken disk fails every batch: say so every 10 s, not hundreds of times.
@@ -206,6 +214,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     mqttPort = await broker.listen(config.mqtt.port, config.mqtt.host);
   }
 
+  // socket.io and (embedded) MQTT over WebSocket take their upgrades; any other is answered now.
+  refuseUnservedUpgrades(http.server, (pathname) => pathname.startsWith('/socket.io/') || (broker !== undefined && pathname === '/mqtt'));
+
   const backlog = () => store.health().backlog + writer.pending;
   metrics.onCollect('backlog', () => metrics.storeBacklog.set(backlog()));
   const health = (): HealthReport => {
@@ -213,7 +224,6 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     const mqttUp = consumer ? consumer.connected() : true;
     return {
       status: s.state === 'ok' && mqttUp ? 'ok' : 'degraded',
-      version,
       uptimeSec: Math.round((Date.now() - started) / 1000),
       store: { name: store.name, state: s.state, backlog: backlog(), detail: s.detail },
       mqtt: { mode: consumer ? 'external' : 'embedded', connected: mqttUp, devicesConnected: broker?.connectedDevices() ?? 0 },
@@ -228,7 +238,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const brokerInfo: BrokerInfo = config.mqtt.externalUrl
     ? { mode: 'external', url: withoutCredentials(config.mqtt.externalUrl) }
     : { mode: 'embedded', port: mqttPort!, wsPath: '/mqtt' };
-  registerSystemRoutes(http, { health, broker: brokerInfo, registry: metrics.registry, map: config.map, allow });
+  registerSystemRoutes(http, { health, broker: brokerInfo, registry: metrics.registry, metricsToken: config.http.metricsToken, map: config.map, allow });
   registerAlertingRoutes(http, {
     allow,
     alerting,
@@ -257,7 +267,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   publicUrl ||= url;
   alerting.start();
   logger.info(
-    { httpPort, mqttPort, mqttWs: broker ? `ws://${shownHost}:${httpPort}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
+    { version, httpPort, mqttPort, mqttWs: broker ? `ws://${shownHost}:${httpPort}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
     `HeatWatch listening on ${url}`,
   );
 

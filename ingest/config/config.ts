@@ -21,6 +21,13 @@ const mqttUrl = z
 const envSchema = z.object({
   HEATWATCH_HTTP_PORT: port.default(8080),
   HEATWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  // Behind a reverse proxy: whose X-Forwarded-For to believe (Fastify trustProxy).
+  HEATWATCH_TRUST_PROXY: z
+    .string()
+    .refine((v) => /^(true|false|\d+|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/.test(v), 'true, false, a hop count, or proxy addresses/CIDRs separated by commas')
+    .default('false'),
+  HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS: positiveInt.max(100_000).default(256),
+  HEATWATCH_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'at least 16 characters'),
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
   HEATWATCH_DATA_DIR: z.string().min(1).default('./data'),
@@ -68,7 +75,16 @@ const envSchema = z.object({
 });
 
 export interface Config {
-  http: { port: number; host: string };
+  http: {
+    port: number;
+    host: string;
+    /** Fastify `trustProxy`: false, true, a hop count, or the proxies' addresses. */
+    trustProxy: boolean | number | string[];
+    /** Open connections one address may hold (not applied behind a trusted proxy). */
+    connectionsPerAddress: number;
+    /** Bearer token for /metrics; without it /metrics answers loopback addresses only. */
+    metricsToken?: string;
+  };
   mqtt: {
     /** Embedded aedes listener (ignored when `externalUrl` is set). */
     port: number;
@@ -155,7 +171,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
-    http: { port: e.HEATWATCH_HTTP_PORT, host: e.HEATWATCH_HTTP_HOST },
+    http: {
+      port: e.HEATWATCH_HTTP_PORT,
+      host: e.HEATWATCH_HTTP_HOST,
+      trustProxy: parseTrustProxy(e.HEATWATCH_TRUST_PROXY),
+      connectionsPerAddress: e.HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS,
+      metricsToken: e.HEATWATCH_METRICS_TOKEN,
+    },
     mqtt: {
       port: e.HEATWATCH_MQTT_PORT,
       host: e.HEATWATCH_MQTT_HOST,
@@ -190,6 +212,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ackLinkSecret: e.HEATWATCH_ACK_LINK_SECRET,
     map: resolveMapConfig(e.HEATWATCH_MAP_TILES, e.HEATWATCH_MAP_TILES_KEY, e.HEATWATCH_MAP_TILES_COORDS),
   });
+}
+
+function parseTrustProxy(v: string): boolean | number | string[] {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim());
 }
 
 /** For entry points: the configuration, or every problem on stderr and exit code 2. */

@@ -55,3 +55,22 @@ export function resolveMapConfig(tiles: string, key: string | undefined, coords:
       return { layers: [{ url: tiles, subdomains: 'abc', attribution: '', maxZoom: 19 }], coords, center };
   }
 }
+
+/**
+ * Where the browser fetches the map's tiles from, as Content-Security-Policy sources: the tile
+ * host, with a `{s}` subdomain label as `*` (`https://*.tianditu.gov.cn`).
+ */
+export function tileImageSources(map: MapConfig): string[] {
+  return [
+    ...new Set(
+      map.layers.map((layer) => {
+        const m = /^(https?):\/\/([^/?#]+)/.exec(layer.url);
+        if (!m) return 'https:';
+        const labels = m[2]!.split('.');
+        if (labels.slice(1).some((l) => l.includes('{'))) return `${m[1]}:`; // a placeholder deeper in: the whole scheme
+        if (labels[0]!.includes('{')) labels[0] = '*';
+        return `${m[1]}://${labels.join('.')}`;
+      }),
+    ),
+  ];
+}

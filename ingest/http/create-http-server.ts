@@ -4,7 +4,9 @@
  * the documentation only), and every error leaves as {error: {code, message}}.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -12,22 +14,50 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppError, type ErrorBody, type ErrorCode } from '../errors.ts';
+import { limitConnectionsPerAddress } from './connection-guard.ts';
+import { acceptCsvUploads } from './csv-upload.ts';
+import { parseJsonBodies } from './json-body.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
   dashboardDir: string;
-  version: string;
+  /** Fastify `trustProxy` (HEATWATCH_TRUST_PROXY): whose X-Forwarded-For gives `request.ip`. */
+  trustProxy: boolean | number | string[];
+  connectionsPerAddress: number;
+  /** Where the map's tiles come from, for the Content-Security-Policy's img-src. */
+  imageSources: string[];
+  timeouts?: HttpTimeouts;
 }
+
+export interface HttpTimeouts {
+  /** A whole request, headers and body, must have arrived by then (408 and closed otherwise). */
+  requestMs: number;
+  /** The headers alone: a client that trickles them holds a socket no longer than this. */
+  headersMs: number;
+  /** How often Node looks for requests past those limits. */
+  checkEveryMs: number;
+}
+
+/** A 64 MiB import at 1 MiB/s fits in the request timeout. */
+export const HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 120_000, headersMs: 15_000, checkEveryMs: 5_000 };
 
 export async function createHttpServer(o: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: o.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // A hop count trusts that many proxies nearest to us.
+    trustProxy: typeof o.trustProxy === 'number' ? (_address: string, hop: number) => hop < (o.trustProxy as number) : o.trustProxy,
+    serverFactory: (handler) => {
+      const t = o.timeouts ?? HTTP_TIMEOUTS;
+      return http.createServer({ requestTimeout: t.requestMs, headersTimeout: t.headersMs, connectionsCheckingInterval: t.checkEveryMs }, handler);
+    },
     // One info line per request drowns what matters (a dashboard polls, sensors are many):
     // requests are logged at debug, failures by the error handler below.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Behind a trusted proxy every connection comes from the proxy: the cap would cut everyone.
+  if (o.trustProxy === false) limitConnectionsPerAddress(app.server, o.connectionsPerAddress);
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: redactPath(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
@@ -63,13 +93,35 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     return reply.code(404).send(body);
   });
 
-  // Asset lists for bulk provisioning arrive as CSV (POST /api/devices/import).
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  parseJsonBodies(app);
+  // Asset lists for bulk provisioning arrive as CSV, streamed by the import route alone.
+  acceptCsvUploads(app);
 
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Svelte, Leaflet and Swagger UI set style attributes; the acknowledge page has a <style>.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...o.imageSources],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    // Acknowledge links carry their token in the path: never hand it to another site.
+    referrerPolicy: { policy: 'no-referrer' },
+  });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'HeatWatch API', version: o.version, description: 'District-heating monitor. Log in with POST /api/login and send `Authorization: Bearer <token>`.' },
+      info: { title: 'HeatWatch API', version: 'v1', description: 'District-heating monitor. Log in with POST /api/login and send `Authorization: Bearer <token>`.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

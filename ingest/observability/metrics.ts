@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The Node.js version tells an attacker which advisories apply: not for a scrape endpoint.
+  registry.removeSingleMetric('nodejs_version_info');
   // Gauges whose values live elsewhere are filled just before each scrape.
   const collectors: Partial<Record<'backlog' | 'tickets' | 'alerting', () => void>> = {};
   return {

@@ -4,7 +4,6 @@
  * created before rooms so a room may name a substation further down the file. A bad row is
  * reported with its line number and does not stop the others.
  */
-import { parse } from 'csv-parse/sync';
 import { newDeviceSchema, type ProvisionedDevice } from '../contracts/devices.ts';
 import { AppError } from '../errors.ts';
 import type { DeviceService } from './device-service.ts';
@@ -29,13 +28,8 @@ function toInput(row: Record<string, string>): Record<string, unknown> {
   return input;
 }
 
-export async function importDevicesCsv(csv: string, devices: Pick<DeviceService, 'provision'>): Promise<ImportResult> {
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(csv, { columns: true, bom: true, skip_empty_lines: true, trim: false, relax_column_count: false });
-  } catch (err) {
-    throw new AppError('HW_BAD_REQUEST', `not readable as CSV: ${(err as Error).message}`);
-  }
+/** Provisions the rows of an asset list (read by the HTTP edge, at most MAX_IMPORT_ROWS). */
+export async function importDevices(rows: Record<string, string>[], devices: Pick<DeviceService, 'provision'>): Promise<ImportResult> {
   if (rows.length === 0) throw new AppError('HW_BAD_REQUEST', `no rows: the first line must name the columns (${IMPORT_COLUMNS.join(',')})`);
   if (rows.length > MAX_IMPORT_ROWS) throw new AppError('HW_BAD_REQUEST', `${rows.length} rows: at most ${MAX_IMPORT_ROWS} per import`);
   const unknown = Object.keys(rows[0]!).filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
@@ -63,11 +57,15 @@ export async function importDevicesCsv(csv: string, devices: Pick<DeviceService,
   return result;
 }
 
-/** RFC 4180 quoting for the CSV HeatWatch writes. */
+/**
+ * RFC 4180 quoting for the CSV HeatWatch writes. A text cell that a spreadsheet would run as a
+ * formula (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection); numbers are not.
+ */
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
   return values
     .map((v) => {
-      const s = v === null || v === undefined ? '' : String(v);
+      let s = v === null || v === undefined ? '' : String(v);
+      if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(',');

@@ -1,7 +1,6 @@
 /** Polls /api/health: the one thing this placeholder shows until the dispatch dashboard lands. */
 export interface Health {
   status: 'ok' | 'degraded';
-  version: string;
   store: { name: string; state: string; backlog: number };
   mqtt: { mode: string; connected: boolean; devicesConnected: number };
   devices: number;

@@ -8,7 +8,9 @@ import type { RejectionLog } from '../../pipeline/rejection-log.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { DeviceService } from '../../services/device-service.ts';
-import { IMPORT_COLUMNS, csvLine, importDevicesCsv } from '../../services/device-import.ts';
+import type { Readable } from 'node:stream';
+import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, csvLine, importDevices } from '../../services/device-import.ts';
+import { CSV_UPLOAD_MAX_BYTES, readCsvRows } from '../csv-upload.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { AppError } from '../../errors.ts';
 import { parseOr400 } from '../parse.ts';
@@ -66,7 +68,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     '/api/devices',
     {
       schema: { tags: ['devices'], summary: 'Provision a sensor; the MQTT password is shown once', body: z.toJSONSchema(newDeviceSchema, { io: 'input' }) },
-      preHandler: allow('admin'),
+      onRequest: allow('admin'),
     },
     async (request, reply) => {
       const input = parseOr400(newDeviceSchema, request.body);
@@ -82,12 +84,15 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
         summary: `Provision many devices from CSV (text/csv, header ${IMPORT_COLUMNS.join(',')}); with ?format=csv the answer is a CSV of id,username,password,error — the secrets are shown once`,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'csv'] } } },
       },
-      preHandler: allow('admin'),
+      // The role is checked before a byte of the body is read (onRequest runs before parsing).
+      onRequest: allow('admin'),
+      config: { csvUpload: true },
     },
     async (request, reply) => {
       const { format } = parseOr400(importQuery, request.query, 'query');
-      if (typeof request.body !== 'string') throw new AppError('HW_BAD_REQUEST', 'send the CSV file with Content-Type: text/csv');
-      const result = await importDevicesCsv(request.body, devices);
+      if (!request.headers['content-type']?.startsWith('text/csv') || !request.body) throw new AppError('HW_BAD_REQUEST', 'send the CSV file with Content-Type: text/csv');
+      const rows = await readCsvRows(request.body as Readable, { maxRows: MAX_IMPORT_ROWS, maxBytes: CSV_UPLOAD_MAX_BYTES });
+      const result = await importDevices(rows, devices);
       if (format === 'json') {
         return { created: result.created.length, credentials: result.created.map((d) => ({ id: d.id, ...d.mqtt })), errors: result.errors };
       }
@@ -98,7 +103,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
   );
 
-  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
+  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, onRequest: allow(...ALL_ROLES) }, async (request) => {
     const q = parseOr400(listQuery, request.query, 'query');
     const list = registry
       .list()
@@ -108,7 +113,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
 
   app.get<{ Params: { id: string } }>(
     '/api/devices/:id',
-    { schema: { tags: ['devices'], summary: 'One device, its live state and its refused messages' }, preHandler: allow(...ALL_ROLES) },
+    { schema: { tags: ['devices'], summary: 'One device, its live state and its refused messages' }, onRequest: allow(...ALL_ROLES) },
     async (request) => ({ ...view(mustFind(request.params.id)), rejections: rejections.forDevice(request.params.id) }),
   );
 
@@ -129,7 +134,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
           },
         },
       },
-      preHandler: allow(...ALL_ROLES),
+      onRequest: allow(...ALL_ROLES),
     },
     async (request, reply) => {
       const device = mustFind(request.params.id);
@@ -164,7 +169,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
   );
 
-  app.get('/api/rejections', { schema: { tags: ['devices'], summary: 'Refused messages by device and reason, latest first' }, preHandler: allow('admin', 'dispatcher', 'engineer') }, async () =>
+  app.get('/api/rejections', { schema: { tags: ['devices'], summary: 'Refused messages by device and reason, latest first' }, onRequest: allow('admin', 'dispatcher', 'engineer') }, async () =>
     rejections.summary(),
   );
 }

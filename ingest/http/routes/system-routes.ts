@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.ts';
 import type { Registry } from 'prom-client';
 import type { BrokerInfo } from '../../contracts/broker-info.ts';
 import type { MapConfig } from '../../contracts/map-config.ts';
@@ -6,25 +8,48 @@ import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
-  version: string;
   uptimeSec: number;
   store: { name: string; state: 'ok' | 'degraded'; backlog: number; detail?: string };
   mqtt: { mode: 'embedded' | 'external'; connected: boolean; devicesConnected: number };
   devices: number;
 }
 
-export function registerSystemRoutes(app: FastifyInstance, deps: { health: () => HealthReport; broker: BrokerInfo; registry: Registry; map: MapConfig; allow: RoleGuard }) {
-  // Public on purpose: load balancers, docker healthchecks and Prometheus call these without a
-  // login. Neither says anything about a device or a user.
+export interface SystemRouteDeps {
+  health: () => HealthReport;
+  broker: BrokerInfo;
+  registry: Registry;
+  /** Bearer token for /metrics (HEATWATCH_METRICS_TOKEN); without one, loopback callers only. */
+  metricsToken?: string;
+  map: MapConfig;
+  allow: RoleGuard;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps) {
+  // Public on purpose: load balancers and docker healthchecks call it without a login. It says
+  // nothing about a device, a user or the version running.
   app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and store state', security: [] } }, async (_request, reply) => {
     const report = deps.health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } }, async (_request, reply) => {
+  // Metrics describe the fleet and the load: for Prometheus on this host, or one holding the token.
+  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } }, async (request, reply) => {
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const allowed = deps.metricsToken ? bearer !== undefined && sameSecret(bearer, deps.metricsToken) : LOOPBACK.has(request.ip);
+    if (!allowed) {
+      throw new AppError('HW_FORBIDDEN', deps.metricsToken ? 'metrics need the bearer token set in HEATWATCH_METRICS_TOKEN' : 'metrics answer this host only; set HEATWATCH_METRICS_TOKEN to scrape from elsewhere');
+    }
     reply.header('content-type', deps.registry.contentType);
     return deps.registry.metrics();
   });
   // Behind the login: a Tianditu key in the tile URL is the operator's, not the public's.
-  app.get('/api/broker', { schema: { tags: ['system'], summary: 'Where devices connect: the embedded broker\'s port, or the external broker' }, preHandler: deps.allow(...ALL_ROLES) }, async () => deps.broker);
-  app.get('/api/map', { schema: { tags: ['system'], summary: "The dashboard's base map: tile layers and their datum" }, preHandler: deps.allow(...ALL_ROLES) }, async () => deps.map);
+  app.get('/api/broker', { schema: { tags: ['system'], summary: 'Where devices connect: the embedded broker\'s port, or the external broker' }, onRequest: deps.allow(...ALL_ROLES) }, async () => deps.broker);
+  app.get('/api/map', { schema: { tags: ['system'], summary: "The dashboard's base map: tile layers and their datum" }, onRequest: deps.allow(...ALL_ROLES) }, async () => deps.map);
 }

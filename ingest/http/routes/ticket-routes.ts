@@ -45,13 +45,13 @@ export interface TicketRouteDeps {
 }
 
 export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, registry, store, clock = Date.now }: TicketRouteDeps) {
-  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline' }, preHandler: allow(...ALL_ROLES) }, async (request) => ({
+  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline' }, onRequest: allow(...ALL_ROLES) }, async (request) => ({
     tickets: tickets.list(parseOr400(ticketQuerySchema, request.query, 'query')),
   }));
 
   app.get<{ Params: { id: string } }>(
     '/api/tickets/:id',
-    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event' }, preHandler: allow(...ALL_ROLES) },
+    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event' }, onRequest: allow(...ALL_ROLES) },
     async (request) => {
       const { ticket, timeline } = tickets.get(request.params.id);
       const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
@@ -68,7 +68,7 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
 
   app.post(
     '/api/tickets',
-    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, preHandler: allow('admin', 'dispatcher') },
+    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, onRequest: allow('admin', 'dispatcher') },
     async (request, reply) => reply.code(201).send(tickets.hotline(parseOr400(hotlineTicketSchema, request.body), request.session!.username)),
   );
 
@@ -76,18 +76,18 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
     const schema = r.step === 'resolve' ? resolveSchema : r.step === 'acknowledge' ? acknowledgeSchema : stepSchema;
     app.post<{ Params: { id: string } }>(
       `/api/tickets/:id/${r.path}`,
-      { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, preHandler: allow(...r.roles) },
+      { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, onRequest: allow(...r.roles) },
       async (request) => tickets.step(request.params.id, r.step, request.session!.username, parseOr400(schema, request.body ?? {})),
     );
   }
 
-  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, preHandler: allow(...ALL_ROLES) }, async () => ({
+  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, onRequest: allow(...ALL_ROLES) }, async () => ({
     outages: tickets.outages().map(outageView),
   }));
 
   app.post(
     '/api/outages',
-    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, preHandler: allow('admin', 'dispatcher') },
+    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, onRequest: allow('admin', 'dispatcher') },
     async (request, reply) => {
       return reply.code(201).send(outageView(tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username)));
     },
