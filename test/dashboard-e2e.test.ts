@@ -10,7 +10,7 @@ import type { DeviceView } from '../ingest/contracts/devices.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from '../simulators/chromium.ts';
 import { runFleet, type RunningFleet } from '../simulators/fleet-runner.ts';
-import { ADMIN_PASSWORD, eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { ADMIN_PASSWORD, eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
 let fleet: RunningFleet;
@@ -31,7 +31,7 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  world = await startWorld({ HEATWATCH_HTTP_PORT: String(await freePort()), HEATWATCH_MQTT_PORT: String(await freePort()) });
+  world = await startWorld({ ...heatingAllYear(), HEATWATCH_HTTP_PORT: String(await freePort()), HEATWATCH_MQTT_PORT: String(await freePort()) });
   fleet = await runFleet({
     apiUrl: `http://127.0.0.1:${world.app.httpPort}`,
     mqttUrl: `mqtt://127.0.0.1:${world.app.mqttPort}`,

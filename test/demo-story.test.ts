@@ -14,7 +14,7 @@ import { openDemoRun } from '../simulators/demo-runs.ts';
 import { buildFleet } from '../simulators/fleet.ts';
 import { runFleet, type RunningFleet } from '../simulators/fleet-runner.ts';
 import { planScenario } from '../simulators/scenarios.ts';
-import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
+import { ADMIN_PASSWORD, eventually, heatingAllYear, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
 const ROOMS = 60;
 const SUBSTATIONS = 3;
@@ -25,7 +25,6 @@ describe('the demo story, through the real pipeline', () => {
   let world: TestWorld;
   let fleet: RunningFleet;
   let pager: ConsolePager;
-  let dir: string;
   const pages: Page[] = [];
   // Whole minutes, so the plan computed here matches the runner's.
   const start = Math.floor((Date.now() - HOURS * 3_600_000) / 60_000) * 60_000;
@@ -34,11 +33,8 @@ describe('the demo story, through the real pipeline', () => {
   const tickets = async () => (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?limit=5000')).body.tickets;
 
   beforeAll(async () => {
-    dir = tempDir('heatwatch-story-');
     // Whatever today's date: the season covers every day, as the demo's own rules do off season.
-    const rules = path.join(dir, 'rules.json');
-    fs.writeFileSync(rules, JSON.stringify({ season: { start: '07-01', end: '06-30' } }));
-    world = await startWorld({ HEATWATCH_RULES_FILE: rules, HEATWATCH_DEVICE_MSG_RATE: '1000', HEATWATCH_DEVICE_MSG_BURST: '5000' });
+    world = await startWorld({ ...heatingAllYear(), HEATWATCH_DEVICE_MSG_RATE: '1000', HEATWATCH_DEVICE_MSG_BURST: '5000' });
     const apiUrl = `http://127.0.0.1:${world.app.httpPort}`;
     pager = await startConsolePager({ apiUrl, username: 'admin', password: ADMIN_PASSWORD, print: (p) => pages.push(p) });
     fleet = await runFleet({ apiUrl, username: 'admin', password: ADMIN_PASSWORD, rooms: ROOMS, substations: SUBSTATIONS, speed: 36_000, scenario: 'story', seed: SEED, start, log: () => undefined });
@@ -47,7 +43,6 @@ describe('the demo story, through the real pipeline', () => {
     await fleet?.stop();
     await pager?.close();
     await world?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('plans a cold room, a trip and a burst at three different places, in that order', () => {

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
-import { eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld(heatingAllYear());
 });
 afterAll(() => world.close());
 

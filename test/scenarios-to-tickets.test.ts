@@ -8,7 +8,7 @@ import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { buildFleet } from '../simulators/fleet.ts';
 import { runFleet, type RunningFleet } from '../simulators/fleet-runner.ts';
 import { planScenario, type ScenarioName } from '../simulators/scenarios.ts';
-import { ADMIN_PASSWORD, eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { ADMIN_PASSWORD, eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 const ROOMS = 40;
 const SUBSTATIONS = 4;
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function replay(scenario: ScenarioName, speed = 36_000, hours = HOURS) {
   // Whole minutes, so the plan computed here matches the runner's.
   const start = Math.floor((Date.now() - hours * 3_600_000) / 60_000) * 60_000;
-  world = await startWorld({ HEATWATCH_DEVICE_MSG_RATE: '1000', HEATWATCH_DEVICE_MSG_BURST: '5000' });
+  world = await startWorld({ ...heatingAllYear(), HEATWATCH_DEVICE_MSG_RATE: '1000', HEATWATCH_DEVICE_MSG_BURST: '5000' });
   const plan = planScenario(scenario, buildFleet({ rooms: ROOMS, substations: SUBSTATIONS, seed: SEED }), SEED, start);
   fleet = await runFleet({
     apiUrl: `http://127.0.0.1:${world.app.httpPort}`,

@@ -2,7 +2,7 @@
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket, TimelineEntry } from '../ingest/contracts/tickets.ts';
-import { eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
 let engineer: string;
@@ -10,7 +10,7 @@ let viewer: string;
 type ErrorBody = { error: { code: string; message: string } };
 
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld(heatingAllYear());
   await world.provision({ id: 'SS-T', kind: 'substation', name: '三号换热站', address: '邹城市 钢山街道' });
   await world.provision({ id: 'R-T', substationId: 'SS-T', roomType: 'living', address: '幸福小区 3-2-501' });
   const tokens: string[] = [];

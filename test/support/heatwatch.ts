@@ -28,6 +28,20 @@ export function tempDir(prefix = 'heatwatch-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+let allYearRules: string | undefined;
+/**
+ * Rules whose heating season is every day of the year, for tests that expect cold rooms to open
+ * tickets on the real clock: with the default season (15 Nov – 19 Mar) they would fail from
+ * 20 March to 14 November. The suite must pass on any day (`faketime '2026-07-15' npm test`).
+ */
+export function heatingAllYear(): { HEATWATCH_RULES_FILE: string } {
+  if (!allYearRules) {
+    allYearRules = path.join(tempDir('heatwatch-season-'), 'all-year-season.json');
+    fs.writeFileSync(allYearRules, JSON.stringify({ season: { start: '07-01', end: '06-30' } }));
+  }
+  return { HEATWATCH_RULES_FILE: allYearRules };
+}
+
 export async function startWorld(extraEnv: Record<string, string> = {}): Promise<TestWorld> {
   const dataDir = tempDir();
   const env = (more: Record<string, string>) => ({
