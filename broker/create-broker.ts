@@ -91,7 +91,10 @@ export async function createBroker(deps: BrokerDeps) {
 
   function authorizePublish(client: HeatClient | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
     const who = client?.heatwatch;
-    if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS is reserved'));
+    if (packet.topic.startsWith('$SYS')) {
+      rejections.record(who?.kind === 'device' ? who.deviceId : null, 'bad_topic', `$SYS is reserved: ${packet.topic.slice(0, 200)}`);
+      return callback(new Error('$SYS is reserved'));
+    }
     if (!who) return callback(new Error('not authenticated'));
     if (who.kind === 'service') return callback(new Error('the ingest account does not publish'));
     const topic = parseTopic(packet.topic);

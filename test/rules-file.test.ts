@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRulesRuntime } from '../ingest/services/rules-runtime.ts';
 import { spawnHeatWatch } from './support/heatwatch-process.ts';
-import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
+import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type LogEntry, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld | undefined;
 afterAll(() => world?.close());
@@ -26,7 +26,8 @@ describe('rules file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'rules.json');
     fs.writeFileSync(file, JSON.stringify({ deadlines: { leak: 60 } }));
-    world = await startWorld({ HEATWATCH_RULES_FILE: file });
+    const logs: LogEntry[] = [];
+    world = await startWorld({ HEATWATCH_RULES_FILE: file }, { onLog: (entry) => logs.push(entry) });
     const leakDue = async () => {
       const t = (await world!.api<{ openedAt: string; dueAt: string }>('POST', '/api/tickets', { type: 'leak', description: '漏水' })).body;
       return (Date.parse(t.dueAt) - Date.parse(t.openedAt)) / 60_000;
@@ -35,7 +36,8 @@ describe('rules file', () => {
     fs.writeFileSync(file, JSON.stringify({ deadlines: { leak: 45 } }));
     await eventually(async () => (await leakDue()) === 45, 10_000);
     fs.writeFileSync(file, '{"deadlines": {"leak": "soon"}}');
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until HeatWatch has read the bad file and said so, then look: the old rules hold.
+    await eventually(() => logs.some((l) => l.msg === 'rules file refused; the previous rules stay in force'), 10_000);
     expect(await leakDue()).toBe(45);
   });
 });

@@ -35,13 +35,18 @@ describe('rules runtime', () => {
   });
 
   it('does not call a device offline while it keeps sending, even if what it sends is garbage', async () => {
-    // Reports every second: three silent seconds would make it offline.
+    // Both report every second: three silent seconds make a device offline. Both send one good
+    // reading; then one falls silent and the other sends only garbage.
     const station = await world.provision({ id: 'SS-GARBAGE', kind: 'substation', intervalSec: 1 });
+    const silent = await world.provision({ id: 'SS-SILENT', kind: 'substation', intervalSec: 1 });
     const client = await world.connect(station);
-    await client.publishAsync('heat/substation/SS-GARBAGE/telemetry', JSON.stringify({ ts: Date.now(), supplyTemp: 90, returnTemp: 50 }), { qos: 1 });
-    // Longer than the offline rule's look interval (15 s), so a tick falls inside it.
-    const until = Date.now() + 20_000;
-    while (Date.now() < until) {
+    const control = await world.connect(silent);
+    const good = JSON.stringify({ ts: Date.now(), supplyTemp: 90, returnTemp: 50 });
+    await Promise.all([client.publishAsync('heat/substation/SS-GARBAGE/telemetry', good, { qos: 1 }), control.publishAsync('heat/substation/SS-SILENT/telemetry', good, { qos: 1 })]);
+    await control.endAsync();
+    // Garbage every half second, until the offline rule has plainly run: the silent one is offline.
+    const silentOffline = async () => (await ticketsOf('SS-SILENT')).some((t) => t.type === 'sensor_offline');
+    while (!(await silentOffline())) {
       await client.publishAsync('heat/substation/SS-GARBAGE/telemetry', '{"supplyTemp": "hot"', { qos: 1 });
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -42,7 +42,14 @@ export function heatingAllYear(): { HEATWATCH_RULES_FILE: string } {
   return { HEATWATCH_RULES_FILE: allYearRules };
 }
 
-export async function startWorld(extraEnv: Record<string, string> = {}): Promise<TestWorld> {
+export interface LogEntry {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** `onLog` sees every log entry at info and above: a test waits for what HeatWatch says it did. */
+export async function startWorld(extraEnv: Record<string, string> = {}, { onLog }: { onLog?: (entry: LogEntry) => void } = {}): Promise<TestWorld> {
   const dataDir = tempDir();
   const env = (more: Record<string, string>) => ({
     HEATWATCH_DATA_DIR: dataDir,
@@ -55,7 +62,9 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
     ...extraEnv,
     ...more,
   });
-  const logger = pino({ level: process.env.HEATWATCH_TEST_LOG ?? 'silent' });
+  const logger = onLog
+    ? pino({ level: 'info' }, { write: (line: string) => onLog(JSON.parse(line) as LogEntry) })
+    : pino({ level: process.env.HEATWATCH_TEST_LOG ?? 'silent' });
   let app = await startHeatWatch(loadConfig(env({})), { logger });
   const clients: MqttClient[] = [];
 
