@@ -17,6 +17,7 @@ import type { DeviceRegistry } from '../ingest/ports/device-registry.ts';
 import type { RejectionLog } from '../ingest/pipeline/rejection-log.ts';
 import type { TelemetryIntake } from '../ingest/pipeline/telemetry-intake.ts';
 import { DEVICE_SECRET_COST, decoy, verifySecret } from '../ingest/security/secrets.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { limitPacketSize } from './packet-size-guard.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -52,15 +53,46 @@ export interface BrokerDeps {
   clock?: () => number;
 }
 
-function authError(returnCode: 4 | 5, message: string): AuthenticateError {
+/** [MQTT-3.1.3-5] allows 23; the contract allows 128, on every protocol version. */
+export const MAX_CLIENT_ID_LENGTH = 128;
+
+/** The peer's address, over TCP or WebSocket. */
+function addressOf(client: Client): string {
+  const c = client as Client & { conn?: { remoteAddress?: string }; req?: { socket?: { remoteAddress?: string } } };
+  return c.req?.socket?.remoteAddress ?? c.conn?.remoteAddress ?? 'unknown';
+}
+
+function authError(returnCode: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
 export async function createBroker(deps: BrokerDeps) {
   const { registry, rejections, intake, logger, rate, clock = Date.now } = deps;
   const connections = new Map<string, number>();
+  const throttle = createLoginThrottle();
+  // The flood guard belongs to the device, not to one of its connections: reconnecting does not refill it.
+  const buckets = new Map<string, TokenBucket>();
 
   async function authenticate(client: HeatClient, username: string | undefined, password: Buffer | undefined) {
+    const address = addressOf(client);
+    const user = (username ?? '').slice(0, 64);
+    if (throttle.blocked(address, user, clock())) {
+      rejections.record(null, 'auth_throttled', `too many failed logins from ${address}${user ? ` as ${user}` : ''}`);
+      throw authError(3, 'too many failed logins: try again later');
+    }
+    try {
+      await checkCredentials(client, username, password);
+    } catch (err) {
+      throttle.failed(address, user, clock());
+      throw err;
+    }
+  }
+
+  async function checkCredentials(client: HeatClient, username: string | undefined, password: Buffer | undefined) {
+    if (client.id.length > MAX_CLIENT_ID_LENGTH) {
+      rejections.record(null, 'bad_client_id', `client id of ${client.id.length} characters (at most ${MAX_CLIENT_ID_LENGTH})`);
+      throw authError(2, `client id longer than ${MAX_CLIENT_ID_LENGTH} characters`);
+    }
     if (!username || !password) {
       rejections.record(null, 'auth_failed', 'connect without username or password');
       throw authError(4, 'username and password required');
@@ -81,12 +113,13 @@ export async function createBroker(deps: BrokerDeps) {
       rejections.record(found ? username : null, 'auth_failed', found ? 'wrong password' : `unknown device ${username.slice(0, 64)}`);
       throw authError(4, 'bad username or password');
     }
-    client.heatwatch = {
-      kind: 'device',
-      deviceId: username,
-      deviceKind: found.device.kind,
-      bucket: new TokenBucket(rate.perSecond, rate.burst, clock()),
-    };
+    // A device's session is its own: whatever client id it sent, it is the device id, so no other
+    // credentials can take over its connection or session, and a second connection of the same
+    // device replaces the first as MQTT does for one client id [MQTT-3.1.4-2].
+    client.id = username;
+    let bucket = buckets.get(username);
+    if (!bucket) buckets.set(username, (bucket = new TokenBucket(rate.perSecond, rate.burst, clock())));
+    client.heatwatch = { kind: 'device', deviceId: username, deviceKind: found.device.kind, bucket };
   }
 
   function authorizePublish(client: HeatClient | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
@@ -124,6 +157,9 @@ export async function createBroker(deps: BrokerDeps) {
       rejections.record(who.deviceId, 'rate_limited', `more than ${rate.perSecond} msg/s`);
       return callback(new Error('rate limit exceeded'));
     }
+    // Telemetry is never kept as a retained message: not a refused one (counted, connection
+    // kept), not an accepted one — the store holds readings, the broker does not.
+    packet.retain = false;
     if (!intake) return callback(null);
     intake(topic.kind, topic.deviceId, packet.payload as Buffer, (err) => callback(err));
   }
@@ -141,7 +177,7 @@ export async function createBroker(deps: BrokerDeps) {
   }
 
   const aedes = await Aedes.createBroker({
-    maxClientsIdLength: 128,
+    maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
     authenticate: (client, username, password, done) => {
       authenticate(client, username, password).then(
         () => done(null, true),

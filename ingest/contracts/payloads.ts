@@ -142,6 +142,8 @@ export const REJECT_REASONS = [
   'foreign_topic',
   'bad_topic',
   'auth_failed',
+  'auth_throttled',
+  'bad_client_id',
   'rate_limited',
   'unsupported_qos',
 ] as const;
