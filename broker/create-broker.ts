@@ -56,6 +56,9 @@ export interface BrokerDeps {
 /** [MQTT-3.1.3-5] allows 23; the contract allows 128, on every protocol version. */
 export const MAX_CLIENT_ID_LENGTH = 128;
 
+/** Connections from one address that may wait to log in at once (a NAT's sensors reconnecting together fit). */
+export const MAX_PENDING_PER_ADDRESS = 256;
+
 /** The peer's address, over TCP or WebSocket. */
 function addressOf(client: Client): string {
   const c = client as Client & { conn?: { remoteAddress?: string }; req?: { socket?: { remoteAddress?: string } } };
@@ -211,6 +214,31 @@ export async function createBroker(deps: BrokerDeps) {
   const guardPacketSize = (conn: Duplex & { remoteAddress?: string }) =>
     limitPacketSize(conn, MAX_PACKET_BYTES, () => rejections.record(null, 'payload_too_large', `packet over ${MAX_PACKET_BYTES} bytes announced: connection closed`));
 
+  // Connections not logged in yet, per address: each holds a socket and a parser until its
+  // CONNECT is checked (or aedes' connect timeout), so one address may hold only so many.
+  const pending = new Map<string, number>();
+  const waiting = new WeakSet<Client>();
+  const settle = (client: Client, address: string) => {
+    if (!waiting.delete(client)) return;
+    const left = (pending.get(address) ?? 1) - 1;
+    if (left > 0) pending.set(address, left);
+    else pending.delete(address);
+  };
+  /** Hands a new connection to aedes, or closes it when its address has too many waiting. */
+  const admit = (conn: Duplex & { remoteAddress?: string }, address: string, req?: IncomingMessage) => {
+    const n = pending.get(address) ?? 0;
+    if (n >= MAX_PENDING_PER_ADDRESS) {
+      rejections.record(null, 'auth_throttled', `${n} connections from ${address} waiting to log in`);
+      conn.destroy();
+      return;
+    }
+    pending.set(address, n + 1);
+    const client = aedes.handle(guardPacketSize(conn), req as IncomingMessage);
+    waiting.add(client);
+    conn.once('close', () => settle(client, address));
+    client.once('connected', () => settle(client, address));
+  };
+
   const servers: net.Server[] = [];
   const sockets: WebSocketServer[] = [];
 
@@ -221,7 +249,7 @@ export async function createBroker(deps: BrokerDeps) {
     /** Listens for MQTT over TCP; resolves with the port (0 picks a free one). */
     listen(port: number, host: string): Promise<number> {
       // No Nagle: a PUBACK held back 40 ms by delayed ACKs would throttle every QoS 1 sender.
-      const server = net.createServer({ noDelay: true }, (socket) => aedes.handle(guardPacketSize(socket)));
+      const server = net.createServer({ noDelay: true }, (socket) => admit(socket, socket.remoteAddress ?? 'unknown'));
       servers.push(server);
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -236,7 +264,7 @@ export async function createBroker(deps: BrokerDeps) {
       sockets.push(wss);
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
-        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(guardPacketSize(createWebSocketStream(ws)), req));
+        wss.handleUpgrade(req, socket, head, (ws) => admit(createWebSocketStream(ws), req.socket.remoteAddress ?? 'unknown', req));
       });
     },
 

@@ -7,9 +7,11 @@
  * metrics from afar, and a formula in an exported CSV.
  */
 import net from 'node:net';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { MAX_PENDING_PER_ADDRESS } from '../broker/create-broker.ts';
 import { createHttpServer } from '../ingest/http/create-http-server.ts';
 import { MAX_IMPORT_ROWS } from '../ingest/services/device-import.ts';
 import { eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
@@ -215,6 +217,28 @@ describe('the MQTT ports, before any login', () => {
     expect(res.closed).toBe(true);
     const rejections = (await world.api<{ byReason: Record<string, number> }>('GET', '/api/rejections')).body;
     expect(rejections.byReason.payload_too_large).toBe(1);
+  });
+
+  it('lets one address hold only so many connections that have not logged in', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: MAX_PENDING_PER_ADDRESS }, async () => {
+        const s = net.connect(world.app.mqttPort!, '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        return s;
+      }),
+    );
+    // One more from the same address is closed unheard, even with a good CONNECT.
+    const sensor = await world.provision({ id: 'R-PENDING' });
+    const attempt = () =>
+      new Promise<'connected' | 'closed'>((resolve) => {
+        const c = mqtt.connect(`mqtt://127.0.0.1:${world.app.mqttPort}`, { username: sensor.mqtt.username, password: sensor.mqtt.password, reconnectPeriod: 0 });
+        c.once('connect', () => (c.end(true), resolve('connected')));
+        c.once('close', () => resolve('closed'));
+      });
+    expect(await attempt()).toBe('closed');
+    for (const s of idle) s.destroy();
+    // Once they are gone, a device from the same address logs in.
+    await eventually(async () => (await attempt()) === 'connected', 10_000);
   });
 
   it('closes an MQTT-over-WebSocket connection sending a frame over the packet limit', async () => {
