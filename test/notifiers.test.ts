@@ -139,6 +139,17 @@ describe('WeCom group robot', () => {
     });
   });
 
+  it('lists one acknowledge link per person, each in their own name', async () => {
+    const own = { ...message, recipients: message.recipients.map((r, i) => ({ ...r, ackLink: `https://hw.example/ack/person-${i}` })) };
+    await notifier({ type: 'wecom', url: `${receiver.base}/cgi-bin/webhook/send?key=wecom-key-123` }).send(own);
+    const content = (receiver.requests[0]?.json as { text: { content: string } }).text.content;
+    expect(content.split('\n').filter((l) => l.startsWith('一键接单'))).toEqual([
+      '一键接单（张工）: https://hw.example/ack/person-0',
+      '一键接单（李工）: https://hw.example/ack/person-1',
+      '一键接单（王工）: https://hw.example/ack/person-2',
+    ]);
+  });
+
   it('cuts the text, not the links, to the 2048-byte limit', async () => {
     await notifier({ type: 'wecom', url: `${receiver.base}/send?key=k1` }).send({ ...message, ackLink: null, text: '供水温度偏低。'.repeat(200) });
     const content: string = receiver.requests[0]?.json.text.content;
@@ -362,20 +373,30 @@ describe('e-mail over SMTP', () => {
     ...login,
   });
 
-  it('mails the recipients that have an address: Chinese subject, text with both links, HTML buttons', async () => {
+  it('mails each recipient that has an address, one mail each: Chinese subject, text with both links, HTML buttons', async () => {
     await notifier(emailConfig({ user: 'alerts', pass: 'smtp-pa55word' })).send(message);
-    const [mail] = smtp.mails;
+    expect(smtp.mails.map((m) => m.to).sort()).toEqual([['wang@example.com'], ['zhang@example.com']]);
+    const mail = smtp.mails.find((m) => m.to[0] === 'zhang@example.com');
     expect(mail?.from).toBe('alerts@hw.example');
-    expect(mail?.to).toEqual(['zhang@example.com', 'wang@example.com']);
     expect(decodeWords(header(mail!.raw, 'Subject'))).toBe(message.title);
-    const to = decodeWords(header(mail!.raw, 'To'));
-    expect(to).toContain('张工 <zhang@example.com>');
-    expect(to).toContain('王工 <wang@example.com>');
+    expect(decodeWords(header(mail!.raw, 'To'))).toBe('张工 <zhang@example.com>');
     expect(header(mail!.raw, 'X-HeatWatch-Delivery')).toBe('dlv-0001');
     expect(part(mail!.raw, 'text/plain').replace(/\r\n/g, '\n')).toBe(`${message.text}\n\n详情: ${message.link}\n一键接单: ${message.ackLink}`);
     const html = part(mail!.raw, 'text/html');
     expect(html).toContain(`<a href="${message.link.replace(/&/g, '&#38;')}"`);
     expect(html).toContain('四号换热站 &#34;东区&#34;');
+  });
+
+  it("gives each person only their own acknowledge link, in their own name", async () => {
+    const own = { ...message, recipients: message.recipients.map((r) => ({ ...r, ackLink: `https://hw.example/ack/for-${r.name}` })) };
+    await notifier(emailConfig()).send(own);
+    for (const mail of smtp.mails) {
+      const text = part(mail.raw, 'text/plain');
+      const mine = own.recipients.find((r) => r.email === mail.to[0])!;
+      expect(text).toContain(`一键接单: ${mine.ackLink}`);
+      for (const other of own.recipients.filter((r) => r !== mine)) expect(text).not.toContain(other.ackLink);
+    }
+    expect(smtp.mails).toHaveLength(2);
   });
 
   it('a refused login is not retryable and does not quote the password', async () => {

@@ -1,5 +1,5 @@
 /** Bearer-token authentication and role checks for routes: deny unless a role is listed. */
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role } from '../contracts/users.ts';
 import type { Session } from '../ports/user-store.ts';
 import type { AuthService } from '../services/auth-service.ts';
@@ -21,7 +21,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export function createRoleGuard(auth: Pick<AuthService, 'verify'>) {
-  return function allow(...roles: Role[]): preHandlerHookHandler {
+  // Used as a route's onRequest hook: the role is checked before a byte of the body is read.
+  return function allow(...roles: Role[]): onRequestHookHandler {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
       const token = bearerToken(request);
       const session = token ? auth.verify(token) : undefined;

@@ -26,7 +26,8 @@ export interface Delivery {
   ticketId: string;
   kind: AlertKind;
   channelId: string;
-  recipients: { name: string; mobile?: string; email?: string }[];
+  /** `id`: the roster person (absent in deliveries stored before links carried ids). */
+  recipients: { id?: string; name: string; mobile?: string; email?: string }[];
   title: string;
   text: string;
   status: DeliveryStatus;

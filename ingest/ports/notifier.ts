@@ -20,8 +20,12 @@ export interface OutboundMessage {
   /** Signed, expiring link that acknowledges the ticket from the message itself. */
   ackLink: string | null;
   ticketId: string;
-  /** The people this message is for; a group robot @-mentions them by mobile number. */
-  recipients: { name: string; mobile?: string; email?: string }[];
+  /**
+   * The people this message is for; a group robot @-mentions them by mobile number. Each has
+   * their own acknowledge link, signed in their name: per-person channels (SMS, e-mail) send
+   * each only theirs, group channels list one per person.
+   */
+  recipients: { name: string; mobile?: string; email?: string; ackLink?: string }[];
 }
 
 export class DeliveryError extends Error {

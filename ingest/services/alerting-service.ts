@@ -9,13 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Ticket } from '../contracts/tickets.ts';
+import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
 import { DEFAULT_ALERT_POLICY, planAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
 import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../core/alerting/roster.ts';
 import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
-import { DeliveryError, type Notifier } from '../ports/notifier.ts';
+import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
 import type { AckLinks } from './ack-links.ts';
-import { renderAlert } from './alert-messages.ts';
+import { beijingTime, renderAlert } from './alert-messages.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
 const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
@@ -25,6 +25,19 @@ const ACK_LINK_TTL_MS = 24 * 3_600_000;
 const BATCH = 100;
 
 export const KIND_ZH: Record<AlertKind, string> = { page: '通知', escalation: '升级', reminder: '提醒', breach: '超时' };
+
+export interface AckView {
+  ticketId: string;
+  /** 中文 type name. */
+  type: string;
+  place: string;
+  /** Beijing time, or null without a deadline. */
+  dueAt: string | null;
+  description: string;
+  status: Ticket['status'];
+  /** Who the link was made for. */
+  person: string;
+}
 
 export interface AlertingDeps {
   store: AlertStore;
@@ -89,7 +102,7 @@ export function createAlertingService(d: AlertingDeps) {
     }
     const p = policy().types[t.type];
     const { title, text } = renderAlert({ ticket: t, kind, place: d.place(t), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
-    const recipients = people.map((x) => ({ name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
+    const recipients = people.map((x) => ({ id: x.id, name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
     d.store.resolveAlert(
       alertId,
       'done',
@@ -103,15 +116,18 @@ export function createAlertingService(d: AlertingDeps) {
     const people = delivery.recipients.map((r) => r.name).join('、');
     try {
       if (!channel || !channel.enabled) throw new DeliveryError(`channel ${delivery.channelId} is removed or disabled`, false);
-      const first = delivery.recipients[0]?.name ?? 'duty';
+      // One link per person, in their own name (their roster id: short, whatever the name).
+      const recipients: OutboundMessage['recipients'] = delivery.recipients.map(({ id, ...r }) =>
+        delivery.kind === 'breach' ? r : { ...r, ackLink: d.links.url({ ticketId: delivery.ticketId, person: id ?? r.name, expiresAt: now + ACK_LINK_TTL_MS }) },
+      );
       await notifier(channel).send({
         id: delivery.id,
         ticketId: delivery.ticketId,
         title: delivery.title,
         text: delivery.text,
         link: d.links.ticketUrl(delivery.ticketId),
-        ackLink: delivery.kind === 'breach' ? null : d.links.url({ ticketId: delivery.ticketId, person: first, expiresAt: now + ACK_LINK_TTL_MS }),
-        recipients: delivery.recipients,
+        ackLink: recipients[0]?.ackLink ?? null,
+        recipients,
       });
       const sentAt = clock();
       d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
@@ -200,6 +216,16 @@ export function createAlertingService(d: AlertingDeps) {
     onDuty: (substationId: string | null, at = clock()) => onDutyAt(roster(), substationId, at),
     dutyBoard: (at = clock()) => dutyBoard(roster(), at),
     deliveriesFor: (ticketId: string) => d.store.deliveriesFor(ticketId),
+    /**
+     * What an acknowledge link's page shows before anyone confirms: the ticket (type, place,
+     * deadline, what happened) and the name of the person the link was made for — no one else's.
+     */
+    ackView(ticketId: string, personId: string): AckView | undefined {
+      const t = d.tickets.get(ticketId);
+      if (!t) return undefined;
+      const person = roster().people.find((p) => p.id === personId)?.name ?? personId;
+      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: d.place(t), dueAt: t.dueAt ? beijingTime(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
+    },
     /** Channels with FAILING_AFTER or more failures in a row. */
     failingChannels: (): string[] => [...failures].filter(([, n]) => n >= FAILING_AFTER).map(([id]) => id),
     /** Sends a test message through one channel now, outside any ticket. */

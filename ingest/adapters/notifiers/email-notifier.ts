@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../../ports/notifier.ts';
 import { REDACTED, timeoutMs } from './config-fields.ts';
 import { describeAnswer } from './http-delivery.ts';
-import { LABELS, linkLines } from './message-layout.ts';
+import { forRecipient, LABELS, linkLines } from './message-layout.ts';
 
 const mailbox = /^[^\s@<>]+@[^\s@<>]+$/;
 
@@ -51,21 +51,26 @@ export function createEmailNotifier(config: EmailConfig): Notifier {
   return {
     type: 'email',
     async send(message: OutboundMessage) {
-      const to = message.recipients.flatMap((r) => (r.email ? [{ name: r.name, address: r.email }] : []));
-      if (to.length === 0) throw new DeliveryError('email: none of the recipients has an e-mail address', false);
-      try {
-        // Some recipients refused and others accepted still resolves: a retry would mail the others twice.
-        await transport.sendMail({
-          from: config.from,
-          to,
-          subject: message.title,
-          text: [message.text, '', ...linkLines(message)].join('\n'),
-          html: layoutHtml(message),
-          headers: { 'X-HeatWatch-Delivery': message.id },
-        });
-      } catch (error) {
-        throw smtpFailure(error, secrets);
-      }
+      const reached = message.recipients.filter((r) => r.email);
+      if (reached.length === 0) throw new DeliveryError('email: none of the recipients has an e-mail address', false);
+      // One mail per person, each with only their own acknowledge link.
+      const results = await Promise.allSettled(
+        reached.map((r) => {
+          const own = forRecipient(message, r);
+          return transport.sendMail({
+            from: config.from,
+            to: [{ name: r.name, address: r.email! }],
+            subject: own.title,
+            text: [own.text, '', ...linkLines(own)].join('\n'),
+            html: layoutHtml(own),
+            headers: { 'X-HeatWatch-Delivery': message.id },
+          });
+        }),
+      );
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [smtpFailure(r.reason, secrets)] : []));
+      // Partly delivered still fails, as for SMS: the person who did not get it matters more.
+      if (failed.length > 0 && failed.every((e) => e.message === failed[0]!.message)) throw failed[0]!; // one cause for all: say it once
+      if (failed.length > 1) throw new DeliveryError(`email: ${failed.length} of ${reached.length} not sent — ${failed.map((e) => e.message).join('; ')}`, failed.some((e) => e.retryable), { cause: new AggregateError(failed) });
     },
     async close() {
       transport.close();

@@ -15,13 +15,24 @@ const ELLIPSIS = '…';
 /** Shorter than this a title stops saying what happened where; the SMS spills into a second segment instead. */
 const MIN_SMS_TITLE_CHARS = 16;
 
-type Laid = Pick<OutboundMessage, 'title' | 'text' | 'link' | 'ackLink'>;
+type Laid = Pick<OutboundMessage, 'title' | 'text' | 'link' | 'ackLink'> & Partial<Pick<OutboundMessage, 'recipients'>>;
 
-/** `详情: link` and, when there is one, `一键接单: ackLink`. */
-export function linkLines(message: Pick<OutboundMessage, 'link' | 'ackLink'>): string[] {
+/**
+ * `详情: link`, then the acknowledge links: one per recipient in their own name
+ * (`一键接单（张工）: …`) when several share the message, `一键接单: …` when one reads it.
+ */
+export function linkLines(message: Pick<OutboundMessage, 'link' | 'ackLink'> & Partial<Pick<OutboundMessage, 'recipients'>>): string[] {
   const lines = [`${LABELS.details}: ${message.link}`];
-  if (message.ackLink) lines.push(`${LABELS.acknowledge}: ${message.ackLink}`);
+  const own = (message.recipients ?? []).filter((r) => r.ackLink);
+  if (own.length > 1) for (const r of own) lines.push(`${LABELS.acknowledge}（${r.name}）: ${r.ackLink}`);
+  else if (own.length === 1) lines.push(`${LABELS.acknowledge}: ${own[0]!.ackLink}`);
+  else if (message.ackLink) lines.push(`${LABELS.acknowledge}: ${message.ackLink}`);
   return lines;
+}
+
+/** The message as one of its recipients alone receives it: with only their own link. */
+export function forRecipient(message: OutboundMessage, recipient: OutboundMessage['recipients'][number]): OutboundMessage {
+  return { ...message, recipients: [recipient], ackLink: recipient.ackLink ?? message.ackLink };
 }
 
 /**

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../../ports/notifier.ts';
 import { REDACTED, headers, httpUrl, redactHeaders, redactUrl, secretsInUrl, timeoutMs } from './config-fields.ts';
 import { describeAnswer, postJson } from './http-delivery.ts';
-import { layoutSms } from './message-layout.ts';
+import { forRecipient, layoutSms } from './message-layout.ts';
 
 const PLACEHOLDER = /\{\{(mobile|text)\}\}/g;
 const PLACEHOLDER_TEST = /\{\{(mobile|text)\}\}/;
@@ -69,10 +69,11 @@ export function createSmsNotifier(config: SmsConfig): Notifier {
   return {
     type: 'sms',
     async send(message: OutboundMessage) {
-      const mobiles = message.recipients.flatMap((r) => (r.mobile ? [r.mobile] : []));
+      const reached = message.recipients.filter((r) => r.mobile);
+      const mobiles = reached.map((r) => r.mobile!);
       if (mobiles.length === 0) throw new DeliveryError('sms: none of the recipients has a mobile number', false);
-      const text = layoutSms(message, config.maxChars);
-      const results = await Promise.allSettled(mobiles.map((mobile) => sendOne(mobile, text)));
+      // Each SMS carries only its reader's acknowledge link.
+      const results = await Promise.allSettled(reached.map((r) => sendOne(r.mobile!, layoutSms(forRecipient(message, r), config.maxChars))));
       const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ mobile: mobiles[i] ?? '', error: r.reason as unknown }] : []));
       if (failures.length === 0) return;
       // Partly delivered still fails: the engineer who did not get it matters more than a

@@ -56,38 +56,38 @@ export interface AlertingRouteDeps {
 export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
   const tags = ['alerting'];
 
-  app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, preHandler: allow(...STAFF) }, async () => alerting.roster());
-  app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: z.toJSONSchema(rosterSchema, { io: 'input' }) }, preHandler: allow('admin') }, async (request) => {
+  app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, onRequest: allow(...STAFF) }, async () => alerting.roster());
+  app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: z.toJSONSchema(rosterSchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
     const roster = parseOr400(rosterSchema, request.body);
     alerting.putRoster(roster);
     return roster;
   });
-  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, preHandler: allow(...STAFF) }, async (request) => {
+  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, onRequest: allow(...STAFF) }, async (request) => {
     const q = parseOr400(onDutyQuery, request.query, 'query');
     const duty = alerting.onDuty(q.substationId ?? null, q.at);
     return { substationId: q.substationId ?? null, at: new Date(q.at ?? clock()).toISOString(), ...duty };
   });
 
-  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, preHandler: allow(...STAFF) }, async (request) => {
+  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, onRequest: allow(...STAFF) }, async (request) => {
     const q = parseOr400(onDutyQuery.pick({ at: true }), request.query, 'query');
     const at = q.at ?? clock();
     return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at) };
   });
 
-  app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, preHandler: allow(...STAFF) }, async () => alerting.policy());
-  app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: z.toJSONSchema(alertPolicySchema, { io: 'input' }) }, preHandler: allow('admin') }, async (request) => {
+  app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF) }, async () => alerting.policy());
+  app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: z.toJSONSchema(alertPolicySchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
     const policy = parseOr400(alertPolicySchema, request.body);
     alerting.putPolicy(policy);
     return policy;
   });
 
-  app.get('/api/alerting/channels', { schema: { tags, summary: 'Notification channels (secrets hidden)' }, preHandler: allow('admin') }, async () => ({
+  app.get('/api/alerting/channels', { schema: { tags, summary: 'Notification channels (secrets hidden)' }, onRequest: allow('admin') }, async () => ({
     channels: store.channels().map(view),
     failing: alerting.failingChannels(),
   }));
   app.put<{ Params: { id: string } }>(
     '/api/alerting/channels/:id',
-    { schema: { tags, summary: 'Create or replace a channel' }, preHandler: allow('admin') },
+    { schema: { tags, summary: 'Create or replace a channel' }, onRequest: allow('admin') },
     async (request) => {
       const id = request.params.id;
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('HW_BAD_REQUEST', 'a channel id is letters, digits, _ and -, 1 to 64 characters');
@@ -99,13 +99,13 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
       return view(channel);
     },
   );
-  app.delete<{ Params: { id: string } }>('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel' }, preHandler: allow('admin') }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel' }, onRequest: allow('admin') }, async (request, reply) => {
     if (!store.deleteChannel(request.params.id)) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
     return reply.code(204).send();
   });
   app.post<{ Params: { id: string } }>(
     '/api/alerting/channels/:id/test',
-    { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)' }, preHandler: allow('admin') },
+    { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)' }, onRequest: allow('admin') },
     async (request) => {
       const channel = store.channels().find((c) => c.id === request.params.id);
       if (!channel) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
@@ -121,7 +121,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, preHandler: allow(...STAFF) }, async (request) => ({
+  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, onRequest: allow(...STAFF) }, async (request) => ({
     deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
       id: x.id,
       kind: x.kind,
@@ -140,7 +140,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
   // GET must not act), the button POSTs.
   const page = (title: string, body: string) =>
     `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>` +
-    `<style>body{font-family:'PingFang SC','Noto Sans CJK SC',system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1d2939}button{font:inherit;background:#14597f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem}</style>` +
+    `<style>body{font-family:'PingFang SC','Noto Sans CJK SC',system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1d2939}th{text-align:left;padding-right:1rem;color:#667085;font-weight:normal;vertical-align:top}button{font:inherit;background:#14597f;color:#fff;border:0;border-radius:6px;padding:.7rem 1.4rem}</style>` +
     `</head><body>${body}</body></html>`;
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const REFUSED: Record<string, string> = { expired: '链接已过期，请在调度台接单。This link has expired.', bad_signature: '链接无效。This link is not valid.', malformed: '链接无效。This link is not valid.' };
@@ -149,9 +149,14 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
+    const t = alerting.ackView(claim.ticketId, claim.person);
+    if (!t) return reply.code(404).send(page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 不存在。No such ticket.</p>`));
+    // What is being acknowledged, before anyone confirms it.
+    const row = (label: string, value: string) => `<tr><th>${label}</th><td>${escape(value)}</td></tr>`;
     return page(
-      `接单 ${claim.ticketId}`,
-      `<h1>接单 ${escape(claim.ticketId)}</h1><p>${escape(claim.person)}，确认接单？ Acknowledge this ticket?</p><form method="post"><button type="submit">确认接单 Acknowledge</button></form>`,
+      `接单 ${t.ticketId}`,
+      `<h1>${escape(t.type)} · ${escape(t.ticketId)}</h1><table>${row('地点', t.place)}${row('时限', t.dueAt ?? '—')}${row('情况', t.description)}</table>` +
+        `<p>${escape(t.person)}，确认接单？ Acknowledge this ticket?</p><form method="post"><button type="submit">确认接单 Acknowledge</button></form>`,
     );
   });
   // The confirmation page's form posts url-encoded and empty: nothing in it is read.
@@ -160,8 +165,9 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
+    const person = alerting.ackView(claim.ticketId, claim.person)?.person ?? claim.person;
     try {
-      acknowledge(claim.ticketId, `${claim.person}（消息链接）`);
+      acknowledge(claim.ticketId, `${person}（消息链接）`);
     } catch (err) {
       if (err instanceof AppError && err.code === 'HW_CONFLICT') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
       throw err;

@@ -20,23 +20,23 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
     },
   );
 
-  app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: allow(...ALL_ROLES) }, async (request, reply) => {
+  app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session' }, onRequest: allow(...ALL_ROLES) }, async (request, reply) => {
     auth.logout(bearerToken(request)!);
     return reply.code(204).send();
   });
 
-  app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' }, preHandler: allow(...ALL_ROLES) }, async (request) => {
+  app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' }, onRequest: allow(...ALL_ROLES) }, async (request) => {
     const s = request.session!;
     return { username: s.username, role: s.role, expiresAt: new Date(s.expiresAt).toISOString() };
   });
 
-  app.get('/api/users', { schema: { tags: ['users'], summary: 'List users' }, preHandler: allow('admin') }, async () => ({
+  app.get('/api/users', { schema: { tags: ['users'], summary: 'List users' }, onRequest: allow('admin') }, async () => ({
     users: auth.listUsers(),
   }));
 
   app.post(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'Create a user', body: z.toJSONSchema(newUserSchema, { io: 'input' }) }, preHandler: allow('admin') },
+    { schema: { tags: ['users'], summary: 'Create a user', body: z.toJSONSchema(newUserSchema, { io: 'input' }) }, onRequest: allow('admin') },
     async (request, reply) => {
       const input = parseOr400(newUserSchema, request.body);
       return reply.code(201).send(await auth.createUser(input));
