@@ -164,11 +164,12 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  log(`running ${fleet.devices} devices${parsed.durationMs ? ` for ${parsed.durationMs / 1000} s` : ''}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const timer = parsed.durationMs === null ? undefined : setTimeout(resolve, parsed.durationMs);
     process.once('SIGINT', () => (clearTimeout(timer), resolve()));
     process.once('SIGTERM', () => (clearTimeout(timer), resolve()));
+    // Said only once Ctrl-C is ours: from here on it stops the fleet cleanly.
+    log(`running ${fleet.devices} devices${parsed.durationMs ? ` for ${parsed.durationMs / 1000} s` : ''}; Ctrl-C stops`);
   });
   // A second Ctrl-C while closing 10 000 connections means "now".
   process.once('SIGINT', () => process.exit(130));
