@@ -38,6 +38,7 @@ import { tileImageSources } from './contracts/map-config.ts';
 import { createFleetClock } from './pipeline/fleet-clock.ts';
 import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
+import { createSecretBox, loadSecretsKey } from './security/secret-box.ts';
 import { createAckLinks, loadAckKey } from './services/ack-links.ts';
 import { createAlertingService } from './services/alerting-service.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
@@ -114,7 +115,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   // Links in messages point at the public address, known for sure only once listening.
   let publicUrl = config.publicUrl ?? '';
   const ackLinks = createAckLinks(loadAckKey(config.dataDir, config.ackLinkSecret), () => publicUrl);
-  const alertStore = createSqliteAlertStore(db);
+  const alertStore = createSqliteAlertStore(db, createSecretBox(loadSecretsKey(config.dataDir, config.secretsKey)));
+  // Seals channels stored in plain text by an older version, and fails start-up on a wrong key.
+  for (const channel of alertStore.channels()) alertStore.putChannel(channel);
   const alerting = createAlertingService({
     store: alertStore,
     tickets: { get: (id) => tickets.find(id), note: (id, actor, action, note) => tickets.note(id, actor, action, note) },

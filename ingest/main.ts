@@ -23,6 +23,10 @@ const app = await startHeatWatch(config, { logger }).catch((err: NodeJS.ErrnoExc
     console.error(`${config.rulesFile ?? config.workdaysFile}: ${err.message}`);
     process.exit(2);
   }
+  if (err.name === 'SecretsKeyError') {
+    console.error(err.message);
+    process.exit(2);
+  }
   const hint = err.code === 'EADDRINUSE' ? `: port ${(err as { port?: number }).port} is in use (set HEATWATCH_HTTP_PORT / HEATWATCH_MQTT_PORT, 0 picks a free one)` : '';
   logger.fatal({ err }, `HeatWatch could not start${hint}`);
   process.exit(1);

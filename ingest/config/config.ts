@@ -58,6 +58,7 @@ const envSchema = z.object({
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
   HEATWATCH_PUBLIC_URL: z.url().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL, e.g. https://heatwatch.example.cn').optional(),
   HEATWATCH_ACK_LINK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'at least 32 characters'),
+  HEATWATCH_SECRETS_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, 'at least 32 characters'),
   // At least 8 days: readings up to 7 days late are accepted and must still find their raw hour.
   HEATWATCH_RAW_RETENTION_DAYS: positiveInt.min(8).max(3650).default(90),
   HEATWATCH_AGGREGATE_RETENTION_DAYS: positiveInt.max(36500).default(3650),
@@ -121,6 +122,8 @@ export interface Config {
   publicUrl?: string;
   /** Signs the acknowledge links in notifications; default: a key kept in the data dir. */
   ackLinkSecret?: string;
+  /** Encrypts channel secrets at rest; default: a key file kept in the data dir (0600). */
+  secretsKey?: string;
 }
 
 /** Rules between variables, checked even when other variables are bad so every problem shows at once. */
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveIntervalMs: e.HEATWATCH_LIVE_INTERVAL_MS,
     publicUrl: e.HEATWATCH_PUBLIC_URL,
     ackLinkSecret: e.HEATWATCH_ACK_LINK_SECRET,
+    secretsKey: e.HEATWATCH_SECRETS_KEY,
     map: resolveMapConfig(e.HEATWATCH_MAP_TILES, e.HEATWATCH_MAP_TILES_KEY, e.HEATWATCH_MAP_TILES_COORDS),
   });
 }

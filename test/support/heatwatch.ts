@@ -48,7 +48,7 @@ export interface LogEntry {
   [key: string]: unknown;
 }
 
-/** `onLog` sees every log entry at info and above: a test waits for what HeatWatch says it did. */
+/** `onLog` sees every log entry, debug and above: a test waits for what HeatWatch says it did. */
 export async function startWorld(extraEnv: Record<string, string> = {}, { onLog }: { onLog?: (entry: LogEntry) => void } = {}): Promise<TestWorld> {
   const dataDir = tempDir();
   const env = (more: Record<string, string>) => ({
@@ -63,7 +63,7 @@ export async function startWorld(extraEnv: Record<string, string> = {}, { onLog 
     ...more,
   });
   const logger = onLog
-    ? pino({ level: 'info' }, { write: (line: string) => onLog(JSON.parse(line) as LogEntry) })
+    ? pino({ level: 'debug' }, { write: (line: string) => onLog(JSON.parse(line) as LogEntry) })
     : pino({ level: process.env.HEATWATCH_TEST_LOG ?? 'silent' });
   let app = await startHeatWatch(loadConfig(env({})), { logger });
   const clients: MqttClient[] = [];

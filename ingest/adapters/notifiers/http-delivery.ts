@@ -49,7 +49,7 @@ export async function postJson(post: JsonPost): Promise<ReceiverAnswer> {
   if (response.status >= 200 && response.status < 300) return answer;
   const retryable = response.status === 429 || response.status >= 500;
   throw new DeliveryError(
-    `${post.channel}: receiver answered HTTP ${response.status}: ${describeAnswer(text, post.secrets)}`,
+    `${post.channel}: receiver answered HTTP ${response.status} (${bodySize(text)})`,
     retryable,
   );
 }
@@ -69,7 +69,7 @@ export function expectVendorSuccess(
   const verdict = json !== null && typeof json === 'object' ? read(json as Record<string, unknown>) : undefined;
   if (verdict === undefined || typeof verdict.code !== 'number') {
     throw new DeliveryError(
-      `${post.channel}: receiver answered HTTP ${answer.status} without the expected JSON verdict: ${describeAnswer(answer.text, post.secrets)}`,
+      `${post.channel}: receiver answered HTTP ${answer.status} without the expected JSON verdict (${bodySize(answer.text)})`,
       false,
     );
   }
@@ -79,6 +79,15 @@ export function expectVendorSuccess(
     `${post.channel}: receiver refused the message: errcode ${verdict.code} ${message}`.trimEnd(),
     retryableCodes.has(verdict.code),
   );
+}
+
+/**
+ * How much a receiver answered, never what: an admin may point a channel at any address, and
+ * the channel test and the delivery log must not become a way to read an internal service's
+ * pages (the vendor's own verdict fields, errcode and message, are still reported).
+ */
+export function bodySize(text: string): string {
+  return text.length === 0 ? 'empty body' : `${Buffer.byteLength(text)}-byte body not shown`;
 }
 
 /** A short, single-line, secret-free account of what a receiver said. */

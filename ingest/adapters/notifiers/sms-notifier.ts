@@ -61,7 +61,7 @@ export function createSmsNotifier(config: SmsConfig): Notifier {
     if (value !== undefined && value !== null && String(value) === config.successValue) return;
     // The gateway answered and said no (template not approved, number blocked, no credit): resending the same cannot help.
     throw new DeliveryError(
-      `sms: gateway refused: ${config.successField} is ${JSON.stringify(value)}, not ${JSON.stringify(config.successValue)}: ${describeAnswer(answer.text, secrets)}`,
+      `sms: gateway refused: ${config.successField} is ${describeAnswer(JSON.stringify(value) ?? 'missing', secrets)}, not ${JSON.stringify(config.successValue)}`,
       false,
     );
   }

@@ -174,8 +174,13 @@ export function openDatabase(dataDir: string): Db {
 
 /** Any SQLite file of HeatWatch's, with the same durability settings. */
 export function openSqliteFile(dataDir: string, fileName: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, fileName));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, fileName);
+  // Password hashes, sessions and sealed secrets: readable by HeatWatch's user only. SQLite
+  // gives the -wal and -shm files the main file's mode.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a process kill in WAL mode (only power loss can undo the last commits).
   db.pragma('synchronous = NORMAL');

@@ -4,6 +4,7 @@
  * with their attempts. All state survives a restart: what was sent is not sent again, what was
  * due is still due.
  */
+import type { SecretBox } from '../../security/secret-box.ts';
 import type { AlertKind } from '../../core/alerting/alert-policy.ts';
 import type { AlertStore, Delivery, DeliveryStatus, PendingAlert, StoredChannel } from '../../ports/alert-store.ts';
 import type { Db } from './open-database.ts';
@@ -42,7 +43,10 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   sentAt: r.sent_at,
 });
 
-export function createSqliteAlertStore(db: Db): AlertStore {
+/** `box` seals channel configs (they hold the credentials); without one they are stored plain (tests of other parts). */
+export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
+  const seal = (config: unknown) => (box ? box.seal(JSON.stringify(config)) : JSON.stringify(config));
+  const open = (stored: string) => JSON.parse(box ? box.open(stored) : stored) as StoredChannel['config'];
   const getSetting = db.prepare('SELECT value FROM alert_settings WHERE key = ?');
   const putSetting = db.prepare(
     'INSERT INTO alert_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
@@ -75,9 +79,9 @@ export function createSqliteAlertStore(db: Db): AlertStore {
 
     channels: () =>
       (allChannels.all() as { id: string; name: string; config: string; enabled: number; created_at: number }[]).map(
-        (r): StoredChannel => ({ id: r.id, name: r.name, config: JSON.parse(r.config) as StoredChannel['config'], enabled: r.enabled === 1, createdAt: r.created_at }),
+        (r): StoredChannel => ({ id: r.id, name: r.name, config: open(r.config), enabled: r.enabled === 1, createdAt: r.created_at }),
       ),
-    putChannel: (c) => void putChannel.run({ id: c.id, name: c.name, config: JSON.stringify(c.config), enabled: c.enabled ? 1 : 0, createdAt: c.createdAt }),
+    putChannel: (c) => void putChannel.run({ id: c.id, name: c.name, config: seal(c.config), enabled: c.enabled ? 1 : 0, createdAt: c.createdAt }),
     deleteChannel: (id) => deleteChannel.run(id).changes > 0,
 
     planAlerts: db.transaction((ticketId: string, plan: { kind: AlertKind; at: number }[]) => {

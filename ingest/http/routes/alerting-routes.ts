@@ -42,6 +42,23 @@ function keepSecrets(given: unknown, stored: unknown): unknown {
   return given;
 }
 
+/** Where a channel's messages (and so its secrets) go: the SMTP server, or the URL's origin. */
+function destinationOf(config: Record<string, unknown>): string {
+  if (typeof config.host === 'string') return `smtp://${config.host}:${String(config.port ?? '')}`;
+  if (typeof config.url !== 'string') return '';
+  try {
+    return new URL(config.url).origin;
+  } catch {
+    return config.url;
+  }
+}
+
+function holdsRedacted(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(REDACTED);
+  if (value && typeof value === 'object') return Object.values(value).some(holdsRedacted);
+  return false;
+}
+
 const view = (c: StoredChannel) => ({ id: c.id, name: c.name, enabled: c.enabled, config: redactChannelConfig(c.config as never), createdAt: new Date(c.createdAt).toISOString() });
 
 export interface AlertingRouteDeps {
@@ -93,6 +110,14 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('HW_BAD_REQUEST', 'a channel id is letters, digits, _ and -, 1 to 64 characters');
       const input = parseOr400(channelInput, request.body);
       const stored = store.channels().find((c) => c.id === id);
+      // A kept secret goes only where it went before: a new destination needs the secret typed again.
+      if (holdsRedacted(input.config)) {
+        const before = stored ? destinationOf(stored.config as Record<string, unknown>) : '';
+        const after = destinationOf(input.config);
+        if (!stored || stored.config.type !== input.config.type || before !== after) {
+          throw new AppError('HW_BAD_REQUEST', `the channel's destination changed${stored ? ` (${before} → ${after})` : ''}: enter its secrets again instead of ${REDACTED}`);
+        }
+      }
       const { config } = parseOr400(z.object({ config: channelConfigSchema }), { config: keepSecrets(input.config, stored?.config) });
       const channel: StoredChannel = { id, name: input.name, enabled: input.enabled, config, createdAt: stored?.createdAt ?? clock() };
       store.putChannel(channel);
