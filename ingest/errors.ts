@@ -16,6 +16,9 @@ export const ERRORS = {
   HW_CHANNEL_FAILED: { status: 502, message: 'The notification channel refused or did not answer' },
   HW_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   HW_RATE_LIMITED: { status: 429, message: 'Too many requests: slow down' },
+  HW_ACCOUNT_LOCKED: { status: 429, message: 'Too many wrong passwords: this account takes no login for a while' },
+  HW_ACCOUNT_DISABLED: { status: 403, message: 'This account is disabled: ask an administrator' },
+  HW_WEAK_PASSWORD: { status: 400, message: 'The password does not meet the policy' },
   HW_INTERNAL: { status: 500, message: 'Internal error' },
 } as const;
 
@@ -26,12 +29,15 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = ERRORS[code].message,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSec?: number },
   ) {
     super(message, options);
     this.name = 'AppError';
     this.status = ERRORS[code].status;
+    this.retryAfterSec = options?.retryAfterSec;
   }
+  /** Sent as `Retry-After` (a lockout, a rate limit). */
+  readonly retryAfterSec?: number;
 }
 
 export interface ErrorBody {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MAP_PRESETS, resolveMapConfig, type MapConfig } from '../contracts/map-config.ts';
+import { passwordProblems } from '../core/accounts/password-policy.ts';
 
 /** Shipped with HeatWatch; an admin may point HEATWATCH_WORKDAYS_FILE at an updated copy. */
 const DEFAULT_WORKDAYS_FILE = fileURLToPath(new URL('../core/calendar/cn-workdays.json', import.meta.url));
@@ -31,10 +32,10 @@ const envSchema = z.object({
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
   HEATWATCH_DATA_DIR: z.string().min(1).default('./data'),
-  HEATWATCH_ADMIN_PASSWORD: optionalText.refine(
-    (v) => v === undefined || v.length >= 8,
-    'must be at least 8 characters',
-  ),
+  HEATWATCH_ADMIN_PASSWORD: optionalText.superRefine((v, ctx) => {
+    // The admin's password meets the same policy as everyone's.
+    for (const problem of v === undefined ? [] : passwordProblems(v, 'admin')) ctx.addIssue({ code: 'custom', message: `must be ${problem}` });
+  }),
   HEATWATCH_MQTT_URL: mqttUrl.optional(),
   HEATWATCH_MQTT_USERNAME: optionalText,
   HEATWATCH_MQTT_PASSWORD: optionalText,

@@ -11,7 +11,7 @@ export const loginSchema = z.object({
 export const newUserSchema = z
   .object({
     username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and -, 1 to 64 characters'),
-    password: z.string().min(8, 'at least 8 characters').max(1024),
+    password: z.string().min(1).max(1024),
     role: z.enum(ROLES),
     displayName: z.string().max(100).default(''),
   })
@@ -22,6 +22,8 @@ export interface User {
   role: Role;
   displayName: string;
   createdAt: string;
+  /** Disabled by an admin: cannot log in, has no session. */
+  disabled: boolean;
 }
 
 export interface LoginResponse {

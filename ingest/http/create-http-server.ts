@@ -70,6 +70,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     let message = err.message;
     if (err instanceof AppError) {
       ({ code, status } = err);
+      if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
     } else if ('statusCode' in err && err.statusCode === 429) {
       [code, status] = ['HW_RATE_LIMITED', 429];
     } else if ('statusCode' in err && err.statusCode === 413) {

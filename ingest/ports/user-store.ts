@@ -17,6 +17,12 @@ export interface UserStore {
   createSession(session: Session): void;
   findSession(tokenDigest: string, now: number): Session | undefined;
   deleteSession(tokenDigest: string): void;
+  /** Replaces the password; ends every session but `keepSession`; returns the ended ones' digests. */
+  setPasswordHash(username: string, passwordHash: string, keepSession?: string): string[];
+  /** The same password hashed anew (a higher cost): sessions are untouched. */
+  replaceHash(username: string, passwordHash: string): void;
+  /** Disables (ending every session, whose digests it returns) or enables an account. */
+  setDisabled(username: string, disabled: boolean): string[];
   purgeExpiredSessions(now: number): number;
 }
 

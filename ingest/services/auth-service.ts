@@ -6,7 +6,15 @@
 import type { LoginResponse, Role, User } from '../contracts/users.ts';
 import { AppError } from '../errors.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../ports/user-store.ts';
-import { PASSWORD_COST, decoy, hashSecret, newToken, tokenDigest, verifySecret } from '../security/secrets.ts';
+import { createLoginLockout } from '../core/accounts/login-lockout.ts';
+import { passwordProblems } from '../core/accounts/password-policy.ts';
+import { PASSWORD_COST, decoy, hashSecret, hashCostIs, newToken, tokenDigest, verifySecret } from '../security/secrets.ts';
+
+/** Refuses a password the policy does not accept, naming every reason. */
+export function checkPassword(password: string, username: string): void {
+  const problems = passwordProblems(password, username);
+  if (problems.length > 0) throw new AppError('HW_WEAK_PASSWORD', `password: ${problems.join('; ')}`);
+}
 
 export interface AuthServiceDeps {
   users: UserStore;
@@ -17,6 +25,14 @@ export interface AuthServiceDeps {
 export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthServiceDeps) {
   const cache = new Map<string, Session>();
   const endedListeners: ((tokenDigest: string) => void)[] = [];
+  const lockout = createLoginLockout();
+  /** Sessions ended by a password change or a disabled account: gone from the cache and the live hub. */
+  const ended = (digests: string[]) => {
+    for (const digest of digests) {
+      cache.delete(digest);
+      for (const fn of endedListeners) fn(digest);
+    }
+  };
 
   return {
     /**
@@ -33,6 +49,7 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
     },
 
     async createUser(input: { username: string; password: string; role: Role; displayName: string }): Promise<User> {
+      checkPassword(input.password, input.username);
       const hash = await hashSecret(input.password, PASSWORD_COST);
       try {
         return users.insert(input, hash);
@@ -44,10 +61,41 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
 
     listUsers: (): User[] => users.list(),
 
+    /** A person changes their own password: the current one first; their other sessions end. */
+    async changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
+      const found = users.find(session.username);
+      if (!found || !(await verifySecret(currentPassword, found.passwordHash))) throw new AppError('HW_BAD_CREDENTIALS', 'the current password is wrong');
+      checkPassword(newPassword, session.username);
+      ended(users.setPasswordHash(session.username, await hashSecret(newPassword, PASSWORD_COST), session.tokenDigest));
+    },
+
+    /** An admin disables (ending every session at once) or enables an account. */
+    setDisabled(by: Session, username: string, disabled: boolean): User {
+      const target = users.find(username);
+      if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
+      if (disabled && username === by.username) throw new AppError('HW_CONFLICT', 'you cannot disable your own account');
+      const enabledAdmins = users.list().filter((u) => u.role === 'admin' && !u.disabled);
+      if (disabled && target.user.role === 'admin' && enabledAdmins.length <= 1) throw new AppError('HW_CONFLICT', 'the last enabled admin cannot be disabled');
+      ended(users.setDisabled(username, disabled));
+      return users.find(username)!.user;
+    },
+
     async login(username: string, password: string): Promise<LoginResponse> {
+      const waitMs = lockout.lockedFor(username, clock());
+      if (waitMs > 0) {
+        const sec = Math.ceil(waitMs / 1000);
+        throw new AppError('HW_ACCOUNT_LOCKED', `too many wrong passwords for this account: try again in ${sec} s`, { retryAfterSec: sec });
+      }
       const found = users.find(username);
       const ok = await verifySecret(password, found?.passwordHash ?? (await decoy(PASSWORD_COST)));
-      if (!found || !ok) throw new AppError('HW_BAD_CREDENTIALS');
+      if (!found || !ok) {
+        lockout.failed(username, clock());
+        throw new AppError('HW_BAD_CREDENTIALS');
+      }
+      lockout.succeeded(username);
+      if (found.user.disabled) throw new AppError('HW_ACCOUNT_DISABLED');
+      // A hash made at an older, cheaper cost is made again at today's, now that the password is known.
+      if (!hashCostIs(found.passwordHash, PASSWORD_COST)) users.replaceHash(username, await hashSecret(password, PASSWORD_COST));
       const token = newToken();
       const expiresAt = clock() + tokenTtlMs;
       const session: Session = { tokenDigest: tokenDigest(token), username, role: found.user.role, expiresAt };

@@ -163,6 +163,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
   CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, created_at);
   `,
+  // Accounts an admin has disabled: no login, no session.
+  `ALTER TABLE users ADD COLUMN disabled_at INTEGER;`,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -9,6 +9,7 @@ interface UserRow {
   role: Role;
   display_name: string;
   created_at: number;
+  disabled_at: number | null;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -16,6 +17,7 @@ const toUser = (r: UserRow): User => ({
   role: r.role,
   displayName: r.display_name,
   createdAt: new Date(r.created_at).toISOString(),
+  disabled: r.disabled_at !== null,
 });
 
 export function createSqliteUserStore(db: Db, clock: () => number = Date.now): UserStore {
@@ -35,11 +37,15 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
   );
   const selectSession = db.prepare(
     `SELECT s.token_hash, s.username, s.expires_at, u.role FROM sessions s JOIN users u USING (username)
-     WHERE s.token_hash = ? AND s.expires_at > ?`,
+     WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
   );
   const deleteSession = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
   const deleteSessionsOf = db.prepare('DELETE FROM sessions WHERE username = ?');
   const purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+  const updatePassword = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?');
+  const updateDisabled = db.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE username = ?');
+  const sessionsOf = db.prepare('SELECT token_hash FROM sessions WHERE username = ?');
+  const deleteOtherSessions = db.prepare('DELETE FROM sessions WHERE username = ? AND token_hash != ?');
 
   const find = (username: string) => {
     const row = selectUser.get(username) as UserRow | undefined;
@@ -76,6 +82,23 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
       return row && { tokenDigest: row.token_hash, username: row.username, role: row.role, expiresAt: row.expires_at };
     },
     deleteSession: (digest) => void deleteSession.run(digest),
+    setPasswordHash(username, passwordHash, keepSession) {
+      return db.transaction(() => {
+        const ended = (sessionsOf.all(username) as { token_hash: string }[]).map((r) => r.token_hash).filter((d) => d !== keepSession);
+        updatePassword.run(passwordHash, clock(), username);
+        deleteOtherSessions.run(username, keepSession ?? '');
+        return ended;
+      })();
+    },
+    replaceHash: (username, passwordHash) => void updatePassword.run(passwordHash, clock(), username),
+    setDisabled(username, disabled) {
+      return db.transaction(() => {
+        const ended = disabled ? (sessionsOf.all(username) as { token_hash: string }[]).map((r) => r.token_hash) : [];
+        updateDisabled.run(disabled ? clock() : null, clock(), username);
+        if (disabled) deleteSessionsOf.run(username);
+        return ended;
+      })();
+    },
     purgeExpiredSessions: (now) => purge.run(now).changes,
   };
 }

@@ -42,4 +42,29 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
       return reply.code(201).send(await auth.createUser(input));
     },
   );
+
+  // Anyone signed in changes their own password; their other sessions end.
+  app.post(
+    '/api/me/password',
+    {
+      schema: { tags: ['auth'], summary: 'Change my password (the current one first); my other sessions end', body: z.toJSONSchema(passwordChangeSchema) },
+      onRequest: allow(...ALL_ROLES),
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const { currentPassword, newPassword } = parseOr400(passwordChangeSchema, request.body);
+      await auth.changePassword(request.session!, currentPassword, newPassword);
+      return reply.code(204).send();
+    },
+  );
+
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post<{ Params: { username: string } }>(
+      `/api/users/:username/${action}`,
+      { schema: { tags: ['users'], summary: disabled ? 'Disable an account and end its sessions' : 'Enable a disabled account' }, onRequest: allow('admin') },
+      async (request) => auth.setDisabled(request.session!, request.params.username, disabled),
+    );
+  }
 }
+
+const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict();
