@@ -1,4 +1,5 @@
 /** English: every key of zh-CN.ts, checked by the type. */
+import { accountMessages } from '../../components/account/account-messages.ts';
 import { deviceMessages } from '../../components/devices/device-messages.ts';
 import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...mapMessages.en,
   ...ticketMessages.en,
   ...deviceMessages.en,
+  ...accountMessages.en,
   ...dutyMessages.en,
   'app.title': 'HeatWatch dispatch',
   'app.loading': 'Loading…',
@@ -21,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   'login.busy': 'Signing in…',
   'login.failed': 'Wrong username or password',
   'login.rateLimited': 'Too many attempts: try again in a minute',
+  'login.disabled': 'This account is disabled: ask an administrator',
   'login.unreachable': 'The server cannot be reached',
   'login.expired': 'Your session has expired: please sign in again',
 

@@ -3,6 +3,7 @@
  * must translate every key (the type checker refuses a missing one). `{name}` is a parameter.
  * Each feature folder adds its own messages (`*-messages.ts`), merged here.
  */
+import { accountMessages } from '../../components/account/account-messages.ts';
 import { deviceMessages } from '../../components/devices/device-messages.ts';
 import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
@@ -20,6 +21,7 @@ const shared = {
   'login.busy': '正在登录…',
   'login.failed': '用户名或密码错误',
   'login.rateLimited': '尝试次数过多，请稍后再试',
+  'login.disabled': '该账户已停用，请联系管理员',
   'login.unreachable': '无法连接服务器',
   'login.expired': '登录已过期，请重新登录',
 
@@ -191,5 +193,5 @@ const shared = {
   'error.notFound': '未找到',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh };
 export type MessageKey = keyof typeof zhCN;
