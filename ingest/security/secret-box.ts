@@ -4,8 +4,7 @@
  * once with mode 0600. A stolen copy of heatwatch.db alone reveals no credential.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { readOrCreateKey } from './key-file.ts';
 
 const PREFIX = 'enc:v1:';
 
@@ -24,14 +23,7 @@ export interface SecretBox {
 /** The key: from the environment (any text, hashed to 32 bytes), else `secrets.key` in the data dir. */
 export function loadSecretsKey(dataDir: string, fromEnv?: string): Buffer {
   if (fromEnv) return createHash('sha256').update(fromEnv, 'utf8').digest();
-  const file = path.join(dataDir, 'secrets.key');
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    const key = randomBytes(32);
-    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
-  }
+  return readOrCreateKey(dataDir, 'secrets.key');
 }
 
 export function createSecretBox(key: Buffer): SecretBox {

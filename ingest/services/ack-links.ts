@@ -4,9 +4,8 @@
  * the server. Anyone holding the link can acknowledge that one ticket as that person until it
  * expires — what a phone in a pocket needs, and nothing more.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readOrCreateKey } from '../security/key-file.ts';
 
 export interface AckClaim {
   ticketId: string;
@@ -18,14 +17,7 @@ export interface AckClaim {
 /** The signing key: from the environment, else kept in the data dir (created once, 0600). */
 export function loadAckKey(dataDir: string, fromEnv?: string): Buffer {
   if (fromEnv) return Buffer.from(fromEnv, 'utf8');
-  const file = path.join(dataDir, 'ack-link.key');
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    const key = randomBytes(32);
-    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
-  }
+  return readOrCreateKey(dataDir, 'ack-link.key');
 }
 
 /** `publicUrl`: asked when a link is made (the port is known only after listening). */
