@@ -38,7 +38,7 @@ describe('account panel', () => {
     expect(requests.filter((r) => r.method === 'POST')).toEqual([]);
 
     await fill(form, 'old-password-1', 'short');
-    await vi.waitFor(() => expect(screen.getByTestId('password-outcome').textContent).toContain('新密码不符合要求：at least 10 characters'));
+    await vi.waitFor(() => expect(screen.getByTestId('password-outcome').textContent).toContain('新密码不符合要求：至少 10 个字符'));
 
     await fill(form, 'old-password-1', 'new-password-1');
     await vi.waitFor(() => expect(screen.getByTestId('password-outcome').textContent).toContain('密码已修改'));

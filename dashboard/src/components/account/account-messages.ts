@@ -24,6 +24,10 @@ const zh = {
   'account.disableHint': '停用后该用户立即退出登录，且不能再登录',
   'account.you': '（你）',
   'account.close': '关闭',
+  'account.reason.short': '至少 10 个字符',
+  'account.reason.repeated': '不能是同一字符重复',
+  'account.reason.username': '不能与用户名相同',
+  'account.reason.common': '不能是常见密码',
 } as const;
 
 const en = {
@@ -51,6 +55,10 @@ const en = {
   'account.disableHint': 'A disabled user is signed out at once and cannot sign in',
   'account.you': ' (you)',
   'account.close': 'Close',
+  'account.reason.short': 'at least 10 characters',
+  'account.reason.repeated': 'not one character repeated',
+  'account.reason.username': 'not the user name',
+  'account.reason.common': 'not a commonly used password',
 } satisfies Record<keyof typeof zh, string>;
 
 export const accountMessages = { zh, en };

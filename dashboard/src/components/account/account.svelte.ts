@@ -5,7 +5,23 @@
 import type { User } from '../../../../ingest/contracts/users.ts';
 import { ApiError, type ApiClient } from '../../lib/api/api-client.ts';
 
-export type PasswordOutcome = { kind: 'saved' } | { kind: 'mismatch' } | { kind: 'wrongCurrent' } | { kind: 'weak'; message: string } | { kind: 'failed'; message: string };
+export type PasswordOutcome = { kind: 'saved' } | { kind: 'mismatch' } | { kind: 'wrongCurrent' } | { kind: 'weak'; reasons: WeakReason[] } | { kind: 'failed'; message: string };
+
+export type WeakReason = 'short' | 'repeated' | 'username' | 'common' | { text: string };
+
+/** The server's reasons (its policy's English words) as keys the dictionary translates. */
+function weakReasons(message: string): WeakReason[] {
+  const known: [RegExp, WeakReason][] = [
+    [/^at least \d+ characters$/, 'short'],
+    [/^not one character repeated$/, 'repeated'],
+    [/^not the user name$/, 'username'],
+    [/^not a commonly used password$/, 'common'],
+  ];
+  return message
+    .replace(/^password: /, '')
+    .split('; ')
+    .map((part) => known.find(([re]) => re.test(part))?.[1] ?? { text: part });
+}
 
 export class PasswordChange {
   busy = $state(false);
@@ -28,7 +44,7 @@ export class PasswordChange {
         e instanceof ApiError && e.code === 'HW_BAD_CREDENTIALS'
           ? { kind: 'wrongCurrent' }
           : e instanceof ApiError && e.code === 'HW_WEAK_PASSWORD'
-            ? { kind: 'weak', message: e.message.replace(/^password: /, '') }
+            ? { kind: 'weak', reasons: weakReasons(e.message) }
             : { kind: 'failed', message: e.message };
     } finally {
       this.busy = false;
