@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_PENDING_PER_ADDRESS } from '../broker/create-broker.ts';
 import { createHttpServer } from '../ingest/http/create-http-server.ts';
-import { MAX_IMPORT_ROWS } from '../ingest/services/device-import.ts';
+import { MAX_IMPORT_ROWS, csvLine, exact } from '../ingest/services/device-import.ts';
 import { eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
 /** Writes `request` on a raw socket; resolves with everything the server sent once it closes or answers. */
@@ -124,6 +124,13 @@ describe('the HTTP port, unauthenticated', () => {
     const [header, row] = (await res.text()).split('\r\n');
     expect(header).toBe('id,username,password,error');
     expect(row!.startsWith("'=2+5*cmd|calc,,,\"line 2:")).toBe(true);
+  });
+});
+
+describe('CSV cells', () => {
+  it('quote a would-be formula from input as text, but leave numbers and the secrets HeatWatch made exactly as they are', () => {
+    // A generated device secret may start with '-': written with a quote it would no longer log in.
+    expect(csvLine([exact('-6J85TfE4p6gYAgNs'), '-6J85TfE4p6gYAgNs', '=1+1', '@SUM(A1)', -3.5, 'plain'])).toBe("-6J85TfE4p6gYAgNs,'-6J85TfE4p6gYAgNs,'=1+1,'@SUM(A1),-3.5,plain");
   });
 });
 

@@ -57,14 +57,22 @@ export async function importDevices(rows: Record<string, string>[], devices: Pic
   return result;
 }
 
+/** A cell HeatWatch made itself (a generated secret) that must be written exactly as it is. */
+export interface ExactCell {
+  exact: string;
+}
+
+export const exact = (value: string): ExactCell => ({ exact: value });
+
 /**
  * RFC 4180 quoting for the CSV HeatWatch writes. A text cell that a spreadsheet would run as a
- * formula (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection); numbers are not.
+ * formula (=, +, -, @, tab, CR first) is prefixed with ' (OWASP CSV injection); numbers are not,
+ * and neither are `exact` cells: a device secret that happens to start with '-' must stay the secret.
  */
-export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+export function csvLine(values: readonly (string | number | null | undefined | ExactCell)[]): string {
   return values
     .map((v) => {
-      let s = v === null || v === undefined ? '' : String(v);
+      let s = v === null || v === undefined ? '' : typeof v === 'object' ? v.exact : String(v);
       if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })

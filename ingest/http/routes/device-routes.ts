@@ -9,7 +9,7 @@ import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { DeviceService } from '../../services/device-service.ts';
 import type { Readable } from 'node:stream';
-import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, csvLine, importDevices } from '../../services/device-import.ts';
+import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, csvLine, exact, importDevices } from '../../services/device-import.ts';
 import { CSV_UPLOAD_MAX_BYTES, readCsvRows } from '../csv-upload.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { AppError } from '../../errors.ts';
@@ -97,7 +97,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
         return { created: result.created.length, credentials: result.created.map((d) => ({ id: d.id, ...d.mqtt })), errors: result.errors };
       }
       const lines = [csvLine(['id', 'username', 'password', 'error'])];
-      for (const d of result.created) lines.push(csvLine([d.id, d.mqtt.username, d.mqtt.password, '']));
+      // The id was checked against the id pattern; the secret was made here: both as they are.
+      for (const d of result.created) lines.push(csvLine([exact(d.id), exact(d.mqtt.username), exact(d.mqtt.password), '']));
       for (const e of result.errors) lines.push(csvLine([e.id, '', '', `line ${e.line}: ${e.message}`]));
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="heatwatch-credentials.csv"').send(`${lines.join('\r\n')}\r\n`);
     },
