@@ -199,8 +199,8 @@ describe('dispatch dashboard in Chromium', () => {
     await signIn(page);
     await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor();
     // A restart keeps the database (and the login) but drops every live connection.
-    await world.restart();
-    await page.getByTestId('disconnected-banner').waitFor({ timeout: 10_000 });
+    // The banner is awaited while the server is down: a quick restart must not race it.
+    await world.restart({}, () => page.getByTestId('disconnected-banner').waitFor({ timeout: 10_000 }));
     // Opened while the page was away: the resync after reconnecting must bring it.
     const missed = (await world.api<Ticket>('POST', '/api/tickets', { type: 'inquiry', description: '断线期间的来电' })).body;
     await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor({ timeout: 20_000 });

@@ -20,7 +20,8 @@ export interface TestWorld {
   api<T = unknown>(method: string, url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
   provision(device: Partial<NewDevice> & { id: string }): Promise<ProvisionedDevice>;
   connect(device: { mqtt: { username: string; password: string } }, opts?: IClientOptions): Promise<MqttClient>;
-  restart(extraEnv?: Record<string, string>): Promise<void>;
+  /** Stops HeatWatch and starts it again on the same data; `whileDown` runs in between. */
+  restart(extraEnv?: Record<string, string>, whileDown?: () => Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,8 +106,9 @@ export async function startWorld(extraEnv: Record<string, string> = {}, { onLog 
       clients.push(client);
       return client;
     },
-    async restart(more = {}) {
+    async restart(more = {}, whileDown) {
       await world.app.close();
+      await whileDown?.();
       app = await startHeatWatch(loadConfig(env(more)), { logger });
       world.app = app;
       world.adminToken = await login();
