@@ -4,23 +4,49 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-function scrypt(secret: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+/** scrypt holds 128·N·r bytes while it runs; Node refuses past `maxmem`, so it is given twice that. */
+const memoryOf = (o: { N: number; r: number }) => 128 * o.N * o.r;
+
+function deriveKey(secret: string, salt: Buffer, keylen: number, options: ScryptOptions & { N: number; r: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scryptCb(secret, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+    scryptCb(secret, salt, keylen, { ...options, maxmem: 2 * memoryOf(options) }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
 /**
- * Cost per kind of secret. People choose weak passwords, so theirs get the full cost. Device
- * secrets are 256 random bits issued by HeatWatch: no guessing attack exists, so a low cost keeps
- * a reconnect storm of 100 000 sensors from queueing behind the KDF.
+ * Password hashes (PASSWORD_COST: 128 MiB for ~0.6 s) run at most two at a time. scrypt runs on
+ * libuv's 4 threads, shared with device logins: four logins at once would hold 512 MiB and make
+ * every reconnecting sensor wait behind them. The others queue. Heavy means p passes over
+ * 64 MiB or more in all, so the hashes of the earlier cost (N=2^14, p=5) queue too.
  */
+const HEAVY_BYTES = 64 * 1024 * 1024;
+const HEAVY_AT_ONCE = 2;
+let heavyRunning = 0;
+const heavyWaiting: (() => void)[] = [];
+
+async function scrypt(secret: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }): Promise<Buffer> {
+  if (memoryOf(options) * options.p < HEAVY_BYTES) return deriveKey(secret, salt, keylen, options);
+  if (heavyRunning >= HEAVY_AT_ONCE) await new Promise<void>((resolve) => heavyWaiting.push(resolve));
+  else heavyRunning += 1;
+  try {
+    return await deriveKey(secret, salt, keylen, options);
+  } finally {
+    // The slot passes straight to the next in line, or is given back.
+    const next = heavyWaiting.shift();
+    if (next) next();
+    else heavyRunning -= 1;
+  }
+}
+
 /**
- * OWASP's scrypt recommendation (Password Storage Cheat Sheet): N=2^17, r=8, p=1, or one of its
- * equals that trade memory for passes; N=2^14, r=8, p=5 uses 16 MiB instead of 128 MiB per
- * login (about 0.3 s here). Hashes of an older cost are made again at the next login.
+ * Cost per kind of secret. People choose weak passwords, so theirs get OWASP's scrypt
+ * recommendation (Password Storage Cheat Sheet): N=2^17, r=8, p=1 — 128 MiB and about 0.6 s
+ * per login here. The cost is stored in each hash, so hashes of an older cost still verify and
+ * are made again at the next login. Device secrets are 256 random bits issued by HeatWatch: no
+ * guessing attack exists, so a low cost keeps a reconnect storm of 100 000 sensors from queueing
+ * behind the KDF.
  */
-export const PASSWORD_COST = { N: 16384, r: 8, p: 5 } as const;
+export const PASSWORD_COST = { N: 131072, r: 8, p: 1 } as const;
 export const DEVICE_SECRET_COST = { N: 1024, r: 8, p: 1 } as const;
 
 type Cost = { N: number; r: number; p: number };
@@ -29,7 +55,7 @@ const KEY_LEN = 32;
 /** Format: scrypt$N$r$p$salt$hash (base64url). */
 export async function hashSecret(secret: string, cost: Cost): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(secret, salt, KEY_LEN, { ...cost, maxmem: 256 * cost.N * cost.r });
+  const key = await scrypt(secret, salt, KEY_LEN, cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
@@ -45,7 +71,7 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
-  const key = await scrypt(secret, salt, expected.length, { N, r, p, maxmem: 256 * N * r });
+  const key = await scrypt(secret, salt, expected.length, { N, r, p });
   return timingSafeEqual(key, expected);
 }
 
