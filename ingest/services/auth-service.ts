@@ -4,7 +4,7 @@
  * there is no default password.
  */
 import type { LoginResponse, Role, User } from '../contracts/users.ts';
-import { AppError } from '../errors.ts';
+import { AppError, ERRORS } from '../errors.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../ports/user-store.ts';
 import { createLoginLockout } from '../core/accounts/login-lockout.ts';
 import { passwordProblems } from '../core/accounts/password-policy.ts';
@@ -26,6 +26,37 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
   const cache = new Map<string, Session>();
   const endedListeners: ((tokenDigest: string) => void)[] = [];
   const lockout = createLoginLockout();
+  const turns = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `then` with the account once `password` proves right, under the lockout. One check per
+   * account at a time, writes included: guesses sent all at once would otherwise all pass the
+   * lockout before the first wrong one is counted, and a re-hash could undo a password change.
+   */
+  function withPassword<T>(username: string, password: string, wrong: string, then: (found: { user: User; passwordHash: string }) => Promise<T> | T): Promise<T> {
+    const key = username.toLowerCase();
+    const check = async (): Promise<T> => {
+      const waitMs = lockout.lockedFor(username, clock());
+      if (waitMs > 0) {
+        const sec = Math.ceil(waitMs / 1000);
+        throw new AppError('HW_ACCOUNT_LOCKED', `too many wrong passwords for this account: try again in ${sec} s`, { retryAfterSec: sec });
+      }
+      const found = users.find(username);
+      const ok = await verifySecret(password, found?.passwordHash ?? (await decoy(PASSWORD_COST)));
+      if (!found || !ok) {
+        lockout.failed(username, clock());
+        throw new AppError('HW_BAD_CREDENTIALS', wrong);
+      }
+      lockout.succeeded(username);
+      return then(found);
+    };
+    const turn = (turns.get(key) ?? Promise.resolve()).then(check, check);
+    const done = turn.catch(() => undefined);
+    turns.set(key, done);
+    void done.then(() => turns.get(key) === done && turns.delete(key));
+    return turn;
+  }
+
   /** Sessions ended by a password change or a disabled account: gone from the cache and the live hub. */
   const ended = (digests: string[]) => {
     for (const digest of digests) {
@@ -61,12 +92,12 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
 
     listUsers: (): User[] => users.list(),
 
-    /** A person changes their own password: the current one first; their other sessions end. */
-    async changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
-      const found = users.find(session.username);
-      if (!found || !(await verifySecret(currentPassword, found.passwordHash))) throw new AppError('HW_BAD_CREDENTIALS', 'the current password is wrong');
-      checkPassword(newPassword, session.username);
-      ended(users.setPasswordHash(session.username, await hashSecret(newPassword, PASSWORD_COST), session.tokenDigest));
+    /** A person changes their own password: the current one first, under the lockout as a login is; their other sessions end. */
+    changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
+      return withPassword(session.username, currentPassword, 'the current password is wrong', async () => {
+        checkPassword(newPassword, session.username);
+        ended(users.setPasswordHash(session.username, await hashSecret(newPassword, PASSWORD_COST), session.tokenDigest));
+      });
     },
 
     /** An admin disables (ending every session at once) or enables an account. */
@@ -80,28 +111,18 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
       return users.find(username)!.user;
     },
 
-    async login(username: string, password: string): Promise<LoginResponse> {
-      const waitMs = lockout.lockedFor(username, clock());
-      if (waitMs > 0) {
-        const sec = Math.ceil(waitMs / 1000);
-        throw new AppError('HW_ACCOUNT_LOCKED', `too many wrong passwords for this account: try again in ${sec} s`, { retryAfterSec: sec });
-      }
-      const found = users.find(username);
-      const ok = await verifySecret(password, found?.passwordHash ?? (await decoy(PASSWORD_COST)));
-      if (!found || !ok) {
-        lockout.failed(username, clock());
-        throw new AppError('HW_BAD_CREDENTIALS');
-      }
-      lockout.succeeded(username);
-      if (found.user.disabled) throw new AppError('HW_ACCOUNT_DISABLED');
-      // A hash made at an older, cheaper cost is made again at today's, now that the password is known.
-      if (!hashCostIs(found.passwordHash, PASSWORD_COST)) users.replaceHash(username, await hashSecret(password, PASSWORD_COST));
-      const token = newToken();
-      const expiresAt = clock() + tokenTtlMs;
-      const session: Session = { tokenDigest: tokenDigest(token), username, role: found.user.role, expiresAt };
-      users.createSession(session);
-      cache.set(session.tokenDigest, session);
-      return { token, expiresAt: new Date(expiresAt).toISOString(), user: found.user };
+    login(username: string, password: string): Promise<LoginResponse> {
+      return withPassword(username, password, ERRORS.HW_BAD_CREDENTIALS.message, async (found) => {
+        if (found.user.disabled) throw new AppError('HW_ACCOUNT_DISABLED');
+        // A hash made at an older, cheaper cost is made again at today's, now that the password is known.
+        if (!hashCostIs(found.passwordHash, PASSWORD_COST)) users.replaceHash(username, await hashSecret(password, PASSWORD_COST));
+        const token = newToken();
+        const expiresAt = clock() + tokenTtlMs;
+        const session: Session = { tokenDigest: tokenDigest(token), username, role: found.user.role, expiresAt };
+        users.createSession(session);
+        cache.set(session.tokenDigest, session);
+        return { token, expiresAt: new Date(expiresAt).toISOString(), user: found.user };
+      });
     },
 
     /** The session behind a bearer token, or undefined when unknown or expired. */
