@@ -38,10 +38,28 @@ export function createLoginLockout(limits = LOCKOUT): LoginLockout {
       }
       accounts.delete(k);
       accounts.set(k, s);
-      if (accounts.size > MAX_NAMES) accounts.delete(accounts.keys().next().value!);
+      if (accounts.size > MAX_NAMES) accounts.delete(leastWorthKeeping(accounts, k, now));
     },
     succeeded(username) {
       accounts.delete(key(username));
     },
   };
+}
+
+/**
+ * The name to forget when the table is full, never `keep` (the one just failed). A spray of names
+ * must not make the lockout forget the account being guessed: first the oldest name with only a
+ * few wrong passwords, then the oldest not locked now (its backoff is lost), the oldest at last.
+ */
+function leastWorthKeeping(accounts: Map<string, AccountState>, keep: string, now: number): string {
+  let unlocked: string | undefined;
+  let oldest: string | undefined;
+  for (const [name, s] of accounts) {
+    if (name === keep) continue;
+    oldest ??= name;
+    if (s.lockedUntil > now) continue;
+    if (s.lockouts === 0) return name;
+    unlocked ??= name;
+  }
+  return unlocked ?? oldest!;
 }
