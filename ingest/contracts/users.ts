@@ -17,6 +17,11 @@ export const newUserSchema = z
   })
   .strict();
 
+/** POST /api/me/password. The new password's policy is checked by the service (it needs the username). */
+export const passwordChangeSchema = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) })
+  .strict();
+
 export interface User {
   username: string;
   role: Role;

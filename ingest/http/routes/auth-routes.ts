@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { loginSchema, newUserSchema } from '../../contracts/users.ts';
+import { loginSchema, newUserSchema, passwordChangeSchema } from '../../contracts/users.ts';
 import type { AuthService } from '../../services/auth-service.ts';
 import { ALL_ROLES, bearerToken, type RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
@@ -66,5 +66,3 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
     );
   }
 }
-
-const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict();
