@@ -9,9 +9,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
+import { createSqliteUserStore } from '../ingest/adapters/sqlite/sqlite-user-store.ts';
 import { createLoginLockout } from '../ingest/core/accounts/login-lockout.ts';
 import { DEVICE_SECRET_COST, PASSWORD_COST, hashSecret, verifySecret } from '../ingest/security/secrets.ts';
-import { startWorld, type TestWorld } from './support/heatwatch.ts';
+import { createAuthService } from '../ingest/services/auth-service.ts';
+import { startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
 interface Answer {
   status: number;
@@ -117,6 +120,17 @@ describe('password hashes', () => {
     expect((await send(world, '/api/login', { username: 'yang', password: 'yang-password-1' })).status).toBe(200);
     expect(hashOf('yang')).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await send(world, '/api/login', { username: 'yang', password: 'yang-password-1' })).status).toBe(200);
+  });
+
+  it('made again at login cannot undo a password change sent at the same moment', async () => {
+    const users = createSqliteUserStore(openDatabase(tempDir()));
+    users.insert({ username: 'xu', role: 'viewer', displayName: '' }, await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
+    const auth = createAuthService({ users, tokenTtlMs: 3_600_000 });
+    const session = await auth.login('xu', 'xu-old-password');
+    users.replaceHash('xu', await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
+    // The login re-hashes the old password while the change writes the new one.
+    await Promise.all([auth.login('xu', 'xu-old-password'), auth.changePassword(auth.verify(session.token)!, 'xu-old-password', 'xu-new-password')]);
+    await expect(auth.login('xu', 'xu-new-password')).resolves.toMatchObject({ user: { username: 'xu' } });
   });
 
   it('leave libuv threads free: a device login is answered while four password hashes run', async () => {
