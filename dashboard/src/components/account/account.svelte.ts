@@ -5,7 +5,16 @@
 import type { User } from '../../../../ingest/contracts/users.ts';
 import { ApiError, type ApiClient } from '../../lib/api/api-client.ts';
 
-export type PasswordOutcome = { kind: 'saved' } | { kind: 'mismatch' } | { kind: 'wrongCurrent' } | { kind: 'weak'; reasons: WeakReason[] } | { kind: 'failed'; message: string };
+export type PasswordOutcome =
+  | { kind: 'saved' }
+  | { kind: 'mismatch' }
+  | { kind: 'wrongCurrent' }
+  | { kind: 'locked'; minutes: number }
+  | { kind: 'weak'; reasons: WeakReason[] }
+  | { kind: 'failed'; message: string };
+
+/** Whole minutes to wait from a `Retry-After` in seconds (at least one). */
+export const lockedMinutes = (retryAfterSec: number | undefined): number => Math.max(1, Math.ceil((retryAfterSec ?? 60) / 60));
 
 export type WeakReason = 'short' | 'repeated' | 'username' | 'common' | { text: string };
 
@@ -39,17 +48,20 @@ export class PasswordChange {
       await this.api.post('/api/me/password', { currentPassword: current, newPassword: next });
       this.outcome = { kind: 'saved' };
     } catch (err) {
-      const e = err as ApiError;
-      this.outcome =
-        e instanceof ApiError && e.code === 'HW_BAD_CREDENTIALS'
-          ? { kind: 'wrongCurrent' }
-          : e instanceof ApiError && e.code === 'HW_WEAK_PASSWORD'
-            ? { kind: 'weak', reasons: weakReasons(e.message) }
-            : { kind: 'failed', message: e.message };
+      this.outcome = refusal(err as Error);
     } finally {
       this.busy = false;
     }
   }
+}
+
+/** What the panel says about a refused change; the server's words only when no key fits. */
+function refusal(e: Error): PasswordOutcome {
+  if (!(e instanceof ApiError)) return { kind: 'failed', message: e.message };
+  if (e.code === 'HW_BAD_CREDENTIALS') return { kind: 'wrongCurrent' };
+  if (e.code === 'HW_ACCOUNT_LOCKED') return { kind: 'locked', minutes: lockedMinutes(e.retryAfterSec) };
+  if (e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.message) };
+  return { kind: 'failed', message: e.message };
 }
 
 export class UserList {

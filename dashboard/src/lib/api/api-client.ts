@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From `Retry-After` (a locked account, a busy address). */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -47,8 +49,10 @@ export class ApiClient {
     const payload = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     if (!res.ok) {
       const code = payload?.error?.code ?? `HTTP_${res.status}`;
-      if (res.status === 401 && token) this.options.onUnauthorized();
-      throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText);
+      // A wrong password (changing one's own) is a 401 too, but the login is still good.
+      if (res.status === 401 && token && code !== 'HW_BAD_CREDENTIALS') this.options.onUnauthorized();
+      const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+      throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
     return payload as T;
   }
