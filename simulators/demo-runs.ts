@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { BEIJING_UTC_OFFSET_MS } from '../ingest/contracts/beijing-time.ts';
 
 /** Runs kept, counting the new one. */
 export const DEMO_RUNS_KEPT = 3;
@@ -27,7 +28,7 @@ export function openDemoRun(parent: string, now: number, keep = DEMO_RUNS_KEPT):
   const removed = earlier.slice(0, Math.max(0, earlier.length - (keep - 1))).map((name) => path.join(root, name));
   for (const dir of removed) fs.rmSync(dir, { recursive: true, force: true });
 
-  const stamp = new Date(now + 8 * 3_600_000).toISOString().slice(0, 19).replaceAll(':', '-');
+  const stamp = new Date(now + BEIJING_UTC_OFFSET_MS).toISOString().slice(0, 19).replaceAll(':', '-');
   let dir = path.join(root, stamp);
   // Two starts in one second (a script, a double Enter) still get a folder each.
   for (let n = 2; fs.existsSync(dir); n++) dir = path.join(root, `${stamp}-${n}`);

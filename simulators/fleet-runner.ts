@@ -10,7 +10,7 @@ import { createDeviceLink, type DeviceLink, type LinkStats } from './device-link
 import { buildFleet } from './fleet.ts';
 import { askBrokerUrl, login, ProvisionError, provisionFleet } from './provision.ts';
 import { planScenario, type ScenarioName } from './scenarios.ts';
-import { formatShanghai, HOUR_MS } from './shanghai-time.ts';
+import { formatBeijing, HOUR_MS } from '../ingest/contracts/beijing-time.ts';
 import { checkStart, defaultStart, simNow, type SimClock } from './sim-clock.ts';
 import { createWorld } from './world.ts';
 
@@ -129,7 +129,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
   // The default start is taken now, not before provisioning: minutes spent connecting 10 000
   // devices would otherwise leave a 1× run behind the wall clock for good.
   const start = o.start ?? defaultStart(Date.now(), o.speed);
-  log(`sim start ${formatShanghai(start)}; warming up the model on the simulated day before it`);
+  log(`sim start ${formatBeijing(start)}; warming up the model on the simulated day before it`);
   const plan = planScenario(o.scenario, fleet, o.seed, start);
   const world = createWorld({ fleet, plan, seed: o.seed, start });
   const clock: SimClock = { start, realStart: Date.now(), speed: o.speed };
@@ -147,7 +147,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
       const backlog = all.reduce((n, l) => n + l.backlog, 0);
       const behind = Math.max(0, Date.now() - world.time);
       log(
-        `sim ${formatShanghai(world.time)}${behind > 60_000 ? ` (${(behind / HOUR_MS).toFixed(1)} h behind now)` : ''}: ` +
+        `sim ${formatBeijing(world.time)}${behind > 60_000 ? ` (${(behind / HOUR_MS).toFixed(1)} h behind now)` : ''}: ` +
           `${stats.readings} readings in ${stats.messages} messages, ${up}/${all.length} connected, backlog ${backlog}` +
           `${stats.failed ? `, ${stats.failed} publishes failed` : ''}${stats.dropped ? `, ${stats.dropped} dropped` : ''}`,
       );

@@ -12,7 +12,7 @@
  */
 import type { RoomPayload } from '../ingest/contracts/payloads.ts';
 import { gaussianNoise, type Random, between } from './prng.ts';
-import { DAY_MS } from './shanghai-time.ts';
+import { DAY_MS } from '../ingest/contracts/beijing-time.ts';
 
 export interface RoomParams {
   heatRatio: number;

@@ -6,7 +6,7 @@
 import type { DeviceKind } from '../ingest/contracts/topics.ts';
 import type { Fleet } from './fleet.ts';
 import { hashInts, intBetween, mulberry32, type Random } from './prng.ts';
-import { formatShanghai, HOUR_MS } from './shanghai-time.ts';
+import { formatBeijing, HOUR_MS } from '../ingest/contracts/beijing-time.ts';
 
 export const SCENARIO_NAMES = ['story', 'normal', 'substation-trip', 'pipe-burst', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -107,12 +107,12 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
         const room = coldestCandidate(elsewhere);
         const at = start + STORY.coldRoomAfter;
         plan.stuckValves.push({ room: room.index, at, setpoint: STORY.valveSetpoint });
-        plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck nearly shut at ${formatShanghai(at)}; it drifts towards ${STORY.valveSetpoint} °C` });
+        plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck nearly shut at ${formatBeijing(at)}; it drifts towards ${STORY.valveSetpoint} °C` });
       }
       plan.trips.push({ substation: trip, at: tripAt });
-      plan.events.push({ at: tripAt, line: `substation ${describeSubstation(fleet, trip)} tripped at ${formatShanghai(tripAt)}; its ${fleet.rooms.filter((r) => r.substation === trip).length} rooms cool over the next hours` });
+      plan.events.push({ at: tripAt, line: `substation ${describeSubstation(fleet, trip)} tripped at ${formatBeijing(tripAt)}; its ${fleet.rooms.filter((r) => r.substation === trip).length} rooms cool over the next hours` });
       plan.bursts.push({ substation: burst, at: burstAt, rampSec: BURST_RAMP_SEC });
-      plan.events.push({ at: burstAt, line: `primary main burst at substation ${describeSubstation(fleet, burst)} at ${formatShanghai(burstAt)}: supply pressure collapses, make-up flow surges` });
+      plan.events.push({ at: burstAt, line: `primary main burst at substation ${describeSubstation(fleet, burst)} at ${formatBeijing(burstAt)}: supply pressure collapses, make-up flow surges` });
       plan.events.sort((a, b) => a.at - b.at);
       break;
     }
@@ -122,7 +122,7 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
       const at = start + TRIP_AFTER;
       const rooms = fleet.rooms.filter((r) => r.substation === ss).length;
       plan.trips.push({ substation: ss, at });
-      plan.events.push({ at, line: `substation ${describeSubstation(fleet, ss)} tripped at ${formatShanghai(at)}; its ${rooms} rooms cool over the next hours` });
+      plan.events.push({ at, line: `substation ${describeSubstation(fleet, ss)} tripped at ${formatBeijing(at)}; its ${rooms} rooms cool over the next hours` });
       break;
     }
     case 'pipe-burst': {
@@ -130,7 +130,7 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
       const ss = intBetween(random, 0, fleet.substations.length - 1);
       const at = start + BURST_AFTER;
       plan.bursts.push({ substation: ss, at, rampSec: BURST_RAMP_SEC });
-      plan.events.push({ at, line: `primary main burst at substation ${describeSubstation(fleet, ss)} at ${formatShanghai(at)}: supply pressure collapses, make-up flow surges` });
+      plan.events.push({ at, line: `primary main burst at substation ${describeSubstation(fleet, ss)} at ${formatBeijing(at)}: supply pressure collapses, make-up flow surges` });
       break;
     }
     case 'cold-room': {
@@ -138,7 +138,7 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
       const room = coldestCandidate(fleet.rooms);
       const at = start + VALVE_AFTER;
       plan.stuckValves.push({ room: room.index, at, setpoint: STUCK_VALVE_SETPOINT });
-      plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck low at ${formatShanghai(at)}; it drifts towards ${STUCK_VALVE_SETPOINT} °C` });
+      plan.events.push({ at, line: `room ${room.device.id} (${room.device.name}): radiator valve stuck low at ${formatBeijing(at)}; it drifts towards ${STUCK_VALVE_SETPOINT} °C` });
       break;
     }
     case 'sensor-dropout': {
@@ -147,8 +147,8 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
       const sensors = someSensors(fleet, random);
       for (const device of sensors) plan.dropouts.push({ device, from, to });
       if (sensors.length > 0) {
-        plan.events.push({ at: from, line: `sensors ${ids(sensors)} stop publishing at ${formatShanghai(from)}` });
-        plan.events.push({ at: to, line: `sensors ${ids(sensors)} publish again at ${formatShanghai(to)}` });
+        plan.events.push({ at: from, line: `sensors ${ids(sensors)} stop publishing at ${formatBeijing(from)}` });
+        plan.events.push({ at: to, line: `sensors ${ids(sensors)} publish again at ${formatBeijing(to)}` });
       }
       break;
     }
@@ -156,7 +156,7 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
       const from = start + GARBAGE_AFTER;
       const sensors = someSensors(fleet, random);
       for (const device of sensors) plan.garblers.push({ device, from });
-      if (sensors.length > 0) plan.events.push({ at: from, line: `sensors ${ids(sensors)} start sending garbage at ${formatShanghai(from)}` });
+      if (sensors.length > 0) plan.events.push({ at: from, line: `sensors ${ids(sensors)} start sending garbage at ${formatBeijing(from)}` });
       break;
     }
   }

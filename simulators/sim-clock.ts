@@ -4,7 +4,7 @@
  * replay of the past catches up with now and then continues at 1×. Pure: real time is passed in.
  */
 import { MAX_AGE_MS } from '../ingest/contracts/payloads.ts';
-import { DAY_MS } from './shanghai-time.ts';
+import { DAY_MS } from '../ingest/contracts/beijing-time.ts';
 
 export interface SimClock {
   /** Sim time at `realStart` (epoch ms). */

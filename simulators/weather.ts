@@ -5,7 +5,7 @@
  * substation and room in a run sees the same weather whatever order they are stepped in.
  */
 import { smoothNoise } from './prng.ts';
-import { DAY_MS, HOUR_MS, localHourOfDay } from './shanghai-time.ts';
+import { DAY_MS, HOUR_MS, localHourOfDay } from '../ingest/contracts/beijing-time.ts';
 
 export const OUTDOOR_MIN = -8;
 export const OUTDOOR_MAX = 10;

@@ -11,7 +11,7 @@ import type { Fleet } from './fleet.ts';
 import { noise } from './prng.ts';
 import { roomEquilibrium, sampleRoom, stepRoom } from './room-model.ts';
 import type { ScenarioPlan } from './scenarios.ts';
-import { DAY_MS } from './shanghai-time.ts';
+import { DAY_MS } from '../ingest/contracts/beijing-time.ts';
 import { sampleSubstation, stepSubstation, substationTarget, type SubstationInputs, type SubstationState } from './substation-model.ts';
 import { dailyMeanTemp, outdoorTemp } from './weather.ts';
 

@@ -10,7 +10,7 @@ import {
   parseWorkdayCalendar,
   WorkdayCalendarError,
 } from '../ingest/core/calendar/working-days.ts';
-import type { TicketType } from '../ingest/core/rules/rule-types.ts';
+import type { TicketType } from '../ingest/contracts/tickets.ts';
 import { DEFAULT_RULES_CONFIG, parseRulesConfig } from '../ingest/core/rules/rules-config.ts';
 
 const at = (iso: string) => Date.parse(iso);

@@ -11,7 +11,7 @@ import { buildFleet, type Fleet } from '../simulators/fleet.ts';
 import { mulberry32, noise } from '../simulators/prng.ts';
 import { roomEquilibrium } from '../simulators/room-model.ts';
 import { planScenario, SCENARIO_NAMES, type ScenarioName } from '../simulators/scenarios.ts';
-import { DAY_MS, HOUR_MS, localHourOfDay } from '../simulators/shanghai-time.ts';
+import { DAY_MS, HOUR_MS, localHourOfDay } from '../ingest/contracts/beijing-time.ts';
 import { checkStart, defaultStart, simNow } from '../simulators/sim-clock.ts';
 import { secondaryReturnCurve, secondarySupplyCurve, substationTarget } from '../simulators/substation-model.ts';
 import { encodePayloads } from '../simulators/telemetry-message.ts';

@@ -3,10 +3,24 @@
  * the dashboard shows. Times are ISO 8601.
  */
 import { z } from 'zod';
-import { TICKET_TYPES, type RuleId, type TicketType } from '../core/rules/rule-types.ts';
 import { DEVICE_ID_PATTERN } from './topics.ts';
 
-export { TICKET_TYPES, type TicketType };
+/** Ticket types (DESIGN.md §2); their names in Chinese are in TICKET_TYPE_ZH. */
+export const TICKET_TYPES = [
+  'pipeline_accident',
+  'leak',
+  'repair',
+  'heating_quality',
+  'room_temp_low',
+  'temp_drop',
+  'inquiry',
+  'sensor_offline',
+] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+/** The rules that open tickets; `correlation` is the substation-level ticket over several rooms. */
+export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation'] as const;
+export type RuleId = (typeof RULE_IDS)[number];
 
 export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'resolved', 'callback_done', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
+/** Roles, declared once: the API's guards, the lifecycle and the dashboard read them from here. */
 export const ROLES = ['admin', 'dispatcher', 'engineer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
+/** Everyone who works tickets: all but the read-only viewer. */
+export const STAFF_ROLES = ['admin', 'dispatcher', 'engineer'] as const satisfies readonly Role[];
+/** Dispatch: hotline tickets, outages, callbacks and closing. */
+export const DISPATCH_ROLES = ['admin', 'dispatcher'] as const satisfies readonly Role[];
 
 export const loginSchema = z.object({
   username: z.string().min(1).max(64),

@@ -1,6 +1,6 @@
 /** Bearer-token authentication and role checks for routes: deny unless a role is listed. */
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Role } from '../contracts/users.ts';
+import { ROLES, type Role } from '../contracts/users.ts';
 import type { Session } from '../ports/user-store.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import { AppError } from '../errors.ts';
@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-export const ALL_ROLES: readonly Role[] = ['admin', 'dispatcher', 'engineer', 'viewer'];
+export const ALL_ROLES: readonly Role[] = ROLES;
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

@@ -1,5 +1,5 @@
 import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineEntry } from '../contracts/tickets.ts';
-import type { RuleId } from '../core/rules/rule-types.ts';
+import type { RuleId } from '../contracts/tickets.ts';
 
 /** A ticket as stored: times as epoch ms; the API view is derived from it. */
 export interface TicketRecord {

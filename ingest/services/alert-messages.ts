@@ -5,6 +5,7 @@
  */
 import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
 import type { AlertKind } from '../core/alerting/alert-policy.ts';
+import { beijingClock } from '../contracts/beijing-time.ts';
 
 const KIND_PREFIX: Record<AlertKind, string> = {
   page: '',
@@ -20,11 +21,6 @@ const MILESTONE_ZH: Record<string, string> = {
   full_answer: '完整答复用户',
 };
 
-/** "12-10 08:30" in Beijing time. */
-export function beijingTime(ms: number): string {
-  const iso = new Date(ms + 8 * 3_600_000).toISOString();
-  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
-}
 
 function minutes(ms: number): string {
   const m = Math.round(Math.abs(ms) / 60_000);
@@ -51,9 +47,9 @@ export function renderAlert(c: MessageContext): { title: string; text: string } 
     due === null || milestone === null
       ? '无时限'
       : due >= c.now
-        ? `${beijingTime(due)} 前${milestone}（剩余 ${minutes(due - c.now)}）`
-        : `应于 ${beijingTime(due)} 前${milestone}，已超时 ${minutes(c.now - due)}`;
-  const title = `${KIND_PREFIX[c.kind]}【${type}】${c.place}${due !== null && milestone ? ` · ${beijingTime(due)} 前${milestone}` : ''}`;
+        ? `${beijingClock(due)} 前${milestone}（剩余 ${minutes(due - c.now)}）`
+        : `应于 ${beijingClock(due)} 前${milestone}，已超时 ${minutes(c.now - due)}`;
+  const title = `${KIND_PREFIX[c.kind]}【${type}】${c.place}${due !== null && milestone ? ` · ${beijingClock(due)} 前${milestone}` : ''}`;
   const lines = [
     `工单：${t.id}（${t.source === 'hotline' ? '热线' : '系统自动'}）`,
     `类型：${type}`,

@@ -15,7 +15,8 @@ import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../
 import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
 import type { AckLinks } from './ack-links.ts';
-import { beijingTime, renderAlert } from './alert-messages.ts';
+import { beijingClock } from '../contracts/beijing-time.ts';
+import { renderAlert } from './alert-messages.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
 const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
@@ -224,7 +225,7 @@ export function createAlertingService(d: AlertingDeps) {
       const t = d.tickets.get(ticketId);
       if (!t) return undefined;
       const person = roster().people.find((p) => p.id === personId)?.name ?? personId;
-      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: d.place(t), dueAt: t.dueAt ? beijingTime(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
+      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: d.place(t), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
     },
     /** Channels with FAILING_AFTER or more failures in a row. */
     failingChannels: (): string[] => [...failures].filter(([, n]) => n >= FAILING_AFTER).map(([id]) => id),

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Reading } from '../contracts/payloads.ts';
 import { callbackDueAt, complexAnswerDueAt, dueAt } from '../core/calendar/deadlines.ts';
+import { localDateOf, yearOf } from '../contracts/beijing-time.ts';
 import { parseWorkdayCalendar, type WorkdayCalendar } from '../core/calendar/working-days.ts';
 import { DEFAULT_RULES_CONFIG, parseRulesConfig, type RulesConfig } from '../core/rules/rules-config.ts';
 import { createRulesEngine } from '../core/rules/rules-engine.ts';
@@ -40,7 +41,7 @@ export function loadRulesFile(file: string | undefined): RulesConfig {
  * the file before a Spring Festival callback is due on a holiday.
  */
 function warnOfCalendarGaps(calendar: WorkdayCalendar, now: number, file: string, log: Logger): void {
-  const year = Number(new Date(now + 8 * 3_600_000).toISOString().slice(0, 4)); // Asia/Shanghai
+  const year = yearOf(localDateOf(now));
   for (const y of [year, year + 1]) {
     if (!calendar.coveredYears.has(y)) log.warn({ year: y, file }, 'the working-day calendar has no holidays for this year: callbacks count Monday–Friday only');
     else if (/^PROVISIONAL/i.test(calendar.notes[String(y)] ?? '')) log.warn({ year: y, file }, 'the working-day calendar for this year is provisional: replace it with the State Council schedule');

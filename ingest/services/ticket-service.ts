@@ -5,7 +5,9 @@
  */
 import type { Device } from '../contracts/devices.ts';
 import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TicketType } from '../contracts/tickets.ts';
-import { applyStep, deadlineState, MILESTONE, reachesMilestone, type Step } from '../core/tickets/lifecycle.ts';
+import { deadlineState } from '../contracts/deadline-state.ts';
+import { applyStep, type Step } from '../contracts/ticket-lifecycle.ts';
+import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
 import type { RuleEvent } from '../core/rules/rule-types.ts';
 import { AppError } from '../errors.ts';
 import type { Outage, TicketRecord, TicketStore } from '../ports/ticket-store.ts';

@@ -8,6 +8,7 @@ import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client'
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
 import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import { toLine } from './line-protocol.ts';
+import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
 
 // The client logs every failed write to the console; HeatWatch logs outages itself, once.
 setLogger({ error: () => undefined, warn: () => undefined });
@@ -30,7 +31,6 @@ interface InfluxQlResponse {
   error?: string;
 }
 
-const LOCAL_OFFSET_MS = 8 * 3_600_000;
 const CHUNK = 5000;
 
 export interface InfluxTarget {
@@ -109,7 +109,7 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
         return rows(await influxQl(`SELECT ${list} FROM "${q.kind}" WHERE ${where} ORDER BY time ASC LIMIT ${q.limit}`), fields);
       }
       // Buckets start at Asia/Shanghai midnight, as in the SQLite store (GROUP BY time's offset).
-      const offset = (((-LOCAL_OFFSET_MS) % q.everyMs) + q.everyMs) % q.everyMs;
+      const offset = (((-BEIJING_UTC_OFFSET_MS) % q.everyMs) + q.everyMs) % q.everyMs;
       const means = fields.map((f) => `mean("${f}") AS "${f}"`).join(', ');
       const sql = `SELECT ${means} FROM "${q.kind}" WHERE ${where} GROUP BY time(${q.everyMs}ms, ${offset}ms) fill(none) ORDER BY time ASC LIMIT ${q.limit}`;
       return rows(await influxQl(sql), fields).filter((r) => Object.keys(r.values).length > 0);

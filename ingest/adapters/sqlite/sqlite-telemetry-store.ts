@@ -8,12 +8,12 @@ import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/pa
 import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
 import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { Db } from './open-database.ts';
+import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
 
 const HOUR_MS = 3_600_000;
 /** Buckets start at local midnight in Asia/Shanghai (UTC+8, no daylight saving): a 1d bucket is a calendar day there. */
-const LOCAL_OFFSET_MS = 8 * HOUR_MS;
 const bucketStart = (column: string) =>
-  `(((${column} + ${LOCAL_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${LOCAL_OFFSET_MS})`;
+  `(((${column} + ${BEIJING_UTC_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${BEIJING_UTC_OFFSET_MS})`;
 
 interface KindStatements {
   insert: Statement;

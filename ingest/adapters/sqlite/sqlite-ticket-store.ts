@@ -1,6 +1,6 @@
 /** Tickets, their timeline (audit of every change) and planned outages in SQLite. */
 import type { TicketQuery, TimelineEntry } from '../../contracts/tickets.ts';
-import type { RuleId } from '../../core/rules/rule-types.ts';
+import type { RuleId } from '../../contracts/tickets.ts';
 import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
 import type { Db } from './open-database.ts';
 

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Ticket, TicketType } from '../../contracts/tickets.ts';
-import { TICKET_TYPES } from '../rules/rule-types.ts';
+import { TICKET_TYPES } from '../../contracts/tickets.ts';
 
 const typePolicy = z
   .object({

@@ -8,7 +8,7 @@
  * starts on: Monday's night shift still covers Tuesday 03:00.
  */
 import { z } from 'zod';
-import { addDays, localDateOf, localMidnight, weekdayOf } from '../calendar/local-time.ts';
+import { addDays, localDateOf, localMidnight, weekdayOf } from '../../contracts/beijing-time.ts';
 
 const MINUTE_MS = 60_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour, e.g. 08:00');

@@ -3,7 +3,7 @@
  * `rulesConfigSchema` (rules-config.ts), which is the one schema an admin's rules file meets.
  */
 import { z } from 'zod';
-import { isLocalDate } from './local-time.ts';
+import { isLocalDate } from '../../contracts/beijing-time.ts';
 
 const WEEK_MIN = 7 * 24 * 60;
 const minutes = z.number().positive().max(WEEK_MIN);

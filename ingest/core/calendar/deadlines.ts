@@ -3,7 +3,7 @@
  * ticket was opened; the season decides the heating-quality deadline and the working-day
  * calendar the callback.
  */
-import type { TicketType } from '../rules/rule-types.ts';
+import type { TicketType } from '../../contracts/tickets.ts';
 import type { RulesConfig } from '../rules/rules-config.ts';
 import { isInFirstDaysOfSeason } from './heating-season.ts';
 import { addWorkingDays, type WorkdayCalendar } from './working-days.ts';

@@ -5,7 +5,7 @@
  * earlier or end later in a given season ("按照市政府规定办理"): `overrides` replace both dates.
  */
 import type { SeasonConfig } from './calendar-config.ts';
-import { addDays, DAY_MS, localDateOf, localMidnight, yearOf, type LocalDate } from './local-time.ts';
+import { addDays, DAY_MS, localDateOf, localMidnight, yearOf, type LocalDate } from '../../contracts/beijing-time.ts';
 
 export type { SeasonConfig };
 

@@ -9,7 +9,7 @@
  * caller which years are known so an adapter can warn before that happens.
  */
 import { z } from 'zod';
-import { addDays, endOfLocalDay, isLocalDate, localDateOf, weekdayOf, yearOf, type LocalDate } from './local-time.ts';
+import { addDays, endOfLocalDay, isLocalDate, localDateOf, weekdayOf, yearOf, type LocalDate } from '../../contracts/beijing-time.ts';
 
 const yearSchema = z
   .object({

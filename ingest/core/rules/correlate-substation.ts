@@ -9,7 +9,8 @@
  * `needed` rooms are still affected. Rooms that go cold later in the same episode are not
  * announced again: the ticket service links them while the substation ticket is open.
  */
-import type { RuleDevice, RuleEvent, TicketType } from './rule-types.ts';
+import type { TicketType } from '../../contracts/tickets.ts';
+import type { RuleDevice, RuleEvent } from './rule-types.ts';
 import type { RulesConfig } from './rules-config.ts';
 import { MINUTE_MS, TICKET_BY_RULE } from './rule-transition.ts';
 

@@ -2,7 +2,7 @@
  * What one rule step decides for one device, before the engine turns it into a `RuleEvent`
  * (adding the ticket type, substation, exemption) and lets it through the emission gate.
  */
-import type { TicketType } from './rule-types.ts';
+import type { TicketType } from '../../contracts/tickets.ts';
 /** Rules with an episode: open once, then recovered once. */
 export type EpisodeRule = 'room_low' | 'sudden_drop' | 'substation_collapse' | 'offline';
 

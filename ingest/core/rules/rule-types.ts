@@ -4,23 +4,8 @@
  */
 import type { RoomType } from '../../contracts/devices.ts';
 import type { Reading } from '../../contracts/payloads.ts';
+import type { RuleId, TicketType } from '../../contracts/tickets.ts';
 import type { DeviceKind } from '../../contracts/topics.ts';
-
-/** Ticket types and their Chinese names (DESIGN.md §2). */
-export const TICKET_TYPES = [
-  'pipeline_accident',
-  'leak',
-  'repair',
-  'heating_quality',
-  'room_temp_low',
-  'temp_drop',
-  'inquiry',
-  'sensor_offline',
-] as const;
-export type TicketType = (typeof TICKET_TYPES)[number];
-
-export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation'] as const;
-export type RuleId = (typeof RULE_IDS)[number];
 
 /** What the rules need to know of a device. */
 export interface RuleDevice {

@@ -1,31 +1,8 @@
 /**
- * The ticket lifecycle and deadline state, pure: open → acknowledged → on_site → resolved (cause
- * required) → callback_done → closed, one step at a time, and whether a ticket is on time.
+ * What each ticket type's deadline measures and when it is met, pure. The steps themselves (who,
+ * from which status, to which) are the contract in contracts/ticket-lifecycle.ts.
  */
 import type { Milestone, TicketStatus, TicketType } from '../../contracts/tickets.ts';
-
-export const STEPS = ['acknowledge', 'on_site', 'resolve', 'callback', 'close'] as const;
-export type Step = (typeof STEPS)[number];
-
-const NEXT: Record<Step, { from: readonly TicketStatus[]; to: TicketStatus }> = {
-  acknowledge: { from: ['open'], to: 'acknowledged' },
-  on_site: { from: ['acknowledged'], to: 'on_site' },
-  // Not every problem needs a visit (a sensor, a question): resolving from acknowledged is allowed.
-  resolve: { from: ['acknowledged', 'on_site'], to: 'resolved' },
-  callback: { from: ['resolved'], to: 'callback_done' },
-  // A maintenance ticket (sensor offline) has no customer to call back.
-  close: { from: ['callback_done', 'resolved'], to: 'closed' },
-};
-
-/** The status after `step`, or the reason it is not allowed now. */
-export function applyStep(status: TicketStatus, step: Step, type: TicketType): { to: TicketStatus } | { refused: string } {
-  const rule = NEXT[step];
-  if (step === 'close' && status === 'resolved' && type !== 'sensor_offline') {
-    return { refused: 'a customer ticket is closed after the callback (回访)' };
-  }
-  if (!rule.from.includes(status)) return { refused: `cannot ${step.replace('_', ' ')} a ticket that is ${status.replace('_', ' ')}` };
-  return { to: rule.to };
-}
 
 /** 服务承诺 二.1(4)/(5), 二.4: what each type's deadline measures. */
 export const MILESTONE: Record<TicketType, Milestone | null> = {
@@ -47,5 +24,3 @@ export function reachesMilestone(milestone: Milestone | null, status: TicketStat
   if (milestone === 'full_answer') return status === 'resolved';
   return false;
 }
-
-export { AT_RISK_FRACTION, deadlineState } from '../../contracts/deadline-state.ts';

@@ -11,10 +11,10 @@ import { rosterSchema } from '../../core/alerting/roster.ts';
 import { AppError } from '../../errors.ts';
 import type { AlertStore, StoredChannel } from '../../ports/alert-store.ts';
 import type { AlertingService } from '../../services/alerting-service.ts';
+import { STAFF_ROLES } from '../../contracts/users.ts';
 import type { RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
 
-const STAFF = ['admin', 'dispatcher', 'engineer'] as const;
 
 const channelInput = z
   .object({
@@ -73,25 +73,25 @@ export interface AlertingRouteDeps {
 export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
   const tags = ['alerting'];
 
-  app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, onRequest: allow(...STAFF) }, async () => alerting.roster());
+  app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.roster());
   app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: z.toJSONSchema(rosterSchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
     const roster = parseOr400(rosterSchema, request.body);
     alerting.putRoster(roster);
     return roster;
   });
-  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, onRequest: allow(...STAFF) }, async (request) => {
+  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
     const q = parseOr400(onDutyQuery, request.query, 'query');
     const duty = alerting.onDuty(q.substationId ?? null, q.at);
     return { substationId: q.substationId ?? null, at: new Date(q.at ?? clock()).toISOString(), ...duty };
   });
 
-  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, onRequest: allow(...STAFF) }, async (request) => {
+  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
     const q = parseOr400(onDutyQuery.pick({ at: true }), request.query, 'query');
     const at = q.at ?? clock();
     return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at) };
   });
 
-  app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF) }, async () => alerting.policy());
+  app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.policy());
   app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: z.toJSONSchema(alertPolicySchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
     const policy = parseOr400(alertPolicySchema, request.body);
     alerting.putPolicy(policy);
@@ -146,7 +146,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, onRequest: allow(...STAFF) }, async (request) => ({
+  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, onRequest: allow(...STAFF_ROLES) }, async (request) => ({
     deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
       id: x.id,
       kind: x.kind,

@@ -11,6 +11,7 @@ import type { DeviceService } from '../../services/device-service.ts';
 import type { Readable } from 'node:stream';
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, csvLine, exact, importDevices } from '../../services/device-import.ts';
 import { CSV_UPLOAD_MAX_BYTES, readCsvRows } from '../csv-upload.ts';
+import { STAFF_ROLES } from '../../contracts/users.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { AppError } from '../../errors.ts';
 import { parseOr400 } from '../parse.ts';
@@ -170,7 +171,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
   );
 
-  app.get('/api/rejections', { schema: { tags: ['devices'], summary: 'Refused messages by device and reason, latest first' }, onRequest: allow('admin', 'dispatcher', 'engineer') }, async () =>
+  app.get('/api/rejections', { schema: { tags: ['devices'], summary: 'Refused messages by device and reason, latest first' }, onRequest: allow(...STAFF_ROLES) }, async () =>
     rejections.summary(),
   );
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { acknowledgeSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
-import type { Step } from '../../core/tickets/lifecycle.ts';
+import { STEP_RULES, STEPS } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
+import { DISPATCH_ROLES } from '../../contracts/users.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
 
@@ -26,15 +27,6 @@ const outageSchema = z
     reason: z.string().trim().min(1).max(500),
   })
   .strict();
-
-/** URL segment → lifecycle step, and who may take it. */
-const STEP_ROUTES: { path: string; step: Step; roles: ('admin' | 'dispatcher' | 'engineer')[] }[] = [
-  { path: 'acknowledge', step: 'acknowledge', roles: ['admin', 'dispatcher', 'engineer'] },
-  { path: 'on-site', step: 'on_site', roles: ['admin', 'dispatcher', 'engineer'] },
-  { path: 'resolve', step: 'resolve', roles: ['admin', 'dispatcher', 'engineer'] },
-  { path: 'callback', step: 'callback', roles: ['admin', 'dispatcher'] },
-  { path: 'close', step: 'close', roles: ['admin', 'dispatcher'] },
-];
 
 export interface TicketRouteDeps {
   allow: RoleGuard;
@@ -68,16 +60,17 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
 
   app.post(
     '/api/tickets',
-    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, onRequest: allow('admin', 'dispatcher') },
+    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, onRequest: allow(...DISPATCH_ROLES) },
     async (request, reply) => reply.code(201).send(tickets.hotline(parseOr400(hotlineTicketSchema, request.body), request.session!.username)),
   );
 
-  for (const r of STEP_ROUTES) {
-    const schema = r.step === 'resolve' ? resolveSchema : r.step === 'acknowledge' ? acknowledgeSchema : stepSchema;
+  for (const step of STEPS) {
+    const r = STEP_RULES[step];
+    const schema = step === 'resolve' ? resolveSchema : step === 'acknowledge' ? acknowledgeSchema : stepSchema;
     app.post<{ Params: { id: string } }>(
       `/api/tickets/:id/${r.path}`,
       { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, onRequest: allow(...r.roles) },
-      async (request) => tickets.step(request.params.id, r.step, request.session!.username, parseOr400(schema, request.body ?? {})),
+      async (request) => tickets.step(request.params.id, step, request.session!.username, parseOr400(schema, request.body ?? {})),
     );
   }
 
@@ -87,7 +80,7 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
 
   app.post(
     '/api/outages',
-    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, onRequest: allow('admin', 'dispatcher') },
+    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, onRequest: allow(...DISPATCH_ROLES) },
     async (request, reply) => {
       return reply.code(201).send(outageView(tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username)));
     },

@@ -3,13 +3,13 @@
  * shifted to Asia/Shanghai (uPlot labels in the browser's zone; the control room reads Beijing
  * time whatever the PC says), one column per field, gaps as null.
  */
-export type ReadingRow = { ts: string } & Record<string, number | string | undefined>;
+import { BEIJING_UTC_OFFSET_MS } from '../../../../ingest/contracts/beijing-time.ts';
 
-const SHANGHAI_OFFSET_MIN = 8 * 60;
+export type ReadingRow = { ts: string } & Record<string, number | string | undefined>;
 
 /** uPlot's x value for an instant, so that its labels read Asia/Shanghai wall time. */
 export function chartSeconds(ms: number, browserOffsetMin = new Date(ms).getTimezoneOffset()): number {
-  return (ms + (SHANGHAI_OFFSET_MIN + browserOffsetMin) * 60_000) / 1000;
+  return (ms + BEIJING_UTC_OFFSET_MS + browserOffsetMin * 60_000) / 1000;
 }
 
 export function toColumns(rows: readonly ReadingRow[], fields: readonly string[]): [number[], ...(number | null)[][]] {

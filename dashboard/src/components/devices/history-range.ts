@@ -3,6 +3,8 @@
  * width that keeps every chart at a few hundred points (the API averages per bucket), so a
  * season of 15-minute room readings still draws in milliseconds.
  */
+import { BEIJING_UTC_OFFSET_MS, HOUR_MS } from '../../../../ingest/contracts/beijing-time.ts';
+
 export const HISTORY_RANGES = ['24h', '7d', 'season'] as const;
 export type HistoryRange = (typeof HISTORY_RANGES)[number];
 
@@ -12,9 +14,6 @@ export interface ReadingsQuery {
   every: string;
 }
 
-const HOUR_MS = 3_600_000;
-/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 
 /** 24 h → 288 points, 7 d → 168, a whole season (≤ 1 year) → ≤ 1 460. */
 const WINDOW: Record<Exclude<HistoryRange, 'season'>, { ms: number; every: string }> = {
@@ -29,9 +28,9 @@ const SEASON_EVERY = '6h';
  * the summer gap it is still last season's start, so the range never begins in the future.
  */
 export function seasonStart(now: number): number {
-  const wall = new Date(now + SHANGHAI_OFFSET_MS); // its UTC fields read Beijing wall time
-  const thisYear = Date.UTC(wall.getUTCFullYear(), 10, 15) - SHANGHAI_OFFSET_MS;
-  return thisYear <= now ? thisYear : Date.UTC(wall.getUTCFullYear() - 1, 10, 15) - SHANGHAI_OFFSET_MS;
+  const wall = new Date(now + BEIJING_UTC_OFFSET_MS); // its UTC fields read Beijing wall time
+  const thisYear = Date.UTC(wall.getUTCFullYear(), 10, 15) - BEIJING_UTC_OFFSET_MS;
+  return thisYear <= now ? thisYear : Date.UTC(wall.getUTCFullYear() - 1, 10, 15) - BEIJING_UTC_OFFSET_MS;
 }
 
 export function rangeQuery(range: HistoryRange, now: number): ReadingsQuery {

@@ -3,9 +3,9 @@ import { actionBody, availableActions } from './ticket-actions.ts';
 import { chartsFor } from './ticket-readings.ts';
 import { timelineActionKey } from './timeline-labels.ts';
 
-const dispatcher = { canAct: true, canDispatch: true };
-const engineer = { canAct: true, canDispatch: false };
-const viewer = { canAct: false, canDispatch: false };
+const dispatcher = 'dispatcher';
+const engineer = 'engineer';
+const viewer = 'viewer';
 const room = { type: 'room_temp_low' } as const;
 
 describe('lifecycle actions', () => {

@@ -1,51 +1,25 @@
 /**
- * The lifecycle steps the detail offers, pure: which ones the status and the role allow (the
- * server's rule mirrored so buttons that would only be refused are not shown; the server still
- * decides and its refusal is shown), and the body each sends.
+ * The lifecycle steps the detail offers: the server's own contract (contracts/ticket-lifecycle.ts)
+ * applied to the status and the role, so buttons that would only be refused are not shown (the
+ * server still decides and its refusal is shown), and the body each sends.
  */
+import { availableSteps, closesWithoutCallback, STEP_RULES, type Step } from '../../../../ingest/contracts/ticket-lifecycle.ts';
 import type { Ticket } from '../../../../ingest/contracts/tickets.ts';
+import type { Role } from '../../../../ingest/contracts/users.ts';
 import type { MessageKey } from '../../lib/i18n/i18n.svelte.ts';
 
-export const TICKET_ACTIONS = ['acknowledge', 'on_site', 'resolve', 'callback', 'close'] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
+export type TicketAction = Step;
 
-/** URL segment of each step: POST /api/tickets/:id/<segment>. */
-export const ACTION_PATH: Record<TicketAction, string> = {
-  acknowledge: 'acknowledge',
-  on_site: 'on-site',
-  resolve: 'resolve',
-  callback: 'callback',
-  close: 'close',
-};
+/** POST /api/tickets/:id/<path>. */
+export const actionPath = (action: TicketAction): string => STEP_RULES[action].path;
 
-export interface Permissions {
-  /** Not a viewer. */
-  canAct: boolean;
-  /** Admin or dispatcher: callbacks and closing. */
-  canDispatch: boolean;
+export function availableActions(t: Pick<Ticket, 'status' | 'type'>, role: Role | null): TicketAction[] {
+  return role ? availableSteps(t, role) : [];
 }
 
-/** A maintenance ticket has no customer to call back, so it closes straight from resolved. */
-export const closesWithoutCallback = (t: Pick<Ticket, 'type'>): boolean => t.type === 'sensor_offline';
-
-export function availableActions(t: Pick<Ticket, 'status' | 'type'>, who: Permissions): TicketAction[] {
-  if (!who.canAct) return [];
-  switch (t.status) {
-    case 'open':
-      return ['acknowledge'];
-    case 'acknowledged':
-      // Not every problem needs a visit (a sensor, a question): resolving directly is allowed.
-      return ['on_site', 'resolve'];
-    case 'on_site':
-      return ['resolve'];
-    case 'resolved':
-      if (!who.canDispatch) return [];
-      return closesWithoutCallback(t) ? ['callback', 'close'] : ['callback'];
-    case 'callback_done':
-      return who.canDispatch ? ['close'] : [];
-    case 'closed':
-      return [];
-  }
+/** A resolved customer ticket the role could call back, still waiting for it (the hint under the buttons). */
+export function waitsForCallback(t: Pick<Ticket, 'status' | 'type'>, role: Role | null): boolean {
+  return role !== null && STEP_RULES.callback.roles.includes(role) && t.status === 'resolved' && !closesWithoutCallback(t.type);
 }
 
 export interface ActionInput {

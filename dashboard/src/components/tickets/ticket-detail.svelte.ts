@@ -6,7 +6,7 @@
 import type { Ticket, TimelineEntry } from '../../../../ingest/contracts/tickets.ts';
 import { ApiError, type ApiClient } from '../../lib/api/api-client.ts';
 import type { ReadingRow } from '../charts/chart-data.ts';
-import { ACTION_PATH, type ActionBody, type TicketAction } from './ticket-actions.ts';
+import { actionPath, type ActionBody, type TicketAction } from './ticket-actions.ts';
 
 type TicketWithHistory = Ticket & { timeline: TimelineEntry[]; readings: ReadingRow[] };
 
@@ -66,7 +66,7 @@ export class TicketDetailModel {
 
   /** Takes a lifecycle step; the server's refusal is thrown as an ApiError for the form to show. */
   async act(action: TicketAction, body: ActionBody): Promise<Ticket> {
-    const ticket = await this.api.post<Ticket>(`/api/tickets/${encodeURIComponent(this.id)}/${ACTION_PATH[action]}`, body);
+    const ticket = await this.api.post<Ticket>(`/api/tickets/${encodeURIComponent(this.id)}/${actionPath(action)}`, body);
     this.ticket = ticket;
     // Closing takes it out of the store: that is this step, not a change made elsewhere.
     this.#inStore = ticket.status !== 'closed';

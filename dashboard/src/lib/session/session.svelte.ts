@@ -4,7 +4,7 @@
  * An expired or ended login (401, or the live hub's `session_expired`) returns to the login form
  * with a notice instead of leaving panels that fail one by one.
  */
-import type { Role } from '../../../../ingest/contracts/users.ts';
+import { DISPATCH_ROLES, STAFF_ROLES, type Role } from '../../../../ingest/contracts/users.ts';
 import { ApiClient, ApiError } from '../api/api-client.ts';
 
 const STORAGE_KEY = 'heatwatch.token';
@@ -27,12 +27,12 @@ export class Session {
 
   /** Lifecycle actions (acknowledge, resolve…): everyone but a viewer. */
   get canAct(): boolean {
-    return this.user !== null && this.user.role !== 'viewer';
+    return this.user !== null && (STAFF_ROLES as readonly Role[]).includes(this.user.role);
   }
 
   /** Hotline tickets, callbacks and closing: dispatch and admins (as the API enforces). */
   get canDispatch(): boolean {
-    return this.user?.role === 'admin' || this.user?.role === 'dispatcher';
+    return this.user !== null && (DISPATCH_ROLES as readonly Role[]).includes(this.user.role);
   }
 
   /** Picks up a login from this tab's storage, if the server still honours it. */

@@ -1,11 +1,13 @@
 /**
- * Local calendar dates in Asia/Shanghai. China has kept UTC+8 all year since 1991 (no daylight
- * saving), so a fixed offset is exact for every date HeatWatch handles and needs no time-zone
- * database. A local date is written 'YYYY-MM-DD'.
+ * Beijing time (Asia/Shanghai), defined once for the core, the adapters, the dashboard and the
+ * simulators. China has kept UTC+8 all year since 1991 (no daylight saving), so a fixed offset is
+ * exact for every date HeatWatch handles and needs no time-zone database. A local date is
+ * written 'YYYY-MM-DD'.
  */
 
-export const SHANGHAI_UTC_OFFSET_MS = 8 * 3_600_000;
-export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+export const BEIJING_UTC_OFFSET_MS = 8 * HOUR_MS;
 
 /** A local calendar date, 'YYYY-MM-DD'. */
 export type LocalDate = string;
@@ -23,12 +25,12 @@ export function isLocalDate(text: string): boolean {
 
 /** The local date (Asia/Shanghai) of an instant. */
 export function localDateOf(ms: number): LocalDate {
-  return new Date(ms + SHANGHAI_UTC_OFFSET_MS).toISOString().slice(0, 10);
+  return new Date(ms + BEIJING_UTC_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The instant of local midnight (00:00 +08:00) starting `date`. */
 export function localMidnight(date: LocalDate): number {
-  return Date.parse(`${date}T00:00:00Z`) - SHANGHAI_UTC_OFFSET_MS;
+  return Date.parse(`${date}T00:00:00Z`) - BEIJING_UTC_OFFSET_MS;
 }
 
 /** The last millisecond of `date`, 23:59:59.999 +08:00. */
@@ -47,4 +49,21 @@ export function weekdayOf(date: LocalDate): number {
 
 export function yearOf(date: LocalDate): number {
   return Number(date.slice(0, 4));
+}
+
+/** Hours since local midnight, 0 ≤ h < 24. */
+export function localHourOfDay(ms: number): number {
+  const local = (((ms + BEIJING_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+  return local / HOUR_MS;
+}
+
+/** `2026-01-15T09:00:00+08:00`: an instant as a dispatcher in Zoucheng reads it. */
+export function formatBeijing(ms: number): string {
+  return new Date(ms + BEIJING_UTC_OFFSET_MS).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+}
+
+/** `12-10 08:30`: short enough for a page's title on a phone's lock screen. */
+export function beijingClock(ms: number): string {
+  const iso = new Date(ms + BEIJING_UTC_OFFSET_MS).toISOString();
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
