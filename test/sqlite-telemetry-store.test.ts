@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteTelemetryStore } from '../ingest/adapters/sqlite/sqlite-telemetry-store.ts';
-import type { Reading } from '../ingest/contracts/payloads.ts';
+import { ROOM_FIELDS, SUBSTATION_FIELDS, type Reading } from '../ingest/contracts/payloads.ts';
 import { tempDir } from './support/heatwatch.ts';
 import { describeTelemetryStoreContract } from './support/telemetry-store-contract.ts';
 
@@ -39,6 +39,17 @@ describe('sqlite retention', () => {
     const daily = await store.read({ deviceId: 'A', kind: 'room', from: old - 8 * HOUR, to: old + 16 * HOUR, everyMs: DAY, limit: 100 });
     expect(daily).toHaveLength(1);
     expect(daily[0]!.values.temp).toBeCloseTo(18, 9);
+    db.close();
+  });
+});
+
+describe('sqlite schema', () => {
+  it('has a column for every field of the telemetry contract (a new field needs its migration)', () => {
+    const db = openDatabase(tempDir());
+    const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((n) => n !== 'device_id' && n !== 'ts');
+    // A field added to the contract needs a new migration that adds its column.
+    expect(columns('readings_room')).toEqual([...ROOM_FIELDS]);
+    expect(columns('readings_substation')).toEqual([...SUBSTATION_FIELDS]);
     db.close();
   });
 });

@@ -5,13 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOM_FIELDS, SUBSTATION_FIELDS } from '../../contracts/payloads.ts';
 
 export type Db = Database.Database;
 
-const fieldColumns = (fields: readonly string[]) => fields.map((f) => `"${f}" REAL`).join(', ');
-
-/** Ordered migrations; each runs once, in a transaction, and bumps user_version. */
+/**
+ * Ordered migrations; each runs once, in a transaction, and bumps user_version. Each is literal
+ * SQL, frozen once released: a database made by an older version must end up with exactly the
+ * schema a new one gets, so a migration never reads today's field lists or constants. A new
+ * telemetry field is a new migration (ALTER TABLE … ADD COLUMN); a test holds the readings
+ * tables to the contract's fields.
+ */
 const MIGRATIONS: string[] = [
   `
   CREATE TABLE devices (
@@ -50,11 +53,14 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   CREATE TABLE readings_room (
-    device_id TEXT NOT NULL, ts INTEGER NOT NULL, ${fieldColumns(ROOM_FIELDS)},
+    device_id TEXT NOT NULL, ts INTEGER NOT NULL,
+    "temp" REAL, "humidity" REAL, "battery" REAL, "rssi" REAL,
     PRIMARY KEY (device_id, ts)
   ) WITHOUT ROWID;
   CREATE TABLE readings_substation (
-    device_id TEXT NOT NULL, ts INTEGER NOT NULL, ${fieldColumns(SUBSTATION_FIELDS)},
+    device_id TEXT NOT NULL, ts INTEGER NOT NULL,
+    "supplyTemp" REAL, "returnTemp" REAL, "supplyPressure" REAL, "returnPressure" REAL, "flow" REAL,
+    "secSupplyTemp" REAL, "secReturnTemp" REAL, "secSupplyPressure" REAL, "secReturnPressure" REAL, "outdoorTemp" REAL,
     PRIMARY KEY (device_id, ts)
   ) WITHOUT ROWID;
   CREATE TABLE readings_hourly (
