@@ -1,10 +1,12 @@
 /**
  * Telemetry in InfluxDB through @influxdata/influxdb-client, on the paths every InfluxDB has
- * (DESIGN.md §6): line protocol to /write?db=…&precision=ms via the client's WriteApi (its
- * `path` redirected; its batching kept) and InfluxQL on /query?db=…&epoch=ms via its transport.
- * That serves 1.x (1.6 here), 1.8, 2.x ≥ 2.4 (bucket = db, token) and 3.x alike.
+ * (DESIGN.md §6): line protocol POSTed to /write?db=…&precision=ms and InfluxQL on
+ * /query?db=…&epoch=ms, both through the client's public transport (its auth header, timeout,
+ * gzip and errors). That serves 1.x (1.6 here), 1.8, 2.x ≥ 2.4 (bucket = db, token) and 3.x
+ * alike. The client's WriteApi is not used: it writes to the 2.x-only /api/v2/write, and its
+ * in-memory retry buffer would drop lines when full — HeatWatch's outbox retries, on disk.
  */
-import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxDB, setLogger } from '@influxdata/influxdb-client';
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
 import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import { toLine } from './line-protocol.ts';
@@ -48,17 +50,9 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
   const credentials = o.username ? `&u=${encodeURIComponent(o.username)}&p=${encodeURIComponent(o.password ?? '')}` : '';
   const db = encodeURIComponent(o.db);
 
-  const writeApi: WriteApi = client.getWriteApi('', o.db, 'ms', {
-    // Never reached: writeLines hands over at most CHUNK lines before each flush, because a
-    // batch the client sends by itself on reaching batchSize reports its failure to nobody.
-    batchSize: CHUNK + 1,
-    flushInterval: 0,
-    // HeatWatch's outbox is the retry buffer, on disk: the client's in-memory one would drop
-    // lines when full and forget them on restart (STACK.md). Fail fast, let the outbox retry.
-    maxRetries: 0,
-    gzipThreshold: 64 * 1024,
-  });
-  (writeApi as unknown as { path: string }).path = `/write?db=${db}&precision=ms${credentials}`;
+  const writePath = `/write?db=${db}&precision=ms${credentials}`;
+  // One attempt per call: the outbox is the retry buffer (STACK.md).
+  const writeOptions = { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, gzipThreshold: 64 * 1024 } as const;
 
   async function influxQl(q: string, method: 'GET' | 'POST' = 'GET'): Promise<InfluxQlResponse> {
     const path = `/query?db=${db}&epoch=ms${credentials}&q=${encodeURIComponent(q)}`;
@@ -74,8 +68,7 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
   async function writeLines(lines: readonly string[]): Promise<void> {
     try {
       for (let i = 0; i < lines.length; i += CHUNK) {
-        writeApi.writeRecords(lines.slice(i, i + CHUNK));
-        await writeApi.flush();
+        await client.transport.request(writePath, lines.slice(i, i + CHUNK).join('\n'), writeOptions);
       }
       lastError = null;
     } catch (err) {
@@ -121,7 +114,7 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
     },
     health: (): StoreHealth => (lastError ? { state: 'degraded', backlog: 0, detail: `last write failed: ${lastError}` } : { state: 'ok', backlog: 0 }),
     async close() {
-      await writeApi.close().catch(() => undefined);
+      // Every write was awaited: nothing is buffered in the client.
     },
   };
 
