@@ -1,6 +1,7 @@
 /** `npm start`: HeatWatch in one process — broker, ingest, API, live hub, dashboard. */
 import { loadConfigOrExit } from './config/config.ts';
 import { startHeatWatch } from './app.ts';
+import { startupExitCode } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
 
 if (process.argv.includes('--help')) {
@@ -18,18 +19,21 @@ the dashboard. Configured by environment variables only; see docs/configuration.
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const app = await startHeatWatch(config, { logger }).catch((err: NodeJS.ErrnoException) => {
-  if (err.name === 'RulesConfigError' || err.name === 'WorkdayCalendarError' || err instanceof SyntaxError) {
-    // A bad rules or calendar file: every problem, like a bad environment variable.
-    console.error(`${config.rulesFile ?? config.workdaysFile}: ${err.message}`);
-    process.exit(2);
-  }
-  if (err.name === 'SecretsKeyError') {
-    console.error(err.message);
-    process.exit(2);
+  // A bad rules or calendar file, a wrong secrets key: every problem, like a bad variable.
+  const exit = startupExitCode(err);
+  if (exit !== undefined) {
+    console.error(`${err.code}: ${err.message}`);
+    process.exit(exit);
   }
   const hint = err.code === 'EADDRINUSE' ? `: port ${(err as { port?: number }).port} is in use (set HEATWATCH_HTTP_PORT / HEATWATCH_MQTT_PORT, 0 picks a free one)` : '';
   logger.fatal({ err }, `HeatWatch could not start${hint}`);
   process.exit(1);
+});
+
+// SIGHUP: read the rules file again (it is also reloaded when it changes).
+process.on('SIGHUP', () => {
+  logger.info('SIGHUP: reloading the rules file');
+  app.reloadRules();
 });
 
 let stopping = false;

@@ -149,8 +149,9 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     const notes: { action: string; note: string }[] = [];
     const service = createAlertingService({
       store,
-      tickets: { get: () => ticket, note: (_id, _actor, action, note) => void notes.push({ action, note }) },
-      place: () => '一号换热站',
+      tickets: { find: () => ticket },
+      timeline: { note: (_id, _actor, action, note) => void notes.push({ action, note }) },
+      device: () => ({ name: '一号换热站', address: '' }),
       notifierFor: (c) => createNotifier(channelConfigSchema.parse(c.config)),
       links: createAckLinks(Buffer.alloc(32, 7), () => 'http://heatwatch.test'),
       clock: () => clock.now,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRulesRuntime } from '../ingest/services/rules-runtime.ts';
+import { createRulesConfigSource } from '../ingest/services/rules-config-source.ts';
 import { spawnHeatWatch } from './support/heatwatch-process.ts';
 import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type LogEntry, type TestWorld } from './support/heatwatch.ts';
 
@@ -39,6 +39,31 @@ describe('rules file', () => {
     // Wait until HeatWatch has read the bad file and said so, then look: the old rules hold.
     await eventually(() => logs.some((l) => l.msg === 'rules file refused; the previous rules stay in force'), 10_000);
     expect(await leakDue()).toBe(45);
+    // An editor's save: a new file written beside it and renamed over it (a new inode).
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ deadlines: { leak: 30 } }));
+    fs.renameSync(`${file}.tmp`, file);
+    await eventually(async () => (await leakDue()) === 30, 10_000);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ deadlines: { leak: 25 } }));
+    fs.renameSync(`${file}.tmp`, file);
+    await eventually(async () => (await leakDue()) === 25, 10_000);
+  });
+
+  it('reloads on SIGHUP', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ deadlines: { leak: 60 } }));
+    const hw = await spawnHeatWatch({ HEATWATCH_DATA_DIR: dir, HEATWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD, HEATWATCH_RULES_FILE: file });
+    try {
+      let out = '';
+      hw.child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      // The file is not touched: only the signal can cause the reload.
+      hw.child.kill('SIGHUP');
+      await eventually(() => out.includes('"msg":"rules reloaded"'), 10_000);
+      expect(out).toContain('SIGHUP: reloading the rules file');
+      expect(hw.child.exitCode).toBeNull();
+    } finally {
+      await hw.kill('SIGTERM');
+    }
   });
 });
 
@@ -50,8 +75,7 @@ describe('working-day calendar', () => {
     fs.writeFileSync(file, JSON.stringify({ [year]: { holidays: [], workdays: [], note: 'PROVISIONAL: not yet published' } }));
     const lines: { msg: string; year: number }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const runtime = createRulesRuntime({ workdaysFile: file, device: () => undefined, roomsOf: () => [], suppressed: () => false, onEvents: () => {}, logger });
-    runtime.close();
+    createRulesConfigSource({ workdaysFile: file, logger }).close();
     expect(lines.map((l) => [l.year, l.msg.split(':')[0]])).toEqual([
       [year, 'the working-day calendar for this year is provisional'],
       [year + 1, 'the working-day calendar has no holidays for this year'],

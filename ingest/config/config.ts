@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MAP_PRESETS, resolveMapConfig, type MapConfig } from '../contracts/map-config.ts';
 import { passwordProblems } from '../core/accounts/password-policy.ts';
+import { AppError } from '../errors.ts';
 
 /** Shipped with HeatWatch; an admin may point HEATWATCH_WORKDAYS_FILE at an updated copy. */
 const DEFAULT_WORKDAYS_FILE = fileURLToPath(new URL('../core/calendar/cn-workdays.json', import.meta.url));
@@ -156,10 +157,9 @@ function crossChecks(given: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
+    super('HW_CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
 

@@ -148,6 +148,13 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   return app;
 }
 
+/** How a person on this host reaches the server (0.0.0.0 is not an address to click). */
+export function serverUrl(server: http.Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+}
+
 /** A browser asking for a page of the single-page dashboard: not the API, not a file. */
 function isPageRequest(method: string, url: string): boolean {
   const pathname = url.split('?')[0]!;

@@ -8,6 +8,7 @@
  */
 import type { Reading } from '../contracts/payloads.ts';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
+import { AppError } from '../errors.ts';
 
 export type Release = (err: Error | null) => void;
 
@@ -54,7 +55,7 @@ export function createBatchWriter(o: BatchWriterOptions) {
         await o.store.write(batch);
         o.onWriteTime?.((performance.now() - started) / 1000);
       } catch (err) {
-        error = new Error('telemetry store write failed', { cause: err });
+        error = new AppError('HW_STORE_WRITE_FAILED', 'telemetry store write failed', { cause: err });
         o.onError?.(error);
       }
       for (const release of waiting) release(error);

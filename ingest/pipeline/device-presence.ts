@@ -5,6 +5,7 @@
  */
 import type { DeviceLive } from '../contracts/devices.ts';
 import type { Reading } from '../contracts/payloads.ts';
+import type { RuleEvent } from '../core/rules/rule-types.ts';
 import type { DeviceRegistry, LastState } from '../ports/device-registry.ts';
 
 export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
@@ -35,8 +36,9 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
       else online.delete(deviceId);
       return true;
     },
-    flagDataQuality(deviceId: string, at: number, detail: string): void {
-      quality.set(deviceId, { at: new Date(at).toISOString(), detail });
+    /** Implausible data the rules saw: a flag on the device, never a customer ticket. */
+    applyRuleEvents(events: readonly RuleEvent[]): void {
+      for (const e of events) if (e.kind === 'data_quality') quality.set(e.deviceId, { at: new Date(e.at).toISOString(), detail: e.detail });
     },
     view(deviceId: string): DeviceLive {
       const s = last.get(deviceId);

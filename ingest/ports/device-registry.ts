@@ -1,5 +1,6 @@
 import type { Device } from '../contracts/devices.ts';
 import type { FieldName } from '../contracts/payloads.ts';
+import { AppError } from '../errors.ts';
 
 export interface DeviceCredentials {
   device: Device;
@@ -27,9 +28,8 @@ export interface DeviceRegistry {
   saveLastStates(states: readonly LastState[]): void;
 }
 
-export class DuplicateDeviceError extends Error {
+export class DuplicateDeviceError extends AppError {
   constructor(readonly deviceId: string) {
-    super(`device ${deviceId} already exists`);
-    this.name = 'DuplicateDeviceError';
+    super('HW_DEVICE_EXISTS', `device ${deviceId} already exists`);
   }
 }

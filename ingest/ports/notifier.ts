@@ -3,6 +3,7 @@
  * whether a failure is worth retrying. Providers live one per file in adapters/notifiers/ and
  * know nothing of tickets, rosters or escalation; the alerting service decides who gets what.
  */
+import { AppError } from '../errors.ts';
 
 export const CHANNEL_TYPES = ['webhook', 'wecom', 'dingtalk', 'feishu', 'email', 'sms'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -28,14 +29,14 @@ export interface OutboundMessage {
   recipients: { name: string; mobile?: string; email?: string; ackLink?: string }[];
 }
 
-export class DeliveryError extends Error {
+export class DeliveryError extends AppError {
   constructor(
     message: string,
     /** false: retrying cannot help (bad configuration, a refused secret); true: try again later. */
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('HW_DELIVERY_FAILED', message, options);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Role, User } from '../contracts/users.ts';
+import { AppError } from '../errors.ts';
 
 export interface Session {
   tokenDigest: string;
@@ -26,9 +27,8 @@ export interface UserStore {
   purgeExpiredSessions(now: number): number;
 }
 
-export class DuplicateUserError extends Error {
+export class DuplicateUserError extends AppError {
   constructor(readonly username: string) {
-    super(`user ${username} already exists`);
-    this.name = 'DuplicateUserError';
+    super('HW_USER_EXISTS', `user ${username} already exists`);
   }
 }

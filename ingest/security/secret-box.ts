@@ -5,12 +5,14 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { readOrCreateKey } from './key-file.ts';
+import { AppError } from '../errors.ts';
 
 const PREFIX = 'enc:v1:';
 
-export class SecretsKeyError extends Error {
-  readonly code = 'HW_SECRETS_KEY';
-  override readonly name = 'SecretsKeyError';
+export class SecretsKeyError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HW_SECRETS_KEY', message, options);
+  }
 }
 
 export interface SecretBox {

@@ -3,6 +3,7 @@
  * the ticket type, the place, the deadline and what is expected, and links to the ticket and to
  * acknowledge it. Times in Beijing time.
  */
+import type { Device } from '../contracts/devices.ts';
 import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
 import type { AlertKind } from '../core/alerting/alert-policy.ts';
 import { beijingClock } from '../contracts/beijing-time.ts';
@@ -25,6 +26,12 @@ const MILESTONE_ZH: Record<string, string> = {
 function minutes(ms: number): string {
   const m = Math.round(Math.abs(ms) / 60_000);
   return m < 120 ? `${m} 分钟` : `${Math.floor(m / 60)} 小时 ${m % 60} 分钟`;
+}
+
+/** Where: the device's (or substation's) name and the address, for a page and the acknowledge page. */
+export function placeOf(t: Pick<Ticket, 'deviceId' | 'substationId' | 'address'>, device: (id: string) => Pick<Device, 'name' | 'address'> | undefined): string {
+  const d = t.deviceId ? device(t.deviceId) : undefined;
+  return [d?.name ?? t.substationId ?? '', t.address ?? d?.address ?? ''].filter(Boolean).join(' · ') || '—';
 }
 
 export interface MessageContext {

@@ -9,14 +9,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { beijingClock } from '../contracts/beijing-time.ts';
+import type { Device } from '../contracts/devices.ts';
 import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
 import { DEFAULT_ALERT_POLICY, planAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
 import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../core/alerting/roster.ts';
 import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
+import type { TicketTimeline } from '../ports/ticket-timeline.ts';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
 import type { AckLinks } from './ack-links.ts';
-import { beijingClock } from '../contracts/beijing-time.ts';
-import { renderAlert } from './alert-messages.ts';
+import { placeOf, renderAlert } from './alert-messages.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
 const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
@@ -42,13 +44,12 @@ export interface AckView {
 
 export interface AlertingDeps {
   store: AlertStore;
-  tickets: {
-    get(id: string): Ticket | undefined;
-    /** Adds an entry to the ticket's timeline (and pushes the change live). */
-    note(id: string, actor: string, action: string, note: string): void;
-  };
+  /** The ticket as it is now: an alert still due is sent only while there is a reason. */
+  tickets: { find(id: string): Ticket | undefined };
+  /** Where each page, delivery and failure is written down for the dispatcher. */
+  timeline: TicketTimeline;
   /** A device's name and address, for "where". */
-  place(t: Ticket): string;
+  device(id: string): Pick<Device, 'name' | 'address'> | undefined;
   notifierFor(channel: StoredChannel): Notifier;
   links: AckLinks;
   clock?: () => number;
@@ -82,7 +83,7 @@ export function createAlertingService(d: AlertingDeps) {
 
   /** Turns a due alert into deliveries, or cancels it when there is no longer a reason. */
   function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): void {
-    const t = d.tickets.get(ticketId);
+    const t = d.tickets.find(ticketId);
     if (!t || !stillDue(kind, t)) return d.store.resolveAlert(alertId, 'cancelled', []);
     const duty = onDutyAt(roster(), t.substationId, now);
     const people: Person[] =
@@ -96,13 +97,13 @@ export function createAlertingService(d: AlertingDeps) {
     if (people.length === 0 || channels.length === 0) {
       d.store.resolveAlert(alertId, 'done', []);
       const why = people.length === 0 ? '无值班人员 nobody on duty' : '未配置通知渠道 no channel configured';
-      d.tickets.note(t.id, 'alerting', 'notify_skipped', `${KIND_ZH[kind]}未发出：${why}（${t.substationId ?? '—'}）`);
+      d.timeline.note(t.id, 'alerting', 'notify_skipped', `${KIND_ZH[kind]}未发出：${why}（${t.substationId ?? '—'}）`);
       // Said once at start when nothing is set up (below); per ticket, the timeline says it.
       log.info({ ticketId: t.id, kind, substationId: t.substationId }, `alert not sent: ${why}`);
       return;
     }
     const p = policy().types[t.type];
-    const { title, text } = renderAlert({ ticket: t, kind, place: d.place(t), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
+    const { title, text } = renderAlert({ ticket: t, kind, place: placeOf(t, d.device), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
     const recipients = people.map((x) => ({ id: x.id, name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
     d.store.resolveAlert(
       alertId,
@@ -132,7 +133,7 @@ export function createAlertingService(d: AlertingDeps) {
       });
       const sentAt = clock();
       d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
-      d.tickets.note(delivery.ticketId, 'alerting', 'notified', `${KIND_ZH[delivery.kind]} · ${channel.name} → ${people}`);
+      d.timeline.note(delivery.ticketId, 'alerting', 'notified', `${KIND_ZH[delivery.kind]} · ${channel.name} → ${people}`);
       d.onDelivery?.(channel.config.type, true);
       if ((failures.get(channel.id) ?? 0) >= FAILING_AFTER) log.info({ channel: channel.id }, 'alert channel works again');
       failures.set(channel.id, 0);
@@ -151,7 +152,7 @@ export function createAlertingService(d: AlertingDeps) {
       const count = (failures.get(delivery.channelId) ?? 0) + 1;
       failures.set(delivery.channelId, count);
       if (count === FAILING_AFTER) log.error({ channel: delivery.channelId, err: e.message }, 'alert channel keeps failing');
-      if (final) d.tickets.note(delivery.ticketId, 'alerting', 'notify_failed', `${KIND_ZH[delivery.kind]} · ${channel?.name ?? delivery.channelId} → ${people}：${e.message}`);
+      if (final) d.timeline.note(delivery.ticketId, 'alerting', 'notify_failed', `${KIND_ZH[delivery.kind]} · ${channel?.name ?? delivery.channelId} → ${people}：${e.message}`);
       else log.warn({ channel: delivery.channelId, ticketId: delivery.ticketId, attempt: attempts, err: e.message }, 'delivery failed, will retry');
     }
   }
@@ -222,10 +223,10 @@ export function createAlertingService(d: AlertingDeps) {
      * deadline, what happened) and the name of the person the link was made for — no one else's.
      */
     ackView(ticketId: string, personId: string): AckView | undefined {
-      const t = d.tickets.get(ticketId);
+      const t = d.tickets.find(ticketId);
       if (!t) return undefined;
       const person = roster().people.find((p) => p.id === personId)?.name ?? personId;
-      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: d.place(t), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
+      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: placeOf(t, d.device), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
     },
     /** Channels with FAILING_AFTER or more failures in a row. */
     failingChannels: (): string[] => [...failures].filter(([, n]) => n >= FAILING_AFTER).map(([id]) => id),

@@ -3,6 +3,7 @@
  * only as SHA-256; sessions expire. HEATWATCH_ADMIN_PASSWORD creates or resets `admin` at start;
  * there is no default password.
  */
+import type { Logger } from 'pino';
 import type { LoginResponse, Role, User } from '../contracts/users.ts';
 import { AppError, ERRORS } from '../errors.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../ports/user-store.ts';
@@ -65,18 +66,33 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
     }
   };
 
+  /** Creates the user admin, or sets its password; `changed` is false when it already had it. */
+  async function bootstrapAdmin(password: string): Promise<{ user: User; changed: boolean }> {
+    const existing = users.find('admin');
+    if (existing && existing.user.role === 'admin' && (await verifySecret(password, existing.passwordHash))) {
+      return { user: existing.user, changed: false };
+    }
+    const user = users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
+    return { user, changed: true };
+  }
+
   return {
     /**
      * Creates `admin`, or resets its password when it differs from the stored one (which ends
      * its sessions). The same password at every restart changes nothing and logs nobody out.
      */
-    async bootstrapAdmin(password: string): Promise<{ user: User; changed: boolean }> {
-      const existing = users.find('admin');
-      if (existing && existing.user.role === 'admin' && (await verifySecret(password, existing.passwordHash))) {
-        return { user: existing.user, changed: false };
+    bootstrapAdmin,
+
+    /**
+     * At start: HEATWATCH_ADMIN_PASSWORD creates the user admin or resets its password; without
+     * it and without any user nobody can log in, which is said.
+     */
+    async bootstrapFromEnv(password: string | undefined, log: Pick<Logger, 'info' | 'warn'>): Promise<void> {
+      if (password) {
+        if ((await bootstrapAdmin(password)).changed) log.info('user admin created, or its password reset, from HEATWATCH_ADMIN_PASSWORD');
+      } else if (users.list().length === 0) {
+        log.warn('no users exist: set HEATWATCH_ADMIN_PASSWORD to create the admin account');
       }
-      const user = users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
-      return { user, changed: true };
     },
 
     async createUser(input: { username: string; password: string; role: Role; displayName: string }): Promise<User> {

@@ -1,4 +1,7 @@
-/** Provisioning: validate, issue a secret (shown once), store its hash. */
+/**
+ * Provisioning (validate, issue a secret shown once, store its hash), and which rooms each
+ * substation feeds, for the rules' correlation (rebuilt after provisioning).
+ */
 import { DEFAULT_INTERVAL_SEC, type Device, type NewDevice, type ProvisionedDevice } from '../contracts/devices.ts';
 import { AppError } from '../errors.ts';
 import { DuplicateDeviceError, type DeviceRegistry } from '../ports/device-registry.ts';
@@ -6,12 +9,28 @@ import { DEVICE_SECRET_COST, hashSecret, newDeviceSecret } from '../security/sec
 
 export interface DeviceServiceDeps {
   registry: DeviceRegistry;
-  onProvisioned?: (device: Device) => void;
   clock?: () => number;
 }
 
-export function createDeviceService({ registry, onProvisioned, clock = Date.now }: DeviceServiceDeps) {
+export function createDeviceService({ registry, clock = Date.now }: DeviceServiceDeps) {
+  const provisioned: ((device: Device) => void)[] = [];
+  let roomIndex: Map<string, string[]> | null = null;
+
   return {
+    /** A device was provisioned (the live map shows it). */
+    onProvisioned(listener: (device: Device) => void): void {
+      provisioned.push(listener);
+    },
+
+    /** The room sensors a substation feeds. */
+    roomsOf(substationId: string): string[] {
+      if (!roomIndex) {
+        roomIndex = new Map();
+        for (const d of registry.list()) if (d.kind === 'room' && d.substationId) roomIndex.set(d.substationId, [...(roomIndex.get(d.substationId) ?? []), d.id]);
+      }
+      return roomIndex.get(substationId) ?? [];
+    },
+
     async provision(input: NewDevice & { address: string }): Promise<ProvisionedDevice> {
       if (input.substationId !== undefined && registry.get(input.substationId)?.kind !== 'substation') {
         throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
@@ -36,7 +55,8 @@ export function createDeviceService({ registry, onProvisioned, clock = Date.now 
         if (err instanceof DuplicateDeviceError) throw new AppError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
         throw err;
       }
-      onProvisioned?.(device);
+      roomIndex = null;
+      for (const listener of provisioned) listener(device);
       return { ...device, mqtt: { username: device.id, password: secret } };
     },
   };

@@ -8,36 +8,28 @@ import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TicketType } from '.
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
-import type { RuleEvent } from '../core/rules/rule-types.ts';
+import type { OpenEpisode, RuleEvent } from '../core/rules/rule-types.ts';
 import { AppError } from '../errors.ts';
-import type { Outage, TicketRecord, TicketStore } from '../ports/ticket-store.ts';
-
-export interface Deadlines {
-  /** When the type's milestone is due for a ticket opened at `openedAt`; null: no deadline. */
-  dueAt(type: TicketType, openedAt: number): number | null;
-  /** 服务承诺 二.4(3): a complex inquiry's full answer, five days after the call. */
-  complexAnswerDueAt(openedAt: number): number;
-  /** 服务承诺 二.1(7): the callback within 3 working days of the resolution. */
-  callbackDueAt(resolvedAt: number): number;
-}
+import type { TicketRecord, TicketStore } from '../ports/ticket-store.ts';
+import type { TicketTimeline } from '../ports/ticket-timeline.ts';
+import type { Deadlines } from './rules-config-source.ts';
 
 export interface TicketServiceDeps {
   store: TicketStore;
   deadlines: Deadlines;
   device: (id: string) => Device | undefined;
-  onChange?: (ticket: Ticket) => void;
-  /** A ticket was opened (by a rule or the hotline): alerting plans its pages. */
-  onOpened?: (ticket: Ticket) => void;
-  onDataQuality?: (deviceId: string, at: number, detail: string) => void;
   clock?: () => number;
 }
 
-const RULE_ACTOR = 'rules';
-const DAY = 86_400_000;
+type TicketListener = (ticket: Ticket) => void;
 
-export function createTicketService({ store, deadlines, device, onChange, onOpened, onDataQuality, clock = Date.now }: TicketServiceDeps) {
-  // Planned outages, in memory: the rules ask about them for every reading.
-  let outages = store.outages();
+const RULE_ACTOR = 'rules';
+/** The rules whose open tickets are episodes the engine must know of after a restart. */
+const EPISODE_RULES: ReadonlySet<string> = new Set(['room_low', 'sudden_drop', 'substation_collapse', 'offline']);
+
+export function createTicketService({ store, deadlines, device, clock = Date.now }: TicketServiceDeps) {
+  const changeListeners: TicketListener[] = [];
+  const openListeners: TicketListener[] = [];
 
   function view(t: TicketRecord, now = clock()): Ticket {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -68,7 +60,10 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
   }
 
   const changed = (t: TicketRecord) => {
-    onChange?.(view(t));
+    if (changeListeners.length > 0) {
+      const v = view(t);
+      for (const listener of changeListeners) listener(v);
+    }
     return t;
   };
 
@@ -96,7 +91,8 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
     );
     if (!record) return record;
     changed(record);
-    onOpened?.(view(record));
+    const v = view(record);
+    for (const listener of openListeners) listener(v);
     return record;
   }
 
@@ -139,8 +135,7 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
         return;
       }
       case 'data_quality':
-        onDataQuality?.(e.deviceId, e.at, e.detail);
-        return;
+        return; // a flag on the device (presence), never a ticket
       case 'correlated': {
         const station = device(e.substationId);
         const parent =
@@ -174,8 +169,25 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
     }
   }
 
+  const timeline: TicketTimeline = {
+    note(id, actor, action, note) {
+      if (!store.get(id)) return;
+      changed(store.update(id, {}, { at: clock(), actor, action, note }));
+    },
+  };
+
   return {
     view,
+    timeline,
+
+    /** Every change (opened, a step, a note), as the API shows it: the live hub pushes it. */
+    onChange(listener: TicketListener): void {
+      changeListeners.push(listener);
+    },
+    /** A ticket was opened (by a rule or the hotline): alerting plans its pages. */
+    onOpened(listener: TicketListener): void {
+      openListeners.push(listener);
+    },
 
     applyRuleEvents(events: readonly RuleEvent[]): void {
       for (const e of events) applyRuleEvent(e);
@@ -210,7 +222,7 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
       const result = applyStep(t.status, step, t.type);
-      if ('refused' in result) throw new AppError('HW_CONFLICT', result.refused);
+      if ('refused' in result) throw new AppError('HW_TICKET_STEP', result.refused);
       const now = clock();
       const patch: Partial<TicketRecord> = { status: result.to };
       if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
@@ -230,12 +242,6 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
       }
       if (step === 'close') patch.closedAt = now;
       return view(changed(store.update(id, patch, { at: now, actor, action: step, note })));
-    },
-
-    /** A timeline entry that changes nothing else (a page sent, a delivery failed). */
-    note(id: string, actor: string, action: string, note: string): void {
-      if (!store.get(id)) return;
-      changed(store.update(id, {}, { at: clock(), actor, action, note }));
     },
 
     find(id: string): Ticket | undefined {
@@ -259,22 +265,16 @@ export function createTicketService({ store, deadlines, device, onChange, onOpen
       return store.active().map((t) => view(t, now));
     },
 
-    registerOutage(input: { substationId: string; startsAt: number; endsAt: number; reason: string }, actor: string): Outage {
-      if (device(input.substationId)?.kind !== 'substation') throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
-      if (input.endsAt <= input.startsAt) throw new AppError('HW_BAD_REQUEST', '`endsAt` must be after `startsAt`');
-      const now = clock();
-      // 服务承诺 二.1(3): customers are told at least 24 h ahead of a planned stop.
-      const outage = store.insertOutage({ ...input, registeredAt: now, registeredBy: actor, lateNotice: input.startsAt - now < DAY });
-      outages = store.outages();
-      return outage;
-    },
-
-    outages: () => outages,
-
-    /** During a registered outage no tickets open for the substation and its rooms (DESIGN.md §3). */
-    suppressed(substationId: string | null, at: number): boolean {
-      if (!substationId) return false;
-      return outages.some((o) => o.substationId === substationId && o.startsAt <= at && at < o.endsAt);
+    /**
+     * The episodes the rules opened and have not seen recover: a fresh rules engine (at start,
+     * after a reload) learns them, so a recovery after a restart still reaches its ticket.
+     */
+    openEpisodes(): OpenEpisode[] {
+      return store.active().flatMap((t) =>
+        t.source === 'rule' && t.deviceId && t.recoveredAt === null && t.rule !== null && EPISODE_RULES.has(t.rule)
+          ? [{ deviceId: t.deviceId, rule: t.rule as OpenEpisode['rule'], at: t.eventAt ?? t.openedAt }]
+          : [],
+      );
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Reading } from '../../contracts/payloads.ts';
 import type { StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { InfluxTarget } from '../influx/influx-telemetry-store.ts';
 import type { Db } from '../sqlite/open-database.ts';
+import { AppError } from '../../errors.ts';
 
 export interface OutboxOptions {
   /** The outbox's own SQLite file; the store closes it. */
@@ -26,10 +27,9 @@ export interface OutboxOptions {
   onDelivered?: (readings: number, seconds: number) => void;
 }
 
-export class OutboxFullError extends Error {
+export class OutboxFullError extends AppError {
   constructor(backlog: number) {
-    super(`outbox full: ${backlog} readings wait for InfluxDB`);
-    this.name = 'OutboxFullError';
+    super('HW_OUTBOX_FULL', `outbox full: ${backlog} readings wait for InfluxDB`);
   }
 }
 

@@ -43,7 +43,11 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   sentAt: r.sent_at,
 });
 
-/** `box` seals channel configs (they hold the credentials); without one they are stored plain (tests of other parts). */
+/**
+ * `box` seals channel configs (they hold the credentials); without one they are stored plain
+ * (tests of other parts). With a box, channels stored in plain text by an older version are
+ * sealed at once, and a wrong key fails here, at start-up.
+ */
 export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
   const seal = (config: unknown) => (box ? box.seal(JSON.stringify(config)) : JSON.stringify(config));
   const open = (stored: string) => JSON.parse(box ? box.open(stored) : stored) as StoredChannel['config'];
@@ -70,7 +74,7 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
   const markDelivery = db.prepare('UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError, sent_at = @sentAt WHERE id = @id');
   const byTicket = db.prepare('SELECT * FROM deliveries WHERE ticket_id = ? ORDER BY created_at, id');
 
-  return {
+  const store: AlertStore = {
     setting: <T>(key: string) => {
       const row = getSetting.get(key) as { value: string } | undefined;
       return row ? (JSON.parse(row.value) as T) : undefined;
@@ -100,4 +104,6 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
     updateDelivery: (d) => void markDelivery.run({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, sentAt: d.sentAt }),
     deliveriesFor: (ticketId) => (byTicket.all(ticketId) as DeliveryRow[]).map(toDelivery),
   };
+  if (box) for (const channel of store.channels()) store.putChannel(channel);
+  return store;
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { addDays, endOfLocalDay, isLocalDate, localDateOf, weekdayOf, yearOf, type LocalDate } from '../../contracts/beijing-time.ts';
+import type { ErrorCode } from '../../errors.ts';
 
 const yearSchema = z
   .object({
@@ -56,6 +57,7 @@ export interface WorkdayCalendar {
 }
 
 export class WorkdayCalendarError extends Error {
+  readonly code = 'HW_CALENDAR_INVALID' satisfies ErrorCode;
   constructor(readonly problems: string[]) {
     super(`invalid working-day calendar:\n  - ${problems.join('\n  - ')}`);
     this.name = 'WorkdayCalendarError';

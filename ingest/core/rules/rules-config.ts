@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ROOM_TYPES } from '../../contracts/devices.ts';
 import { callbackConfigSchema, deadlinesConfigSchema, seasonConfigSchema } from '../calendar/calendar-config.ts';
+import type { ErrorCode } from '../../errors.ts';
 
 const WEEK_MIN = 7 * 24 * 60;
 
@@ -166,6 +167,7 @@ export type RulesConfig = z.output<typeof rulesConfigSchema>;
 export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
 
 export class RulesConfigError extends Error {
+  readonly code = 'HW_RULES_INVALID' satisfies ErrorCode;
   constructor(readonly problems: string[]) {
     super(`invalid rules configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'RulesConfigError';

@@ -115,7 +115,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
         const before = stored ? destinationOf(stored.config as Record<string, unknown>) : '';
         const after = destinationOf(input.config);
         if (!stored || stored.config.type !== input.config.type || before !== after) {
-          throw new AppError('HW_BAD_REQUEST', `the channel's destination changed${stored ? ` (${before} → ${after})` : ''}: enter its secrets again instead of ${REDACTED}`);
+          throw new AppError('HW_SECRET_REQUIRED', `the channel's destination changed${stored ? ` (${before} → ${after})` : ''}: enter its secrets again instead of ${REDACTED}`);
         }
       }
       const { config } = parseOr400(z.object({ config: channelConfigSchema }), { config: keepSecrets(input.config, stored?.config) });
@@ -194,7 +194,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     try {
       acknowledge(claim.ticketId, `${person}（消息链接）`);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'HW_CONFLICT') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
+      if (err instanceof AppError && err.code === 'HW_TICKET_STEP') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
       throw err;
     }
     return page('HeatWatch', `<h1>已接单 ${escape(claim.ticketId)}</h1><p>已记录在工单处理记录中。Acknowledged; it is in the ticket's timeline.</p>`);

@@ -5,6 +5,7 @@ import { STEP_RULES, STEPS } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { OutageService } from '../../services/outage-service.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
 import { DISPATCH_ROLES } from '../../contracts/users.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
@@ -31,12 +32,13 @@ const outageSchema = z
 export interface TicketRouteDeps {
   allow: RoleGuard;
   tickets: TicketService;
+  outages: OutageService;
   registry: Pick<DeviceRegistry, 'get'>;
   store: Pick<TelemetryStore, 'read'>;
   clock?: () => number;
 }
 
-export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, registry, store, clock = Date.now }: TicketRouteDeps) {
+export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, outages, registry, store, clock = Date.now }: TicketRouteDeps) {
   app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline' }, onRequest: allow(...ALL_ROLES) }, async (request) => ({
     tickets: tickets.list(parseOr400(ticketQuerySchema, request.query, 'query')),
   }));
@@ -75,14 +77,14 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, reg
   }
 
   app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, onRequest: allow(...ALL_ROLES) }, async () => ({
-    outages: tickets.outages().map(outageView),
+    outages: outages.list().map(outageView),
   }));
 
   app.post(
     '/api/outages',
     { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, onRequest: allow(...DISPATCH_ROLES) },
     async (request, reply) => {
-      return reply.code(201).send(outageView(tickets.registerOutage(parseOr400(outageSchema, request.body), request.session!.username)));
+      return reply.code(201).send(outageView(outages.register(parseOr400(outageSchema, request.body), request.session!.username)));
     },
   );
 }

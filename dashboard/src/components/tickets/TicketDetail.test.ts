@@ -84,7 +84,7 @@ describe('ticket detail', () => {
     expect(screen.getByRole('alert').textContent).toBe('请填写原因');
     expect(requests.some((r) => r.method === 'POST')).toBe(false);
 
-    refusal = { status: 409, code: 'HW_CONFLICT', message: 'cannot resolve a ticket that is closed' };
+    refusal = { status: 409, code: 'HW_TICKET_STEP', message: 'cannot resolve a ticket that is closed' };
     await fireEvent.input(document.querySelector('textarea[name=cause]')!, { target: { value: '阀门老化' } });
     await fireEvent.click(screen.getByTestId('action-resolve'));
     expect((await screen.findByTestId('action-error')).textContent).toBe('操作失败：cannot resolve a ticket that is closed');

@@ -1,0 +1,34 @@
+/**
+ * The timers of a running HeatWatch: device presence saved, the offline rule's tick, expired
+ * sessions purged, and retention applied (soon after start as well as hourly: a process
+ * restarted often must still apply it).
+ */
+import type { Logger } from 'pino';
+import type { TelemetryStore } from '../ports/telemetry-store.ts';
+
+export interface HousekeepingDeps {
+  persistPresence: () => void;
+  /** The offline rule looks for silence when the fleet clock says it is due. */
+  tick: () => void;
+  purgeSessions: () => void;
+  store: Pick<TelemetryStore, 'applyRetention'>;
+  logger: Logger;
+}
+
+export function startHousekeeping(d: HousekeepingDeps): () => void {
+  const runRetention = () =>
+    d.store.applyRetention(Date.now()).then(
+      (r) => r.deleted > 0 && d.logger.info(r, 'raw readings past retention rolled up and removed'),
+      (err: unknown) => d.logger.error({ err }, 'retention failed'),
+    );
+  const timers = [
+    setInterval(d.persistPresence, 5_000),
+    setInterval(d.tick, 5_000),
+    setInterval(d.purgeSessions, 3_600_000),
+    setTimeout(runRetention, 60_000),
+    setInterval(runRetention, 3_600_000),
+  ];
+  return () => {
+    for (const t of timers) clearTimeout(t);
+  };
+}
