@@ -66,7 +66,9 @@ describe('the lifecycle', () => {
     const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门坏了' })).body;
     const step = (path: string, body: object = {}, token = engineer) => world.api<Ticket | ErrorBody>('POST', `/api/tickets/${t.id}/${path}`, body, token);
 
-    expect((await step('on-site')).status).toBe(409); // not acknowledged yet
+    const early = await step('on-site'); // not acknowledged yet
+    expect(early.status).toBe(409);
+    expect((early.body as ErrorBody).error.code).toBe('HW_TICKET_STEP');
     expect((await step('acknowledge', { note: '张工接单' })).body).toMatchObject({ status: 'acknowledged' });
     const onSite = (await step('on-site')).body as Ticket;
     expect(onSite).toMatchObject({ status: 'on_site', deadlineState: 'met' });
