@@ -173,6 +173,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     registry: metrics.registry,
     metricsToken: config.http.metricsToken,
     map: config.map,
+    ruleNumbers: rulesConfig.numbers,
     allow,
   });
   registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, {}), links: ackLinks });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RuleNumbers } from '../ingest/contracts/rule-numbers.ts';
 import { createRulesConfigSource } from '../ingest/services/rules-config-source.ts';
 import { spawnHeatWatch } from './support/heatwatch-process.ts';
 import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type LogEntry, type TestWorld } from './support/heatwatch.ts';
@@ -46,6 +47,22 @@ describe('rules file', () => {
     fs.writeFileSync(`${file}.tmp`, JSON.stringify({ deadlines: { leak: 25 } }));
     fs.renameSync(`${file}.tmp`, file);
     await eventually(async () => (await leakDue()) === 25, 10_000);
+  });
+
+  it("serves the numbers in force to the dashboard, and follows the file", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ roomLow: { belowC: 20, recoverAtC: 20.5 } }));
+    const own = await startWorld({ HEATWATCH_RULES_FILE: file });
+    try {
+      const numbers = async () => (await own.api<RuleNumbers>('GET', '/api/rules')).body;
+      expect((await numbers()).roomLow).toMatchObject({ belowC: 20, recoverAtC: 20.5, forMin: 30 });
+      expect((await own.api('GET', '/api/rules', undefined, null)).status).toBe(401);
+      fs.writeFileSync(file, JSON.stringify({ roomLow: { belowC: 18.5 } }));
+      await eventually(async () => (await numbers()).roomLow.belowC === 18.5, 10_000);
+    } finally {
+      await own.close();
+    }
   });
 
   it('reloads on SIGHUP', async () => {

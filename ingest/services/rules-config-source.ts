@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { localDateOf, yearOf } from '../contracts/beijing-time.ts';
+import type { RuleNumbers } from '../contracts/rule-numbers.ts';
 import type { TicketType } from '../contracts/tickets.ts';
 import { callbackDueAt, complexAnswerDueAt, dueAt } from '../core/calendar/deadlines.ts';
 import { parseWorkdayCalendar, type WorkdayCalendar } from '../core/calendar/working-days.ts';
@@ -107,6 +108,12 @@ export function createRulesConfigSource(o: RulesConfigSourceOptions) {
 
   return {
     current: (): RulesConfig => config,
+    /** What the dashboard draws with (GET /api/rules). */
+    numbers: (): RuleNumbers => ({
+      roomLow: { belowC: config.roomLow.belowC, forMin: config.roomLow.forMin, recoverAtC: config.roomLow.recoverAtC, roomTypes: [...config.roomLow.roomTypes] },
+      suddenDrop: { dropC: config.suddenDrop.dropC, withinMin: config.suddenDrop.withinMin },
+      offline: { intervals: config.offline.intervals },
+    }),
     deadlines,
     /** Called with the new rules after each successful reload. */
     onChange(listener: (c: RulesConfig) => void): void {

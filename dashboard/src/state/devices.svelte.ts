@@ -6,12 +6,15 @@
  */
 import type { DeviceView } from '../../../ingest/contracts/devices.ts';
 import type { LiveReading } from '../../../ingest/contracts/events.ts';
+import type { RuleNumbers } from '../../../ingest/contracts/rule-numbers.ts';
 import type { ApiClient } from '../lib/api/api-client.ts';
 
 export class DeviceStore {
   /** Bumped after each applied batch; read it in `$derived` to follow changes. */
   version = $state(0);
   loaded = $state(false);
+  /** The rule numbers the server runs on (GET /api/rules): what a cold room is. */
+  rules = $state.raw<RuleNumbers | null>(null);
   readonly #devices = new Map<string, DeviceView>();
   #roomsBySubstation: Map<string, string[]> | null = null;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -19,12 +22,18 @@ export class DeviceStore {
   constructor(private readonly flushMs = 250) {}
 
   async load(api: ApiClient, signal?: AbortSignal): Promise<void> {
-    const { devices } = await api.get<{ devices: DeviceView[] }>('/api/devices', signal);
+    const [{ devices }, rules] = await Promise.all([api.get<{ devices: DeviceView[] }>('/api/devices', signal), api.get<RuleNumbers>('/api/rules', signal)]);
+    this.rules = rules;
     this.#devices.clear();
     for (const d of devices) this.#devices.set(d.id, d);
     this.#roomsBySubstation = null;
     this.loaded = true;
     this.version += 1;
+  }
+
+  /** 服务承诺 二.1(2): a room below this (°C) is cold; NaN until the server has said. */
+  get roomLowC(): number {
+    return this.rules?.roomLow.belowC ?? Number.NaN;
   }
 
   get size(): number {

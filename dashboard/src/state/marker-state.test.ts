@@ -31,7 +31,14 @@ describe('marker state', () => {
     ['a fresh data-quality flag', room({ dataQuality: { at: '2026-12-09T23:30:00.000Z', detail: 'jump' } }), false, 'dataQuality'],
     ['an old data-quality flag', room({ dataQuality: { at: '2026-12-09T20:00:00.000Z', detail: 'jump' } }), false, 'ok'],
   ] as const)('%s → %s', (_what, device, ticket, expected) => {
-    expect(markerState(device, ticket)).toBe(expected);
+    expect(markerState(device, ticket, 18)).toBe(expected);
+  });
+
+  it("judges cold by the server's threshold, and calls nothing cold before it is known", () => {
+    const at195 = room({ lastReading: { ts: '2026-12-10T00:00:00.000Z', values: { temp: 19.5 } } });
+    expect(markerState(at195, false, 18)).toBe('ok');
+    expect(markerState(at195, false, 20)).toBe('cold'); // a company that promises 20 °C
+    expect(markerState(room({ lastReading: { ts: '2026-12-10T00:00:00.000Z', values: { temp: 5 } } }), false, Number.NaN)).toBe('ok');
   });
 
   it('orders the worst first for clusters', () => {

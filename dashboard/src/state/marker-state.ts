@@ -17,16 +17,18 @@ export const MARKER_COLOURS: Record<MarkerState, string> = {
   noData: '#d0d5dd',
 };
 
-/** 服务承诺 二.1(2): bedrooms and living rooms at least 18 °C. */
-export const ROOM_MIN_C = 18;
 /** A data-quality flag colours the device while it is this recent (its newest reading's time). */
 export const DATA_QUALITY_FRESH_MS = 60 * 60_000;
 
 export const severity = (s: MarkerState): number => MARKER_STATES.indexOf(s);
 
-export function markerState(d: DeviceView, hasOpenTicket: boolean): MarkerState {
+/**
+ * `roomLowC`: the server's room threshold (服务承诺 二.1(2), GET /api/rules); NaN while unknown,
+ * which makes no room cold rather than guessing a number.
+ */
+export function markerState(d: DeviceView, hasOpenTicket: boolean, roomLowC: number): MarkerState {
   if (hasOpenTicket) return 'ticket';
-  if (d.kind === 'room' && d.lastReading?.values.temp !== undefined && d.lastReading.values.temp < ROOM_MIN_C) return 'cold';
+  if (d.kind === 'room' && d.lastReading?.values.temp !== undefined && d.lastReading.values.temp < roomLowC) return 'cold';
   // Never heard from: nothing to say yet (provisioned, not installed); not an alarm.
   if (d.lastReading === null && d.lastSeenAt === null) return 'noData';
   if (!d.online) return 'offline';

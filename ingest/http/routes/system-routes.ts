@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { Registry } from 'prom-client';
 import type { BrokerInfo } from '../../contracts/broker-info.ts';
 import type { MapConfig } from '../../contracts/map-config.ts';
+import type { RuleNumbers } from '../../contracts/rule-numbers.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
 export interface HealthReport {
@@ -21,6 +22,8 @@ export interface SystemRouteDeps {
   /** Bearer token for /metrics (HEATWATCH_METRICS_TOKEN); without one, loopback callers only. */
   metricsToken?: string;
   map: MapConfig;
+  /** The rule numbers in force (they follow a reloaded rules file). */
+  ruleNumbers: () => RuleNumbers;
   allow: RoleGuard;
 }
 
@@ -52,4 +55,5 @@ export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps
   // Behind the login: a Tianditu key in the tile URL is the operator's, not the public's.
   app.get('/api/broker', { schema: { tags: ['system'], summary: 'Where devices connect: the embedded broker\'s port, or the external broker' }, onRequest: deps.allow(...ALL_ROLES) }, async () => deps.broker);
   app.get('/api/map', { schema: { tags: ['system'], summary: "The dashboard's base map: tile layers and their datum" }, onRequest: deps.allow(...ALL_ROLES) }, async () => deps.map);
+  app.get('/api/rules', { schema: { tags: ['system'], summary: 'The rule numbers in force: the room threshold, a sudden drop, offline' }, onRequest: deps.allow(...ALL_ROLES) }, async () => deps.ruleNumbers());
 }

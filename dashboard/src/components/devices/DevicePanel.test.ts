@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceView } from '../../../../ingest/contracts/devices.ts';
+import type { RuleNumbers } from '../../../../ingest/contracts/rule-numbers.ts';
 import type { Ticket } from '../../../../ingest/contracts/tickets.ts';
 import { ApiClient } from '../../lib/api/api-client.ts';
 import { I18n } from '../../lib/i18n/i18n.svelte.ts';
@@ -62,11 +63,18 @@ const ticket = (over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket =>
     ...over,
   });
 
+/** The server's rules, as GET /api/rules serves them: the commitment's 18 °C. */
+const RULES: RuleNumbers = { roomLow: { belowC: 18, forMin: 30, recoverAtC: 18.5, roomTypes: ['bedroom', 'living'] }, suddenDrop: { dropC: 3, withinMin: 60 }, offline: { intervals: 3 } };
+
 let requested: string[];
 
 async function world() {
   const devices = new DeviceStore();
-  const listing = new ApiClient({ token: () => 't', onUnauthorized: () => undefined, fetch: async () => new Response(JSON.stringify({ devices: structuredClone(fleet) })) });
+  const listing = new ApiClient({
+    token: () => 't',
+    onUnauthorized: () => undefined,
+    fetch: async (url) => new Response(JSON.stringify(String(url).endsWith('/api/rules') ? RULES : { devices: structuredClone(fleet) })),
+  });
   await devices.load(listing);
   const tickets = new TicketStore();
   tickets.apply(ticket({ id: 'T-1' }));

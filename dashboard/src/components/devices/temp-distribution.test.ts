@@ -26,7 +26,7 @@ function room(temp: number | undefined, over: Partial<DeviceView> = {}): DeviceV
 
 describe('room temperature distribution', () => {
   it('has 14 bins: below 14, one per degree from 14 to 26, 26 and above; cold strictly below 18', () => {
-    const bins = emptyBins();
+    const bins = emptyBins(18);
     expect(bins).toHaveLength(14);
     expect(bins[0]).toMatchObject({ lo: null, hi: 14, cold: true });
     expect(bins[4]).toMatchObject({ lo: 17, hi: 18, cold: true });
@@ -48,14 +48,14 @@ describe('room temperature distribution', () => {
       room(undefined), // provisioned, never heard from: no data, not offline
       room(undefined, { online: false, lastSeenAt: '2026-12-01T00:00:00.000Z' }), // seen once, silent since
     ];
-    const d = distribution(rooms);
+    const d = distribution(rooms, 18);
     expect(d.bins.map((b) => b.count)).toEqual([1, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1]);
     expect(d).toMatchObject({ rooms: 7, cold: 2, offline: 2, noData: 2, lowest: 12.5, median: 18 });
   });
 
   it('has no lowest or median without temperatures', () => {
-    expect(distribution([room(undefined)])).toMatchObject({ rooms: 1, noData: 1, lowest: null, median: null });
-    expect(distribution([])).toMatchObject({ rooms: 0, lowest: null, median: null });
+    expect(distribution([room(undefined)], 18)).toMatchObject({ rooms: 1, noData: 1, lowest: null, median: null });
+    expect(distribution([], 18)).toMatchObject({ rooms: 0, lowest: null, median: null });
   });
 
   it('takes the mean of the middle two for an even count', () => {

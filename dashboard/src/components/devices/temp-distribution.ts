@@ -4,7 +4,6 @@
  * coldest rooms. Pure, so the histogram and its tests agree.
  */
 import type { DeviceView } from '../../../../ingest/contracts/devices.ts';
-import { ROOM_MIN_C } from '../../state/marker-state.ts';
 
 export const BIN_LOW_C = 14;
 export const BIN_HIGH_C = 26;
@@ -15,12 +14,14 @@ export interface TempBin {
   /** Exclusive upper edge; null for the open "BIN_HIGH_C and above" bin. */
   hi: number | null;
   count: number;
-  /** Every room in it is below 18 °C. */
+  /** Every room in it is below the threshold. */
   cold: boolean;
 }
 
 export interface TempDistribution {
   bins: TempBin[];
+  /** The room threshold the counts are against (°C, from the server's rules). */
+  thresholdC: number;
   rooms: number;
   cold: number;
   offline: number;
@@ -31,9 +32,9 @@ export interface TempDistribution {
 
 const tempOf = (d: DeviceView): number | undefined => d.lastReading?.values.temp;
 
-export function emptyBins(): TempBin[] {
-  const bins: TempBin[] = [{ lo: null, hi: BIN_LOW_C, count: 0, cold: BIN_LOW_C <= ROOM_MIN_C }];
-  for (let lo = BIN_LOW_C; lo < BIN_HIGH_C; lo += 1) bins.push({ lo, hi: lo + 1, count: 0, cold: lo + 1 <= ROOM_MIN_C });
+export function emptyBins(thresholdC: number): TempBin[] {
+  const bins: TempBin[] = [{ lo: null, hi: BIN_LOW_C, count: 0, cold: BIN_LOW_C <= thresholdC }];
+  for (let lo = BIN_LOW_C; lo < BIN_HIGH_C; lo += 1) bins.push({ lo, hi: lo + 1, count: 0, cold: lo + 1 <= thresholdC });
   bins.push({ lo: BIN_HIGH_C, hi: null, count: 0, cold: false });
   return bins;
 }
@@ -54,8 +55,8 @@ export function median(sorted: readonly number[]): number | null {
  * An offline room keeps its last temperature in the histogram (the map colours it by that value
  * too); the offline count beside it says how much of the picture is stale.
  */
-export function distribution(rooms: readonly DeviceView[]): TempDistribution {
-  const bins = emptyBins();
+export function distribution(rooms: readonly DeviceView[], thresholdC: number): TempDistribution {
+  const bins = emptyBins(thresholdC);
   const temps: number[] = [];
   let offline = 0;
   let noData = 0;
@@ -72,8 +73,9 @@ export function distribution(rooms: readonly DeviceView[]): TempDistribution {
   temps.sort((a, b) => a - b);
   return {
     bins,
+    thresholdC,
     rooms: rooms.length,
-    cold: temps.filter((t) => t < ROOM_MIN_C).length,
+    cold: temps.filter((t) => t < thresholdC).length,
     offline,
     noData,
     lowest: temps[0] ?? null,

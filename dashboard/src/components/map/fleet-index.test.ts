@@ -30,7 +30,7 @@ function compound(): Map<string, DeviceView> {
   return new Map(list.map((d) => [d.id, d]));
 }
 
-const source = (map: Map<string, DeviceView>): DeviceSource => ({ size: map.size, get: (id) => map.get(id), all: () => map.values() });
+const source = (map: Map<string, DeviceView>, roomLowC = 18): DeviceSource => ({ size: map.size, roomLowC, get: (id) => map.get(id), all: () => map.values() });
 /** Tickets open on `ids`; a new object per call is a new tickets version. */
 let ticketsVersion = 0;
 const ticketsOn = (...ids: string[]): TicketFlags => ({ version: ++ticketsVersion, hasOpenTicket: (id) => ids.includes(id) });
@@ -58,6 +58,15 @@ describe('fleet index', () => {
     const [cluster] = index.query(CITY, 12).clusters;
     expect(cluster).toMatchObject({ total: 10, worst: 'ticket', worstCount: 1 });
     expect(Object.fromEntries(MARKER_STATES.map((s, i) => [s, cluster!.counts[i]]))).toEqual({ ticket: 1, cold: 2, offline: 0, dataQuality: 0, ok: 7, noData: 0 });
+  });
+
+  it("recolours every room when the server's threshold changes, though no reading did", () => {
+    const devices = compound();
+    const index = new FleetIndex(devices.values(), identity);
+    index.refresh(source(devices, 18), ticketsOn());
+    expect(index.query(CITY, 12).clusters[0]!.worst).toBe('ok');
+    index.refresh(source(devices, 21), ticketsOn());
+    expect(index.query(CITY, 12).clusters[0]).toMatchObject({ worst: 'cold', worstCount: 10 });
   });
 
   it('follows state changes without rebuilding the geometry', () => {

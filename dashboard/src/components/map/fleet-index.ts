@@ -49,6 +49,8 @@ export interface TicketFlags {
 /** The devices a FleetIndex holds, as the DeviceStore offers them. */
 export interface DeviceSource {
   readonly size: number;
+  /** The server's room threshold (°C). */
+  readonly roomLowC: number;
   get(id: string): DeviceView | undefined;
   all(): Iterable<DeviceView>;
 }
@@ -75,6 +77,7 @@ export class FleetIndex {
   readonly #seenReading: (DeviceView['lastReading'] | undefined)[] = [];
   readonly #ticket: Uint8Array;
   #ticketsVersion = Number.NaN;
+  #roomLowC = Number.NaN;
   /** Leaves of each cluster seen so far: fixed for the life of the index. */
   readonly #leaves = new Map<number, Int32Array>();
 
@@ -127,6 +130,9 @@ export class FleetIndex {
   refresh(source: DeviceSource, tickets: TicketFlags): boolean {
     const ticketsChanged = tickets.version !== this.#ticketsVersion;
     this.#ticketsVersion = tickets.version;
+    // A new threshold (a reloaded rules file, a new login) recolours every room.
+    const thresholdChanged = !Object.is(source.roomLowC, this.#roomLowC);
+    this.#roomLowC = source.roomLowC;
     let same = source.size === this.ids.length;
     this.counts.fill(0);
     // The store keeps insertion order: walk it beside `ids` and look up by id only once it diverges.
@@ -142,7 +148,7 @@ export class FleetIndex {
         same = false;
         continue;
       }
-      let changed = d !== this.#seen[n] || d.lastReading !== this.#seenReading[n];
+      let changed = thresholdChanged || d !== this.#seen[n] || d.lastReading !== this.#seenReading[n];
       if (d !== this.#seen[n] && !this.#samePlace(n, d)) same = false;
       if (ticketsChanged) {
         const flag = tickets.hasOpenTicket(d.id) ? 1 : 0;
@@ -150,7 +156,7 @@ export class FleetIndex {
         this.#ticket[n] = flag;
       }
       if (changed) {
-        this.severity[n] = severity(markerState(d, this.#ticket[n] === 1));
+        this.severity[n] = severity(markerState(d, this.#ticket[n] === 1, source.roomLowC));
         this.#seen[n] = d;
         this.#seenReading[n] = d.lastReading;
       }

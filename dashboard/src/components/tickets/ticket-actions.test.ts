@@ -40,12 +40,13 @@ describe('detail helpers', () => {
 
   it('charts a room against 18 °C and a substation as temperatures and pressures, without missing fields', () => {
     const roomRows = [{ ts: '2026-12-10T00:00:00.000Z', temp: 17.4, humidity: 40 }];
-    expect(chartsFor(roomRows, 'room').map((c) => [c.unit, c.thresholdC, c.fields.map((f) => f.key)])).toEqual([['℃', 18, ['temp']]]);
+    expect(chartsFor(roomRows, 'room', 18).map((c) => [c.unit, c.thresholdC, c.fields.map((f) => f.key)])).toEqual([['℃', 18, ['temp']]]);
+    expect(chartsFor(roomRows, 'room', 20)[0]!.thresholdC).toBe(20);
     const stationRows = [{ ts: '2026-12-10T00:00:00.000Z', supplyTemp: 90, returnTemp: 50, supplyPressure: 0.8 }];
-    expect(chartsFor(stationRows, undefined).map((c) => [c.unit, c.fields.map((f) => f.key)])).toEqual([
+    expect(chartsFor(stationRows, undefined, 18).map((c) => [c.unit, c.fields.map((f) => f.key)])).toEqual([
       ['℃', ['supplyTemp', 'returnTemp']],
       [' MPa', ['supplyPressure']],
     ]);
-    expect(chartsFor([], 'room')).toEqual([]);
+    expect(chartsFor([], 'room', 18)).toEqual([]);
   });
 });

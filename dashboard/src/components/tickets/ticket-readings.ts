@@ -1,6 +1,6 @@
 /**
- * Which charts the readings around a ticket's event make: a room's temperature against the 18 °C
- * commitment; a substation's primary and secondary temperatures, and its pressures on their own
+ * Which charts the readings around a ticket's event make: a room's temperature against the
+ * room threshold (the server's rules); a substation's primary and secondary temperatures, and its pressures on their own
  * axis (MPa next to °C would flatten one of them). Fields the device never sent are left out.
  */
 import type { MessageKey } from '../../lib/i18n/i18n.svelte.ts';
@@ -13,10 +13,7 @@ export interface ChartSpec {
   fields: { key: string; label: MessageKey; colour: string }[];
 }
 
-/** 服务承诺: bedrooms and living rooms at least 18 °C. */
-const ROOM_MIN_C = 18;
-
-const ROOM: ChartSpec[] = [{ title: 'field.temp', unit: '℃', thresholdC: ROOM_MIN_C, fields: [{ key: 'temp', label: 'field.temp', colour: '#14597f' }] }];
+const room = (thresholdC: number): ChartSpec[] => [{ title: 'field.temp', unit: '℃', thresholdC, fields: [{ key: 'temp', label: 'field.temp', colour: '#14597f' }] }];
 
 const SUBSTATION: ChartSpec[] = [
   {
@@ -39,9 +36,10 @@ const SUBSTATION: ChartSpec[] = [
   },
 ];
 
-export function chartsFor(rows: readonly ReadingRow[], kind: 'room' | 'substation' | undefined): ChartSpec[] {
+/** `roomLowC`: 服务承诺 二.1(2), the server's room threshold. */
+export function chartsFor(rows: readonly ReadingRow[], kind: 'room' | 'substation' | undefined, roomLowC: number): ChartSpec[] {
   if (rows.length === 0) return [];
   const has = (key: string) => rows.some((r) => typeof r[key] === 'number');
-  const specs = (kind ?? (has('temp') ? 'room' : 'substation')) === 'room' ? ROOM : SUBSTATION;
+  const specs = (kind ?? (has('temp') ? 'room' : 'substation')) === 'room' ? room(roomLowC) : SUBSTATION;
   return specs.map((s) => ({ ...s, fields: s.fields.filter((f) => has(f.key)) })).filter((s) => s.fields.length > 0);
 }
