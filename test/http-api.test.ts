@@ -140,6 +140,13 @@ describe('documentation', () => {
   it('serves the OpenAPI description and its UI at /docs', async () => {
     const spec = await fetch(`http://127.0.0.1:${world.app.httpPort}/docs/json`).then((r) => r.json() as Promise<{ paths: Record<string, unknown> }>);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/login', '/api/devices', '/api/devices/{id}/readings', '/api/health']));
+    // The schemas that validate a request are the ones documented: no hand-written copy to drift.
+    type Op = { requestBody?: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }>; required?: string[] } }> }; parameters?: { name: string; in: string }[] };
+    const paths = spec.paths as Record<string, Record<string, Op>>;
+    const hotline = paths['/api/tickets']!.post!.requestBody!.content['application/json']!.schema;
+    expect(hotline.properties.type!.enum).toEqual(['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry']);
+    expect(hotline.required).toEqual(expect.arrayContaining(['type', 'description']));
+    expect(paths['/api/devices/{id}/readings']!.get!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['query:from', 'query:every', 'query:format', 'path:id']));
     const ui = await fetch(`http://127.0.0.1:${world.app.httpPort}/docs`);
     expect(ui.status).toBe(200);
   });

@@ -1,7 +1,7 @@
 /**
  * The HTTP face: Fastify with OpenAPI at /docs, the JSON API under /api, /metrics, and the
- * built dashboard at /. Bodies are validated by zod in the handlers (the route schemas feed
- * the documentation only), and every error leaves as {error: {code, message}}.
+ * built dashboard at /. Each route's zod schemas validate its input before the handler runs
+ * (fastify-type-provider-zod) and are the OpenAPI; every error leaves as {error: {code, message}}.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,11 +12,13 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AppError, type ErrorBody, type ErrorCode } from '../errors.ts';
 import { limitConnectionsPerAddress } from './connection-guard.ts';
 import { acceptCsvUploads } from './csv-upload.ts';
 import { parseJsonBodies } from './json-body.ts';
+import { problemsMessage, validationProblems, type RequestPart } from './parse.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -61,7 +63,8 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: redactPath(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
-  app.setValidatorCompiler(() => () => true);
+  app.setValidatorCompiler(validatorCompiler);
+  // Answers are built from typed views; no route declares a response schema to serialize by.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
@@ -71,6 +74,9 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     if (err instanceof AppError) {
       ({ code, status } = err);
       if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+    } else if ('validation' in err && Array.isArray(err.validation)) {
+      [code, status] = ['HW_BAD_REQUEST', 400];
+      message = problemsMessage(validationProblems(err.validation), (err.validationContext ?? 'body') as RequestPart);
     } else if ('statusCode' in err && err.statusCode === 429) {
       [code, status] = ['HW_RATE_LIMITED', 429];
     } else if ('statusCode' in err && err.statusCode === 413) {
@@ -126,6 +132,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

@@ -4,6 +4,7 @@
  * a ticket's delivery log, and acknowledging from the link in a message.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { channelConfigSchema, REDACTED, redactChannelConfig } from '../../adapters/notifiers/create-notifier.ts';
 import { alertPolicySchema } from '../../core/alerting/alert-policy.ts';
@@ -15,6 +16,11 @@ import { STAFF_ROLES } from '../../contracts/users.ts';
 import type { RoleGuard } from '../authorize.ts';
 import { parseOr400 } from '../parse.ts';
 
+const idParams = z.object({ id: z.string().max(64) });
+const channelParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is letters, digits, _ and -, 1 to 64 characters') });
+const tokenParams = z.object({ token: z.string() });
+/** The people a test message goes to (roster ids); none: the channel's own group. */
+const channelTestBody = z.object({ people: z.array(z.string().max(64)).max(100).optional() }).strict().optional();
 
 const channelInput = z
   .object({
@@ -70,45 +76,42 @@ export interface AlertingRouteDeps {
   clock?: () => number;
 }
 
-export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
+export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['alerting'];
 
   app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.roster());
-  app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: z.toJSONSchema(rosterSchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
-    const roster = parseOr400(rosterSchema, request.body);
-    alerting.putRoster(roster);
-    return roster;
+  app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: rosterSchema }, onRequest: allow('admin') }, async (request) => {
+    alerting.putRoster(request.body);
+    return request.body;
   });
-  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation' }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
-    const q = parseOr400(onDutyQuery, request.query, 'query');
+  app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation', querystring: onDutyQuery }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
+    const q = request.query;
     const duty = alerting.onDuty(q.substationId ?? null, q.at);
     return { substationId: q.substationId ?? null, at: new Date(q.at ?? clock()).toISOString(), ...duty };
   });
 
-  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)' }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
-    const q = parseOr400(onDutyQuery.pick({ at: true }), request.query, 'query');
-    const at = q.at ?? clock();
+  app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)', querystring: onDutyQuery.pick({ at: true }) }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
+    const at = request.query.at ?? clock();
     return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at) };
   });
 
   app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.policy());
-  app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: z.toJSONSchema(alertPolicySchema, { io: 'input' }) }, onRequest: allow('admin') }, async (request) => {
-    const policy = parseOr400(alertPolicySchema, request.body);
-    alerting.putPolicy(policy);
-    return policy;
+  app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: alertPolicySchema }, onRequest: allow('admin') }, async (request) => {
+    alerting.putPolicy(request.body);
+    return request.body;
   });
 
   app.get('/api/alerting/channels', { schema: { tags, summary: 'Notification channels (secrets hidden)' }, onRequest: allow('admin') }, async () => ({
     channels: store.channels().map(view),
     failing: alerting.failingChannels(),
   }));
-  app.put<{ Params: { id: string } }>(
+  app.put(
     '/api/alerting/channels/:id',
-    { schema: { tags, summary: 'Create or replace a channel' }, onRequest: allow('admin') },
+    { schema: { tags, summary: 'Create or replace a channel', params: channelParams, body: channelInput }, onRequest: allow('admin') },
     async (request) => {
-      const id = request.params.id;
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('HW_BAD_REQUEST', 'a channel id is letters, digits, _ and -, 1 to 64 characters');
-      const input = parseOr400(channelInput, request.body);
+      const { id } = request.params;
+      const input = request.body;
       const stored = store.channels().find((c) => c.id === id);
       // A kept secret goes only where it went before: a new destination needs the secret typed again.
       if (holdsRedacted(input.config)) {
@@ -124,17 +127,17 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
       return view(channel);
     },
   );
-  app.delete<{ Params: { id: string } }>('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel' }, onRequest: allow('admin') }, async (request, reply) => {
+  app.delete('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel', params: idParams }, onRequest: allow('admin') }, async (request, reply) => {
     if (!store.deleteChannel(request.params.id)) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
     return reply.code(204).send();
   });
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/alerting/channels/:id/test',
-    { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)' }, onRequest: allow('admin') },
+    { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)', params: idParams, body: channelTestBody }, onRequest: allow('admin') },
     async (request) => {
       const channel = store.channels().find((c) => c.id === request.params.id);
       if (!channel) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
-      const { people = [] } = parseOr400(z.object({ people: z.array(z.string()).optional() }).strict(), request.body ?? {});
+      const people = request.body?.people ?? [];
       const roster = alerting.roster();
       const to = roster.people.filter((p) => people.includes(p.id));
       try {
@@ -146,7 +149,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery" }, onRequest: allow(...STAFF_ROLES) }, async (request) => ({
+  app.get('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery", params: idParams }, onRequest: allow(...STAFF_ROLES) }, async (request) => ({
     deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
       id: x.id,
       kind: x.kind,
@@ -170,7 +173,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const REFUSED: Record<string, string> = { expired: '链接已过期，请在调度台接单。This link has expired.', bad_signature: '链接无效。This link is not valid.', malformed: '链接无效。This link is not valid.' };
 
-  app.get<{ Params: { token: string } }>('/ack/:token', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/ack/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
@@ -186,7 +189,7 @@ export function registerAlertingRoutes(app: FastifyInstance, { allow, alerting, 
   });
   // The confirmation page's form posts url-encoded and empty: nothing in it is read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) => done(null, {}));
-  app.post<{ Params: { token: string } }>('/ack/:token', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/ack/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));

@@ -1,23 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loginSchema, newUserSchema, passwordChangeSchema } from '../../contracts/users.ts';
 import type { AuthService } from '../../services/auth-service.ts';
 import { ALL_ROLES, bearerToken, type RoleGuard } from '../authorize.ts';
-import { parseOr400 } from '../parse.ts';
 
-export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthService; allow: RoleGuard }) {
+const usernameParams = z.object({ username: z.string().max(64) });
+
+export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthService; allow: RoleGuard }) {
   const { auth, allow } = deps;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.post(
     '/api/login',
     {
-      schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: z.toJSONSchema(loginSchema), security: [] },
+      schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: loginSchema, security: [] },
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
-    async (request) => {
-      const { username, password } = parseOr400(loginSchema, request.body);
-      return auth.login(username, password);
-    },
+    async (request) => auth.login(request.body.username, request.body.password),
   );
 
   app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session' }, onRequest: allow(...ALL_ROLES) }, async (request, reply) => {
@@ -36,32 +36,28 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
 
   app.post(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'Create a user', body: z.toJSONSchema(newUserSchema, { io: 'input' }) }, onRequest: allow('admin') },
-    async (request, reply) => {
-      const input = parseOr400(newUserSchema, request.body);
-      return reply.code(201).send(await auth.createUser(input));
-    },
+    { schema: { tags: ['users'], summary: 'Create a user', body: newUserSchema }, onRequest: allow('admin') },
+    async (request, reply) => reply.code(201).send(await auth.createUser(request.body)),
   );
 
   // Anyone signed in changes their own password; their other sessions end.
   app.post(
     '/api/me/password',
     {
-      schema: { tags: ['auth'], summary: 'Change my password (the current one first); my other sessions end', body: z.toJSONSchema(passwordChangeSchema) },
+      schema: { tags: ['auth'], summary: 'Change my password (the current one first); my other sessions end', body: passwordChangeSchema },
       onRequest: allow(...ALL_ROLES),
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { currentPassword, newPassword } = parseOr400(passwordChangeSchema, request.body);
-      await auth.changePassword(request.session!, currentPassword, newPassword);
+      await auth.changePassword(request.session!, request.body.currentPassword, request.body.newPassword);
       return reply.code(204).send();
     },
   );
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
-    app.post<{ Params: { username: string } }>(
+    app.post(
       `/api/users/:username/${action}`,
-      { schema: { tags: ['users'], summary: disabled ? 'Disable an account and end its sessions' : 'Enable a disabled account' }, onRequest: allow('admin') },
+      { schema: { tags: ['users'], summary: disabled ? 'Disable an account and end its sessions' : 'Enable a disabled account', params: usernameParams }, onRequest: allow('admin') },
       async (request) => auth.setDisabled(request.session!, request.params.username, disabled),
     );
   }

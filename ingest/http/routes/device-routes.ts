@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newDeviceSchema, type Device, type DeviceView } from '../../contracts/devices.ts';
 import { FIELDS_BY_KIND } from '../../contracts/payloads.ts';
@@ -14,7 +15,6 @@ import { CSV_UPLOAD_MAX_BYTES, readCsvRows } from '../csv-upload.ts';
 import { STAFF_ROLES } from '../../contracts/users.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 import { AppError } from '../../errors.ts';
-import { parseOr400 } from '../parse.ts';
 
 const MAX_ROWS = 10_000;
 const DAY_MS = 86_400_000;
@@ -32,13 +32,15 @@ const duration = z
 
 const readingsQuery = z
   .object({
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    every: duration.optional(),
+    from: isoTime.optional().describe('default: 24 h before `to`'),
+    to: isoTime.optional().describe('default: now'),
+    every: duration.optional().describe('bucket width: 30s, 15m, 1h, 1d; without it, raw readings'),
     limit: z.coerce.number().int().min(1).max(MAX_ROWS).default(MAX_ROWS),
-    format: z.enum(['json', 'csv']).default('json'),
+    format: z.enum(['json', 'csv']).default('json').describe('csv: one column per field, for spreadsheets'),
   })
   .strict();
+
+const deviceParams = z.object({ id: z.string().max(64) });
 
 const importQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
@@ -56,7 +58,8 @@ export interface DeviceRouteDeps {
   clock?: () => number;
 }
 
-export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps) {
+export function registerDeviceRoutes(fastify: FastifyInstance, deps: DeviceRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { allow, devices, registry, presence, store, rejections, clock = Date.now } = deps;
   const view = (d: Device): DeviceView => ({ ...d, ...presence.view(d.id) });
   const mustFind = (id: string): Device => {
@@ -68,13 +71,10 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   app.post(
     '/api/devices',
     {
-      schema: { tags: ['devices'], summary: 'Provision a sensor; the MQTT password is shown once', body: z.toJSONSchema(newDeviceSchema, { io: 'input' }) },
+      schema: { tags: ['devices'], summary: 'Provision a sensor; the MQTT password is shown once', body: newDeviceSchema },
       onRequest: allow('admin'),
     },
-    async (request, reply) => {
-      const input = parseOr400(newDeviceSchema, request.body);
-      return reply.code(201).send(await devices.provision(input));
-    },
+    async (request, reply) => reply.code(201).send(await devices.provision(request.body)),
   );
 
   app.post(
@@ -83,14 +83,14 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
       schema: {
         tags: ['devices'],
         summary: `Provision many devices from CSV (text/csv, header ${IMPORT_COLUMNS.join(',')}); with ?format=csv the answer is a CSV of id,username,password,error — the secrets are shown once`,
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'csv'] } } },
+        querystring: importQuery,
       },
       // The role is checked before a byte of the body is read (onRequest runs before parsing).
       onRequest: allow('admin'),
       config: { csvUpload: true },
     },
     async (request, reply) => {
-      const { format } = parseOr400(importQuery, request.query, 'query');
+      const { format } = request.query;
       if (!request.headers['content-type']?.startsWith('text/csv') || !request.body) throw new AppError('HW_BAD_REQUEST', 'send the CSV file with Content-Type: text/csv');
       const rows = await readCsvRows(request.body as Readable, { maxRows: MAX_IMPORT_ROWS, maxBytes: CSV_UPLOAD_MAX_BYTES });
       const result = await importDevices(rows, devices);
@@ -105,42 +105,29 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     },
   );
 
-  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state' }, onRequest: allow(...ALL_ROLES) }, async (request) => {
-    const q = parseOr400(listQuery, request.query, 'query');
+  app.get('/api/devices', { schema: { tags: ['devices'], summary: 'All devices with their live state', querystring: listQuery }, onRequest: allow(...ALL_ROLES) }, async (request) => {
+    const q = request.query;
     const list = registry
       .list()
       .filter((d) => (q.kind === undefined || d.kind === q.kind) && (q.substationId === undefined || d.substationId === q.substationId));
     return { devices: list.map(view) };
   });
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/devices/:id',
-    { schema: { tags: ['devices'], summary: 'One device, its live state and its refused messages' }, onRequest: allow(...ALL_ROLES) },
+    { schema: { tags: ['devices'], summary: 'One device, its live state and its refused messages', params: deviceParams }, onRequest: allow(...ALL_ROLES) },
     async (request) => ({ ...view(mustFind(request.params.id)), rejections: rejections.forDevice(request.params.id) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/devices/:id/readings',
     {
-      schema: {
-        tags: ['devices'],
-        summary: 'Readings in [from, to): raw, or the mean per bucket with `every`',
-        querystring: {
-          type: 'object',
-          properties: {
-            from: { type: 'string', format: 'date-time', description: 'default: 24 h before `to`' },
-            to: { type: 'string', format: 'date-time', description: 'default: now' },
-            every: { type: 'string', description: 'bucket width: 30s, 15m, 1h, 1d' },
-            limit: { type: 'integer', maximum: MAX_ROWS },
-            format: { type: 'string', enum: ['json', 'csv'], description: 'csv: one column per field, for spreadsheets' },
-          },
-        },
-      },
+      schema: { tags: ['devices'], summary: 'Readings in [from, to): raw, or the mean per bucket with `every`', params: deviceParams, querystring: readingsQuery },
       onRequest: allow(...ALL_ROLES),
     },
     async (request, reply) => {
       const device = mustFind(request.params.id);
-      const q = parseOr400(readingsQuery, request.query, 'query');
+      const q = request.query;
       const to = q.to ?? clock();
       const from = q.from ?? to - DAY_MS;
       if (from >= to) throw new AppError('HW_BAD_REQUEST', '`from` must be before `to`');

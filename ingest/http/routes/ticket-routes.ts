@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { newOutageSchema, type OutageView } from '../../contracts/outages.ts';
 import { acknowledgeSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
-import { STEP_RULES, STEPS } from '../../contracts/ticket-lifecycle.ts';
+import { STEP_RULES, STEPS, type Step } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
@@ -9,25 +11,19 @@ import type { OutageService } from '../../services/outage-service.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
 import { DISPATCH_ROLES } from '../../contracts/users.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
-import { parseOr400 } from '../parse.ts';
 
 const HOUR = 3_600_000;
 
-const outageView = (o: Outage) => ({
+const outageView = (o: Outage): OutageView => ({
   ...o,
   startsAt: new Date(o.startsAt).toISOString(),
   endsAt: new Date(o.endsAt).toISOString(),
   registeredAt: new Date(o.registeredAt).toISOString(),
 });
 
-const outageSchema = z
-  .object({
-    substationId: z.string().min(1).max(64),
-    startsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-    endsAt: z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict();
+const ticketParams = z.object({ id: z.string().max(64) });
+/** What each step takes; all but resolving (the cause is required) may be posted with no body. */
+const stepBody = (step: Step) => (step === 'resolve' ? resolveSchema : (step === 'acknowledge' ? acknowledgeSchema : stepSchema).optional());
 
 export interface TicketRouteDeps {
   allow: RoleGuard;
@@ -38,14 +34,15 @@ export interface TicketRouteDeps {
   clock?: () => number;
 }
 
-export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, outages, registry, store, clock = Date.now }: TicketRouteDeps) {
-  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline' }, onRequest: allow(...ALL_ROLES) }, async (request) => ({
-    tickets: tickets.list(parseOr400(ticketQuerySchema, request.query, 'query')),
+export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, outages, registry, store, clock = Date.now }: TicketRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline', querystring: ticketQuerySchema }, onRequest: allow(...ALL_ROLES) }, async (request) => ({
+    tickets: tickets.list(request.query),
   }));
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/tickets/:id',
-    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event' }, onRequest: allow(...ALL_ROLES) },
+    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event', params: ticketParams }, onRequest: allow(...ALL_ROLES) },
     async (request) => {
       const { ticket, timeline } = tickets.get(request.params.id);
       const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
@@ -62,17 +59,16 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, out
 
   app.post(
     '/api/tickets',
-    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: z.toJSONSchema(hotlineTicketSchema, { io: 'input' }) }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => reply.code(201).send(tickets.hotline(parseOr400(hotlineTicketSchema, request.body), request.session!.username)),
+    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: hotlineTicketSchema }, onRequest: allow(...DISPATCH_ROLES) },
+    async (request, reply) => reply.code(201).send(tickets.hotline(request.body, request.session!.username)),
   );
 
   for (const step of STEPS) {
     const r = STEP_RULES[step];
-    const schema = step === 'resolve' ? resolveSchema : step === 'acknowledge' ? acknowledgeSchema : stepSchema;
-    app.post<{ Params: { id: string } }>(
+    app.post(
       `/api/tickets/:id/${r.path}`,
-      { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, body: z.toJSONSchema(schema, { io: 'input' }) }, onRequest: allow(...r.roles) },
-      async (request) => tickets.step(request.params.id, step, request.session!.username, parseOr400(schema, request.body ?? {})),
+      { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, params: ticketParams, body: stepBody(step) }, onRequest: allow(...r.roles) },
+      async (request) => tickets.step(request.params.id, step, request.session!.username, request.body ?? {}),
     );
   }
 
@@ -82,9 +78,7 @@ export function registerTicketRoutes(app: FastifyInstance, { allow, tickets, out
 
   app.post(
     '/api/outages',
-    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: z.toJSONSchema(outageSchema, { io: 'input' }) }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => {
-      return reply.code(201).send(outageView(outages.register(parseOr400(outageSchema, request.body), request.session!.username)));
-    },
+    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: newOutageSchema }, onRequest: allow(...DISPATCH_ROLES) },
+    async (request, reply) => reply.code(201).send(outageView(outages.register(request.body, request.session!.username))),
   );
 }
