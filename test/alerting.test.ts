@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelConfigSchema, createNotifier } from '../ingest/adapters/notifiers/create-notifier.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteAlertStore } from '../ingest/adapters/sqlite/sqlite-alert-store.ts';
-import type { Ticket, TimelineEntry } from '../ingest/contracts/tickets.ts';
+import type { Ticket, TimelineData, TimelineEntry } from '../ingest/contracts/tickets.ts';
 import { rosterSchema } from '../ingest/core/alerting/roster.ts';
 import { createAckLinks } from '../ingest/services/ack-links.ts';
 import { createAlertingService } from '../ingest/services/alerting-service.ts';
@@ -131,7 +131,8 @@ describe('escalation, reminders and retries, with an injected clock', () => {
       deviceId: 'SS-A',
       substationId: 'SS-A',
       parentId: null,
-      description: '一号换热站: supply pressure fell 0.30 MPa',
+      description: '',
+      facts: [{ fact: 'supply_fell', field: 'supplyPressure', from: 0.62, to: 0.32, withinMs: 5 * 60_000 }],
       address: null,
       contact: null,
       openedAt: new Date(t0).toISOString(),
@@ -146,11 +147,11 @@ describe('escalation, reminders and retries, with an injected clock', () => {
       callbackDueAt: null,
       updatedAt: new Date(t0).toISOString(),
     };
-    const notes: { action: string; note: string }[] = [];
+    const notes: { action: string; data: TimelineData }[] = [];
     const service = createAlertingService({
       store,
       tickets: { find: () => ticket },
-      timeline: { note: (_id, _actor, action, note) => void notes.push({ action, note }) },
+      timeline: { record: (_id, _actor, action, data) => void notes.push({ action, data }) },
       device: () => ({ name: '一号换热站', address: '' }),
       notifierFor: (c) => createNotifier(channelConfigSchema.parse(c.config)),
       links: createAckLinks(Buffer.alloc(32, 7), () => 'http://heatwatch.test'),
@@ -170,6 +171,8 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     first.service.onTicketOpened(first.ticket);
     await first.service.runNow();
     expect(receiver.received.map((r) => String(r.body.title).slice(0, 6))).toEqual(['【主管道事故'.slice(0, 6)]);
+    // The rule's facts, put into Chinese at the edge: the page says what happened.
+    expect(String(receiver.received[0]!.body.text)).toContain('情况：一号换热站：一次供水压力 5 分钟内由 0.62 MPa 降至 0.32 MPa');
     await first.close();
 
     // Restarted at minute 3: nothing is sent again.

@@ -92,7 +92,7 @@ describe('room low', () => {
     expect(brief(oneByOne(w.engine, temps('R1', points)))).toEqual(expected);
   });
 
-  it('opens with the ticket type, substation and a sentence', () => {
+  it('opens with the ticket type, substation and the facts it saw', () => {
     const w = world().room('R1');
     const events = w.engine.onReadings(temps('R1', [[0, 17.6], [10, 17.4], [20, 17.5], [31, 17.5]]));
     expect(events).toEqual([
@@ -104,7 +104,7 @@ describe('room low', () => {
         substationId: 'S1',
         at: T0 + 31 * MIN,
         exempt: null,
-        detail: '室温 17.5 °C，低于 18.0 °C 已 31 分钟（最低 17.4 °C）',
+        facts: [{ fact: 'room_low', tempC: 17.5, belowC: 18, forMs: 31 * MIN, lowestC: 17.4 }],
       },
     ]);
   });
@@ -175,7 +175,8 @@ describe('sudden drop', () => {
     const events = oneByOne(w.engine, temps('R1', [[0, 21], [10, 21], [20, 17.5], [30, 17.5], [40, 17.8], ...every(60, 100, 10, alternating(20.1, 19.9)), ...every(110, 140, 10, 20.2)]));
     // 19.9 is more than 1 °C below 21.0: the 30 min back start at minute 100.
     expect(brief(events)).toEqual(['open sudden_drop R1 @30', 'recovered sudden_drop R1 @130']);
-    expect(events[0]).toMatchObject({ ticketType: 'temp_drop', detail: '室温 20 分钟内由 21.0 °C 降至 17.5 °C，下降 3.5 °C（阈值：60 分钟内 3.0 °C）' });
+    expect(events[0]).toMatchObject({ ticketType: 'temp_drop', facts: [{ fact: 'sudden_drop', fromC: 21, toC: 17.5, withinMs: 20 * MIN, dropC: 3, windowMin: 60 }] });
+    expect(events[1]).toMatchObject({ facts: [{ fact: 'drop_recovered', tempC: 20.2, refC: 21, withinC: 1, forMs: 30 * MIN }] });
   });
 });
 
@@ -229,7 +230,7 @@ describe('implausible data', () => {
     // 27 °C five minutes after 20 °C is a glitch; without the check, 27 → 20.0 would be a 7 °C drop.
     const events = oneByOne(w.engine, temps('R1', [[0, 20], [5, 27], [10, 20], [20, 20.1], [40, 20]]));
     expect(brief(events)).toEqual(['data_quality R1 @5']);
-    expect(events[0]).toMatchObject({ detail: '室温 5 分钟内由 20.0 °C 升至 27.0 °C，超过每 10 分钟 5.0 °C 的物理可能' });
+    expect(events[0]).toMatchObject({ facts: [{ fact: 'too_fast', field: 'temp', from: 20, to: 27, withinMs: 5 * MIN, maxChange: 5, perMin: 10 }] });
   });
 
   it('flags a sensor sampling every 15 min that jumps 12 °C, and opens nothing', () => {
@@ -359,7 +360,7 @@ describe('design outdoor temperature', () => {
     const fallback = world({ outdoorTemp: () => -12 }).room('R1');
     const events = fallback.engine.onReadings(coldRoom);
     expect(brief(events)).toEqual(['open room_low R1 @30 exempt:outdoor_below_design']);
-    expect(events[0]).toMatchObject({ detail: expect.stringContaining('室外 -12.0 °C 低于设计温度 -7.7 °C') });
+    expect(events[0]).toMatchObject({ facts: expect.arrayContaining([{ fact: 'outdoor_below_design', outdoorC: -12, designC: -7.7 }]) });
   });
 });
 
@@ -376,7 +377,7 @@ describe('correlation', () => {
     const w = network(5);
     const events = [...w.engine.onReadings(goesCold('R1', 0)), ...w.engine.onReadings(goesCold('R2', 20)), ...w.engine.onReadings(goesCold('R3', 40))];
     expect(brief(events.filter((e) => e.kind === 'correlated'))).toEqual(['correlated S1 temp_drop [R1,R2,R3] @50']);
-    expect(events.filter((e) => e.kind === 'correlated')[0]).toMatchObject({ detail: 'S1 所带 5 个测温点中 3 个在 60 分钟内室温不达标或骤降（达到 3 个即合并为换热站事件）' });
+    expect(events.filter((e) => e.kind === 'correlated')[0]).toMatchObject({ facts: [{ fact: 'rooms_together', substationId: 'S1', rooms: 5, affected: 3, windowMin: 60, needed: 3 }] });
     expect(w.engine.onReadings(goesCold('R4', 50)).filter((e) => e.kind === 'correlated')).toEqual([]);
   });
 

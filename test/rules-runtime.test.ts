@@ -3,7 +3,7 @@
  * middle of an episode, and a device whose messages are refused as garbage but keep coming.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ticket } from '../ingest/contracts/tickets.ts';
+import type { Ticket, TimelineEntry } from '../ingest/contracts/tickets.ts';
 import { eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
@@ -24,6 +24,8 @@ describe('rules runtime', () => {
     await client.publishAsync('heat/room/R-RESTART/telemetry', JSON.stringify(series(start, 9, 16.5)), { qos: 1 });
     const opened = await eventually(async () => (await ticketsOf('R-RESTART')).find((t) => t.type === 'room_temp_low'), 10_000);
     expect(opened.recoveredAt).toBeNull();
+    // Stored as facts (the dashboard says them in Chinese or English), not as a sentence.
+    expect(opened).toMatchObject({ description: '', facts: [{ fact: 'room_low', tempC: 16.5, belowC: 18, forMs: 30 * MIN, lowestC: 16.5 }] });
 
     await world.restart();
     client = await world.connect(room);
@@ -31,6 +33,8 @@ describe('rules runtime', () => {
     await client.publishAsync('heat/room/R-RESTART/telemetry', JSON.stringify(series(start + 60 * MIN, 9, 19.2)), { qos: 1 });
     const recovered = await eventually(async () => (await ticketsOf('R-RESTART')).find((t) => t.id === opened.id && t.recoveredAt !== null), 10_000);
     expect(recovered.status).toBe('open'); // a person closes it
+    const timeline = (await world.api<{ timeline: TimelineEntry[] }>('GET', `/api/tickets/${opened.id}`)).body.timeline;
+    expect(timeline.find((e) => e.action === 'recovered')?.data).toMatchObject({ facts: [{ fact: 'room_warm_again', tempC: 19.2, recoverAtC: 18.5 }] });
     expect((await ticketsOf('R-RESTART')).filter((t) => t.type === 'room_temp_low')).toHaveLength(1);
   });
 

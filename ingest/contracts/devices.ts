@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN, DEVICE_KINDS } from './topics.ts';
 import type { FieldName } from './payloads.ts';
+import type { RuleFact } from './rule-facts.ts';
 
 export const ROOM_TYPES = ['bedroom', 'living', 'other'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
@@ -55,7 +56,8 @@ export interface DeviceLive {
   /** When HeatWatch last stored a reading from it (wall clock, ISO 8601). */
   lastSeenAt: string | null;
   /** The latest implausible reading (a data-quality flag: never a customer ticket). */
-  dataQuality: { at: string; detail: string } | null;
+  /** Implausible data the rules saw lately (a flag, never a ticket): what, as facts. */
+  dataQuality: { at: string; facts: RuleFact[] } | null;
   /** Its newest reading by event time. */
   lastReading: { ts: string; values: Partial<Record<FieldName, number>> } | null;
 }

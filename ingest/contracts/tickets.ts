@@ -3,6 +3,7 @@
  * the dashboard shows. Times are ISO 8601.
  */
 import { z } from 'zod';
+import type { RuleFact } from './rule-facts.ts';
 import { DEVICE_ID_PATTERN } from './topics.ts';
 
 /** Ticket types (DESIGN.md §2); their names in Chinese are in TICKET_TYPE_ZH. */
@@ -54,7 +55,10 @@ export interface Ticket {
   substationId: string | null;
   /** The substation-level ticket this one is linked under (correlation). */
   parentId: string | null;
+  /** What the caller said (hotline); empty for a rule's ticket, whose `facts` say what happened. */
   description: string;
+  /** What the rule saw when it opened the ticket; null for a hotline ticket. The dashboard and the pages put it into words. */
+  facts: RuleFact[] | null;
   address: string | null;
   contact: string | null;
   openedAt: string;
@@ -73,11 +77,34 @@ export interface Ticket {
   updatedAt: string;
 }
 
+/** Who is told what, and when (DESIGN.md §4; the alerting policy). */
+export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** What a system entry of the timeline records, as facts; a person's words are in `note`. */
+export type TimelineData =
+  /** A rule opened the ticket, saw the condition clear, or saw it return. */
+  | { facts: RuleFact[]; eventAt: string }
+  /** A substation incident opened over these rooms. */
+  | { rooms: string[] }
+  /** Linked under a substation incident. */
+  | { under: string }
+  /** A page went out (or failed for good: `error`). */
+  | { alert: AlertKind; channel: string; people: string[]; error?: string }
+  /** A page could not go out: nobody on duty for the substation, or no channel. */
+  | { alert: AlertKind; skipped: 'nobody_on_duty' | 'no_channel'; substationId: string | null }
+  /** 服务承诺 二.4(3): a complex inquiry's first reply (in time or late); the full answer is due then. */
+  | { firstReply: 'in_time' | 'late' | null; fullAnswerDueAt: string }
+  /** Opened from a call to the hotline. */
+  | { via: 'hotline' };
+
 export interface TimelineEntry {
   at: string;
   actor: string;
   action: string;
+  /** What a person wrote. */
   note: string | null;
+  data: TimelineData | null;
 }
 
 export const hotlineTicketSchema = z

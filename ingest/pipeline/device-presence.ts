@@ -5,13 +5,14 @@
  */
 import type { DeviceLive } from '../contracts/devices.ts';
 import type { Reading } from '../contracts/payloads.ts';
+import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { RuleEvent } from '../core/rules/rule-types.ts';
 import type { DeviceRegistry, LastState } from '../ports/device-registry.ts';
 
 export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
   const last = new Map<string, LastState>();
   const online = new Set<string>();
-  const quality = new Map<string, { at: string; detail: string }>();
+  const quality = new Map<string, { at: string; facts: RuleFact[] }>();
   let dirty = new Map<string, LastState>();
   for (const s of registry.loadLastStates()) last.set(s.deviceId, s);
 
@@ -38,7 +39,7 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
     },
     /** Implausible data the rules saw: a flag on the device, never a customer ticket. */
     applyRuleEvents(events: readonly RuleEvent[]): void {
-      for (const e of events) if (e.kind === 'data_quality') quality.set(e.deviceId, { at: new Date(e.at).toISOString(), detail: e.detail });
+      for (const e of events) if (e.kind === 'data_quality') quality.set(e.deviceId, { at: new Date(e.at).toISOString(), facts: e.facts });
     },
     view(deviceId: string): DeviceLive {
       const s = last.get(deviceId);

@@ -1,4 +1,5 @@
-import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineEntry } from '../contracts/tickets.ts';
+import type { RuleFact } from '../contracts/rule-facts.ts';
+import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
 import type { RuleId } from '../contracts/tickets.ts';
 
 /** A ticket as stored: times as epoch ms; the API view is derived from it. */
@@ -12,6 +13,7 @@ export interface TicketRecord {
   substationId: string | null;
   parentId: string | null;
   description: string;
+  facts: RuleFact[] | null;
   address: string | null;
   contact: string | null;
   openedAt: number;
@@ -30,7 +32,7 @@ export interface TicketRecord {
 }
 
 export type NewTicket = Omit<TicketRecord, 'id' | 'updatedAt'>;
-export type TimelineInput = { at: number; actor: string; action: string; note: string | null };
+export type TimelineInput = { at: number; actor: string; action: string; note: string | null; data?: TimelineData | null };
 
 export interface Outage {
   id: number;

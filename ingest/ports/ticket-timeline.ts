@@ -1,8 +1,10 @@
 /**
  * What another service may do to a ticket: add a line to its timeline (a page sent, a delivery
- * failed). Alerting writes through this and nothing else; the ticket service implements it and
- * pushes the change live.
+ * failed), as facts. Alerting writes through this and nothing else; the ticket service
+ * implements it and pushes the change live.
  */
+import type { TimelineData } from '../contracts/tickets.ts';
+
 export interface TicketTimeline {
-  note(id: string, actor: string, action: string, note: string): void;
+  record(id: string, actor: string, action: string, data: TimelineData): void;
 }

@@ -36,6 +36,8 @@ export function placeOf(t: Pick<Ticket, 'deviceId' | 'substationId' | 'address'>
 
 export interface MessageContext {
   ticket: Ticket;
+  /** What happened, in words (services/facts-in-chinese.ts `situationOf`). */
+  situation: string;
   kind: AlertKind;
   /** Where: the device's or substation's name and address. */
   place: string;
@@ -62,7 +64,7 @@ export function renderAlert(c: MessageContext): { title: string; text: string } 
     `类型：${type}`,
     `地点：${c.place}`,
     `时限：${deadline}`,
-    `情况：${t.description}`,
+    `情况：${c.situation}`,
   ];
   if (c.kind === 'escalation') {
     lines.push(`升级原因：开单 ${c.escalatedAfterMin ?? '?'} 分钟内无人接单；值班人员：${c.engineers.length ? c.engineers.join('、') : '无'}`);

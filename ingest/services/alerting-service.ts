@@ -19,6 +19,7 @@ import type { TicketTimeline } from '../ports/ticket-timeline.ts';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
 import type { AckLinks } from './ack-links.ts';
 import { placeOf, renderAlert } from './alert-messages.ts';
+import { situationOf } from './facts-in-chinese.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
 const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
@@ -27,7 +28,6 @@ const FAILING_AFTER = 3;
 const ACK_LINK_TTL_MS = 24 * 3_600_000;
 const BATCH = 100;
 
-export const KIND_ZH: Record<AlertKind, string> = { page: '通知', escalation: '升级', reminder: '提醒', breach: '超时' };
 
 export interface AckView {
   ticketId: string;
@@ -68,6 +68,7 @@ export function createAlertingService(d: AlertingDeps) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
+  const nameOf = (id: string) => d.device(id)?.name;
   const roster = (): Roster => d.store.setting<Roster>('roster') ?? EMPTY_ROSTER;
   const policy = (): AlertPolicy => d.store.setting<AlertPolicy>('policy') ?? DEFAULT_ALERT_POLICY;
 
@@ -96,14 +97,14 @@ export function createAlertingService(d: AlertingDeps) {
     const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
     if (people.length === 0 || channels.length === 0) {
       d.store.resolveAlert(alertId, 'done', []);
-      const why = people.length === 0 ? '无值班人员 nobody on duty' : '未配置通知渠道 no channel configured';
-      d.timeline.note(t.id, 'alerting', 'notify_skipped', `${KIND_ZH[kind]}未发出：${why}（${t.substationId ?? '—'}）`);
+      const skipped = people.length === 0 ? 'nobody_on_duty' : 'no_channel';
+      d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: kind, skipped, substationId: t.substationId });
       // Said once at start when nothing is set up (below); per ticket, the timeline says it.
-      log.info({ ticketId: t.id, kind, substationId: t.substationId }, `alert not sent: ${why}`);
+      log.info({ ticketId: t.id, kind, substationId: t.substationId, skipped }, 'alert not sent');
       return;
     }
     const p = policy().types[t.type];
-    const { title, text } = renderAlert({ ticket: t, kind, place: placeOf(t, d.device), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
+    const { title, text } = renderAlert({ ticket: t, situation: situationOf(t, nameOf), kind, place: placeOf(t, d.device), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
     const recipients = people.map((x) => ({ id: x.id, name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
     d.store.resolveAlert(
       alertId,
@@ -115,7 +116,7 @@ export function createAlertingService(d: AlertingDeps) {
   async function deliver(delivery: Delivery, channel: StoredChannel | undefined): Promise<void> {
     const now = clock();
     const attempts = delivery.attempts + 1;
-    const people = delivery.recipients.map((r) => r.name).join('、');
+    const people = delivery.recipients.map((r) => r.name);
     try {
       if (!channel || !channel.enabled) throw new DeliveryError(`channel ${delivery.channelId} is removed or disabled`, false);
       // One link per person, in their own name (their roster id: short, whatever the name).
@@ -133,7 +134,7 @@ export function createAlertingService(d: AlertingDeps) {
       });
       const sentAt = clock();
       d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
-      d.timeline.note(delivery.ticketId, 'alerting', 'notified', `${KIND_ZH[delivery.kind]} · ${channel.name} → ${people}`);
+      d.timeline.record(delivery.ticketId, 'alerting', 'notified', { alert: delivery.kind, channel: channel.name, people });
       d.onDelivery?.(channel.config.type, true);
       if ((failures.get(channel.id) ?? 0) >= FAILING_AFTER) log.info({ channel: channel.id }, 'alert channel works again');
       failures.set(channel.id, 0);
@@ -152,7 +153,7 @@ export function createAlertingService(d: AlertingDeps) {
       const count = (failures.get(delivery.channelId) ?? 0) + 1;
       failures.set(delivery.channelId, count);
       if (count === FAILING_AFTER) log.error({ channel: delivery.channelId, err: e.message }, 'alert channel keeps failing');
-      if (final) d.timeline.note(delivery.ticketId, 'alerting', 'notify_failed', `${KIND_ZH[delivery.kind]} · ${channel?.name ?? delivery.channelId} → ${people}：${e.message}`);
+      if (final) d.timeline.record(delivery.ticketId, 'alerting', 'notify_failed', { alert: delivery.kind, channel: channel?.name ?? delivery.channelId, people, error: e.message });
       else log.warn({ channel: delivery.channelId, ticketId: delivery.ticketId, attempt: attempts, err: e.message }, 'delivery failed, will retry');
     }
   }
@@ -226,7 +227,7 @@ export function createAlertingService(d: AlertingDeps) {
       const t = d.tickets.find(ticketId);
       if (!t) return undefined;
       const person = roster().people.find((p) => p.id === personId)?.name ?? personId;
-      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: placeOf(t, d.device), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: t.description, status: t.status, person };
+      return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: placeOf(t, d.device), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: situationOf(t, nameOf), status: t.status, person };
     },
     /** Channels with FAILING_AFTER or more failures in a row. */
     failingChannels: (): string[] => [...failures].filter(([, n]) => n >= FAILING_AFTER).map(([id]) => id),

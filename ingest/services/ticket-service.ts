@@ -4,7 +4,7 @@
  * authenticated step at a time; every change in the timeline and pushed live.
  */
 import type { Device } from '../contracts/devices.ts';
-import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TicketType } from '../contracts/tickets.ts';
+import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
@@ -43,6 +43,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       substationId: t.substationId,
       parentId: t.parentId,
       description: t.description,
+      facts: t.facts,
       address: t.address,
       contact: t.contact,
       openedAt: iso(t.openedAt)!,
@@ -70,7 +71,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
   /** An open correlation ticket for the substation, for new room tickets to hang under. */
   const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
 
-  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'closedAt' | 'openedAt'>, actor: string, note: string) {
+  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
     const now = clock();
     const record = store.insert(
       {
@@ -87,7 +88,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         callbackDueAt: null,
         closedAt: null,
       },
-      { at: now, actor, action: 'opened', note },
+      { at: now, actor, action: 'opened', note: null, data },
     );
     if (!record) return record;
     changed(record);
@@ -111,26 +112,31 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
             substationId,
             // Only the rooms' temperature tickets belong under a substation incident.
             parentId: e.rule === 'room_low' || e.rule === 'sudden_drop' ? (parentFor(substationId)?.id ?? null) : null,
-            description: `${d?.name ?? e.deviceId}: ${e.detail}`,
+            description: '',
+            facts: e.facts,
             address: d?.address || null,
             contact: null,
             exempt: e.exempt,
             eventAt: e.at,
           },
           RULE_ACTOR,
-          `${e.detail} (event time ${new Date(e.at).toISOString()})`,
+          { facts: e.facts, eventAt: new Date(e.at).toISOString() },
         );
         if (!created) {
           // Still open from an earlier episode: one ticket per device and rule; note the return.
           const existing = store.findOpen(e.deviceId, e.rule);
-          if (existing?.recoveredAt) changed(store.update(existing.id, { recoveredAt: null }, { at: now, actor: RULE_ACTOR, action: 'condition_returned', note: e.detail }));
+          if (existing?.recoveredAt) {
+            const data = { facts: e.facts, eventAt: new Date(e.at).toISOString() };
+            changed(store.update(existing.id, { recoveredAt: null }, { at: now, actor: RULE_ACTOR, action: 'condition_returned', note: null, data }));
+          }
         }
         return;
       }
       case 'recovered': {
         const existing = store.findOpen(e.deviceId, e.rule);
         if (existing && !existing.recoveredAt) {
-          changed(store.update(existing.id, { recoveredAt: now }, { at: now, actor: RULE_ACTOR, action: 'recovered', note: e.detail }));
+          const data = { facts: e.facts, eventAt: new Date(e.at).toISOString() };
+          changed(store.update(existing.id, { recoveredAt: now }, { at: now, actor: RULE_ACTOR, action: 'recovered', note: null, data }));
         }
         return;
       }
@@ -147,21 +153,22 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
               deviceId: e.substationId,
               substationId: e.substationId,
               parentId: null,
-              description: `${station?.name ?? e.substationId}: ${e.detail}`,
+              description: '',
+              facts: e.facts,
               address: station?.address || null,
               contact: null,
               exempt: null,
               eventAt: e.at,
             },
             RULE_ACTOR,
-            `${e.roomIds.length} rooms: ${e.roomIds.join(', ')}`,
+            { rooms: e.roomIds },
           ) ?? store.findOpen(e.substationId, 'correlation');
         if (!parent) return;
         // Every open room-temperature ticket of the substation goes under it, also those of rooms
         // that went cold earlier than the correlation window: one incident, one place to look.
         for (const t of store.active()) {
           if (t.substationId === e.substationId && t.parentId === null && t.id !== parent.id && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
-            changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: `under ${parent.id}` }));
+            changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: null, data: { under: parent.id } }));
           }
         }
         return;
@@ -170,9 +177,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
   }
 
   const timeline: TicketTimeline = {
-    note(id, actor, action, note) {
+    record(id, actor, action, data) {
       if (!store.get(id)) return;
-      changed(store.update(id, {}, { at: clock(), actor, action, note }));
+      changed(store.update(id, {}, { at: clock(), actor, action, note: null, data }));
     },
   };
 
@@ -206,13 +213,14 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
           substationId,
           parentId: null,
           description: input.description,
+          facts: null,
           address: input.address ?? (d?.address || null),
           contact: input.contact ?? null,
           exempt: null,
           eventAt: null,
         },
         actor,
-        '热线 5316206',
+        { via: 'hotline' },
       );
       return view(record!);
     },
@@ -226,14 +234,15 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       const now = clock();
       const patch: Partial<TicketRecord> = { status: result.to };
       if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
-      let note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+      // What the person wrote; the cause of a resolution is theirs too, and leads the line.
+      const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+      let data: TimelineData | null = null;
       if (input.complex) {
         // The first reply is given now (the timeline keeps whether it was in time); the deadline
         // becomes the full answer, reached when the ticket is resolved.
         const due = deadlines.complexAnswerDueAt(t.openedAt);
-        const firstReply = t.dueAt === null ? '' : now <= t.dueAt ? '首次答复按时 first reply in time; ' : '首次答复超时 first reply late; ';
         Object.assign(patch, { milestone: 'full_answer', dueAt: due, milestoneAt: null });
-        note = `${firstReply}复杂问题，五日内完整答复 complex question, full answer due ${new Date(due).toISOString()}${note ? ` — ${note}` : ''}`;
+        data = { firstReply: t.dueAt === null ? null : now <= t.dueAt ? 'in_time' : 'late', fullAnswerDueAt: new Date(due).toISOString() };
       }
       if (step === 'resolve') {
         patch.cause = input.cause ?? null;
@@ -241,7 +250,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         if (t.type !== 'sensor_offline') patch.callbackDueAt = deadlines.callbackDueAt(now);
       }
       if (step === 'close') patch.closedAt = now;
-      return view(changed(store.update(id, patch, { at: now, actor, action: step, note })));
+      return view(changed(store.update(id, patch, { at: now, actor, action: step, note, data })));
     },
 
     find(id: string): Ticket | undefined {

@@ -28,8 +28,8 @@ describe('marker state', () => {
     ['a cold room with its ticket open', room({ lastReading: { ts: '2026-12-10T00:00:00.000Z', values: { temp: 16 } } }), true, 'ticket'],
     ['a disconnected room', room({ online: false }), false, 'offline'],
     ['a room never heard from', room({ online: false, lastSeenAt: null, lastReading: null }), false, 'noData'],
-    ['a fresh data-quality flag', room({ dataQuality: { at: '2026-12-09T23:30:00.000Z', detail: 'jump' } }), false, 'dataQuality'],
-    ['an old data-quality flag', room({ dataQuality: { at: '2026-12-09T20:00:00.000Z', detail: 'jump' } }), false, 'ok'],
+    ['a fresh data-quality flag', room({ dataQuality: { at: '2026-12-09T23:30:00.000Z', facts: [{ fact: 'too_fast', field: 'temp', from: 20, to: 27, withinMs: 300_000, maxChange: 5, perMin: 10 }] } }), false, 'dataQuality'],
+    ['an old data-quality flag', room({ dataQuality: { at: '2026-12-09T20:00:00.000Z', facts: [{ fact: 'too_fast', field: 'temp', from: 20, to: 27, withinMs: 300_000, maxChange: 5, perMin: 10 }] } }), false, 'ok'],
   ] as const)('%s → %s', (_what, device, ticket, expected) => {
     expect(markerState(device, ticket, 18)).toBe(expected);
   });

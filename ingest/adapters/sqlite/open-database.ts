@@ -171,6 +171,13 @@ const MIGRATIONS: string[] = [
   `,
   // Accounts an admin has disabled: no login, no session.
   `ALTER TABLE users ADD COLUMN disabled_at INTEGER;`,
+  // 6: facts instead of sentences (the edges put them into words, in Chinese or English): what a
+  // rule saw when it opened a ticket, and what a system entry of the timeline records. Older
+  // rows keep their Chinese text in description and note.
+  `
+  ALTER TABLE tickets ADD COLUMN facts TEXT;
+  ALTER TABLE ticket_timeline ADD COLUMN data TEXT;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

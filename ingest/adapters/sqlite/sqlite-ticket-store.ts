@@ -1,5 +1,5 @@
 /** Tickets, their timeline (audit of every change) and planned outages in SQLite. */
-import type { TicketQuery, TimelineEntry } from '../../contracts/tickets.ts';
+import type { TicketQuery, TimelineData, TimelineEntry } from '../../contracts/tickets.ts';
 import type { RuleId } from '../../contracts/tickets.ts';
 import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
 import type { Db } from './open-database.ts';
@@ -13,6 +13,7 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   substationId: 'substation_id',
   parentId: 'parent_id',
   description: 'description',
+  facts: 'facts',
   address: 'address',
   contact: 'contact',
   openedAt: 'opened_at',
@@ -30,11 +31,19 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
 };
 const FIELDS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 
+/** Columns held as JSON text. */
+const JSON_FIELDS: ReadonlySet<string> = new Set(['facts']);
+
 function toRecord(row: Record<string, unknown>): TicketRecord {
   const record = { id: row.id } as Record<string, unknown>;
-  for (const f of FIELDS) record[f] = row[COLUMNS[f]] ?? null;
+  for (const f of FIELDS) {
+    const v = row[COLUMNS[f]] ?? null;
+    record[f] = v !== null && JSON_FIELDS.has(f) ? JSON.parse(v as string) : v;
+  }
   return record as unknown as TicketRecord;
 }
+
+const toRow = (patch: Partial<TicketRecord>): Record<string, unknown> => ('facts' in patch ? { ...patch, facts: patch.facts ? JSON.stringify(patch.facts) : null } : patch);
 
 export function createSqliteTicketStore(db: Db): TicketStore {
   const insertTicket = db.prepare(
@@ -45,8 +54,8 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   const byId = db.prepare('SELECT * FROM tickets WHERE id = ?');
   const openFor = db.prepare("SELECT * FROM tickets WHERE device_id = ? AND rule = ? AND status <> 'closed'");
   const activeAll = db.prepare("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY seq");
-  const addEntry = db.prepare('INSERT INTO ticket_timeline (ticket_id, at, actor, action, note) VALUES (?, ?, ?, ?, ?)');
-  const entries = db.prepare('SELECT at, actor, action, note FROM ticket_timeline WHERE ticket_id = ? ORDER BY seq');
+  const addEntry = db.prepare('INSERT INTO ticket_timeline (ticket_id, at, actor, action, note, data) VALUES (?, ?, ?, ?, ?, ?)');
+  const entries = db.prepare('SELECT at, actor, action, note, data FROM ticket_timeline WHERE ticket_id = ? ORDER BY seq');
   const insertOutage = db.prepare(
     `INSERT INTO outages (substation_id, starts_at, ends_at, reason, registered_at, registered_by, late_notice)
      VALUES (@substationId, @startsAt, @endsAt, @reason, @registeredAt, @registeredBy, @lateNotice)`,
@@ -57,14 +66,14 @@ export function createSqliteTicketStore(db: Db): TicketStore {
     const row = byId.get(id) as Record<string, unknown> | undefined;
     return row && toRecord(row);
   };
-  const log = (id: string, e: TimelineInput) => addEntry.run(id, e.at, e.actor, e.action, e.note);
+  const log = (id: string, e: TimelineInput) => addEntry.run(id, e.at, e.actor, e.action, e.note, e.data ? JSON.stringify(e.data) : null);
 
   return {
     insert: (ticket: NewTicket, entry: TimelineInput) =>
       db.transaction(() => {
         let seq: number;
         try {
-          seq = Number(insertTicket.run({ ...ticket, updatedAt: entry.at }).lastInsertRowid);
+          seq = Number(insertTicket.run({ ...toRow(ticket), updatedAt: entry.at }).lastInsertRowid);
         } catch (err) {
           if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return null;
           throw err;
@@ -100,15 +109,18 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       db.transaction(() => {
         const fields = FIELDS.filter((f) => f in patch && f !== 'updatedAt');
         const set = [...fields.map((f) => `${COLUMNS[f]} = @${f}`), 'updated_at = @updatedAt'].join(', ');
-        db.prepare(`UPDATE tickets SET ${set} WHERE id = @id`).run({ ...patch, updatedAt: entry.at, id });
+        db.prepare(`UPDATE tickets SET ${set} WHERE id = @id`).run({ ...toRow(patch), updatedAt: entry.at, id });
         log(id, entry);
         return get(id)!;
       })(),
 
     timeline: (id: string): TimelineEntry[] =>
-      (entries.all(id) as { at: number; actor: string; action: string; note: string | null }[]).map((e) => ({
-        ...e,
+      (entries.all(id) as { at: number; actor: string; action: string; note: string | null; data: string | null }[]).map((e) => ({
         at: new Date(e.at).toISOString(),
+        actor: e.actor,
+        action: e.action,
+        note: e.note,
+        data: e.data === null ? null : (JSON.parse(e.data) as TimelineData),
       })),
 
     insertOutage(o) {

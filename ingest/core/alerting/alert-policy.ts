@@ -53,8 +53,9 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   atBreach: true,
 };
 
-export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import { ALERT_KINDS, type AlertKind } from '../../contracts/tickets.ts';
+
+export { ALERT_KINDS, type AlertKind };
 
 export interface PlannedAlert {
   kind: AlertKind;

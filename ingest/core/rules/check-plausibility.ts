@@ -7,17 +7,18 @@
 import type { DeviceKind } from '../../contracts/topics.ts';
 import type { FieldName } from '../../contracts/payloads.ts';
 import type { RulesConfig } from './rules-config.ts';
-import { fieldZh, formatC, formatMin, MINUTE_MS } from './rule-transition.ts';
+import type { RuleFact } from '../../contracts/rule-facts.ts';
+import { MINUTE_MS } from './rule-transition.ts';
 
 type Values = Partial<Record<FieldName, number>>;
 type Plausibility = RulesConfig['plausibility'];
-const NONE: readonly string[] = Object.freeze([]);
+const NONE: readonly RuleFact[] = Object.freeze([]);
 
 export interface RangeCheck {
   /** The values that passed (fields without a configured range pass unchanged). */
   values: Values;
-  /** One sentence per refused field. */
-  problems: readonly string[];
+  /** One fact per refused field. */
+  problems: readonly RuleFact[];
 }
 
 /** The plausible range of each field a kind of device reports, as a list: it is walked per reading. */
@@ -44,7 +45,7 @@ export function checkRanges(ranges: Ranges, values: Values): RangeCheck {
   if (refused === undefined) return { values, problems: NONE };
   const kept: Values = { ...values };
   for (const r of refused) delete kept[r.field];
-  const problems = refused.map((r) => `${fieldZh(r.field)} ${values[r.field]} 超出合理范围 ${r.min}…${r.max}`);
+  const problems = refused.map((r): RuleFact => ({ fact: 'out_of_range', field: r.field, value: values[r.field]!, min: r.min, max: r.max }));
   return { values: kept, problems };
 }
 
@@ -73,12 +74,11 @@ export interface RateLimit {
  * 15 min is checked too. Comparing with the last *plausible* value means a single spike
  * (20, 32, 20) flags the 32 and not the return to 20.
  */
-export function checkRate(last: LastPlausible | null, ts: number, value: number, limit: RateLimit, field: string): string | null {
+export function checkRate(last: LastPlausible | null, ts: number, value: number, limit: RateLimit, field: FieldName): RuleFact | null {
   if (last === null) return null;
   const dt = ts - last.ts;
   const allowed = limit.maxC * Math.max(1, dt / (limit.perMin * MINUTE_MS));
   const change = limit.direction === 'rise' ? value - last.value : Math.abs(value - last.value);
   if (change <= allowed) return null;
-  const verb = value > last.value ? '升至' : '降至';
-  return `${fieldZh(field)} ${formatMin(dt)}内由 ${formatC(last.value)} ${verb} ${formatC(value)}，超过每 ${limit.perMin} 分钟 ${formatC(limit.maxC)} 的物理可能`;
+  return { fact: 'too_fast', field, from: last.value, to: value, withinMs: dt, maxChange: limit.maxC, perMin: limit.perMin };
 }

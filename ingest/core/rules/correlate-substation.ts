@@ -9,6 +9,7 @@
  * `needed` rooms are still affected. Rooms that go cold later in the same episode are not
  * announced again: the ticket service links them while the substation ticket is open.
  */
+import type { RuleFact } from '../../contracts/rule-facts.ts';
 import type { TicketType } from '../../contracts/tickets.ts';
 import type { RuleDevice, RuleEvent } from './rule-types.ts';
 import type { RulesConfig } from './rules-config.ts';
@@ -117,8 +118,8 @@ export function createCorrelator(config: RulesConfig['correlation'], deps: Corre
       states.set(sub, announce || r.cluster === null ? r.state : { rooms: r.state.rooms, active: false });
       if (!announce || r.cluster === null) return null;
       const { at, roomIds, ticketType } = r.cluster;
-      const detail = `${sub} 所带 ${total} 个测温点中 ${roomIds.length} 个在 ${config.windowMin} 分钟内室温不达标或骤降（达到 ${needed} 个即合并为换热站事件）`;
-      return { kind: 'correlated', substationId: sub, ticketType, at, roomIds, detail };
+      const facts: RuleFact[] = [{ fact: 'rooms_together', substationId: sub, rooms: total, affected: roomIds.length, windowMin: config.windowMin, needed }];
+      return { kind: 'correlated', substationId: sub, ticketType, at, roomIds, facts };
     },
   };
 }

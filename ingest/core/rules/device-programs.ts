@@ -87,7 +87,7 @@ export function roomProgram(config: RulesConfig, coveredByPromise: boolean): Dev
       const eligible = history.eligible(i);
       const problem = rules.checkRate(lastOf(state), ts, temp, jump, 'temp');
       if (problem !== null) {
-        out.push({ kind: 'data_quality', at: ts, detail: problem });
+        out.push({ kind: 'data_quality', at: ts, facts: [problem] });
         return false;
       }
       state.ts = ts;
@@ -142,7 +142,7 @@ export function substationProgram(config: RulesConfig): DeviceProgram<Substation
       if (supplyTemp !== undefined) {
         const problem = rules.checkRate(lastOf(state), ts, supplyTemp, rise, 'supplyTemp');
         if (problem !== null) {
-          out.push({ kind: 'data_quality', at: ts, detail: problem });
+          out.push({ kind: 'data_quality', at: ts, facts: [problem] });
           return false;
         }
         state.ts = ts;

@@ -8,7 +8,7 @@
  * interval, or it will look offline between uploads.
  */
 import type { RulesConfig } from './rules-config.ts';
-import { formatMin, type Transition } from './rule-transition.ts';
+import { type Transition } from './rule-transition.ts';
 
 /** A device's own, updated in place: it changes with every message of every device. */
 export interface OfflineState {
@@ -42,7 +42,7 @@ export function evaluateOfflineTick(
     kind: 'open',
     rule: 'offline',
     at: now,
-    detail: `${formatMin(now - state.lastTs)}没有读数（上限：${config.intervals} 个上报周期 × ${intervalSec} 秒）`,
+    facts: [{ fact: 'silent', silentMs: now - state.lastTs, intervals: config.intervals, intervalSec }],
   };
 }
 
@@ -64,7 +64,7 @@ export function evaluateOfflineSeen(state: OfflineState, seen: readonly { readon
   state.lastTs = newest;
   state.offline = false;
   if (!wasOffline) return null;
-  return { kind: 'recovered', rule: 'offline', at: firstNew, detail: `中断 ${formatMin(silenceMs)}后恢复上报` };
+  return { kind: 'recovered', rule: 'offline', at: firstNew, facts: [{ fact: 'reporting_again', silentMs: silenceMs }] };
 }
 
 /**

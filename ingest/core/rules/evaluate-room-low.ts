@@ -15,7 +15,7 @@
  * and a fresh copy per reading would be garbage that outlives the young generation.
  */
 import type { RulesConfig } from './rules-config.ts';
-import { formatC, formatMin, MINUTE_MS, type Transition } from './rule-transition.ts';
+import { MINUTE_MS, type Transition } from './rule-transition.ts';
 
 export interface RoomLowState {
   readonly coldSince: number | null;
@@ -75,11 +75,9 @@ function warmRun(state: RoomLowState, s: RoomLowSample, config: RulesConfig['roo
 }
 
 function coldComplete(s: RoomLowSample, since: number, lowest: number, config: RulesConfig['roomLow']): Transition {
-  const detail = `室温 ${formatC(s.temp)}，低于 ${formatC(config.belowC)} 已 ${formatMin(s.ts - since)}（最低 ${formatC(lowest)}）`;
-  return { kind: 'open', rule: 'room_low', at: s.ts, detail };
+  return { kind: 'open', rule: 'room_low', at: s.ts, facts: [{ fact: 'room_low', tempC: s.temp, belowC: config.belowC, forMs: s.ts - since, lowestC: lowest }] };
 }
 
 function warmComplete(s: RoomLowSample, since: number, config: RulesConfig['roomLow']): Transition {
-  const detail = `室温 ${formatC(s.temp)}，不低于 ${formatC(config.recoverAtC)} 已 ${formatMin(s.ts - since)}`;
-  return { kind: 'recovered', rule: 'room_low', at: s.ts, detail };
+  return { kind: 'recovered', rule: 'room_low', at: s.ts, facts: [{ fact: 'room_warm_again', tempC: s.temp, recoverAtC: config.recoverAtC, forMs: s.ts - since }] };
 }

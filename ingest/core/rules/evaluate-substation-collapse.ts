@@ -7,8 +7,9 @@
  * Reports `recovered` when both are back near their pre-collapse levels for `recoverForMin`.
  * The emission gate pairs the two into episodes, as for the room rules.
  */
+import type { RuleFact } from '../../contracts/rule-facts.ts';
 import type { RulesConfig } from './rules-config.ts';
-import { EPSILON, formatC, formatMin, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
+import { EPSILON, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
 
 export interface CollapseState {
   /** The collapse condition held at the previous counted reading. */
@@ -44,7 +45,6 @@ export interface CollapsePeaks {
   supplyTemp: Peak | null;
 }
 
-const mpa = (v: number) => `${v.toFixed(2)} MPa`;
 
 export function evaluateSubstationCollapse(
   state: CollapseState,
@@ -91,16 +91,14 @@ function settled(state: CollapseState, backSince: number | null): CollapseState 
 
 /** `pressure`, `temp`: the peaks the held levels fell from, null for a field that did not fall. */
 function collapsed(s: CollapseSample, pressure: Peak | null, temp: Peak | null): Transition {
-  const reasons: string[] = [];
-  if (pressure !== null) reasons.push(`一次供水压力 ${formatMin(s.ts - pressure.ts)}内由 ${mpa(pressure.value)} 降至 ${mpa(s.heldPressure!)}`);
-  if (temp !== null) reasons.push(`一次供水温度 ${formatMin(s.ts - temp.ts)}内由 ${formatC(temp.value)} 降至 ${formatC(s.heldTemp!)}`);
-  return { kind: 'open', rule: 'substation_collapse', at: s.ts, detail: reasons.join('；') };
+  const facts: RuleFact[] = [];
+  if (pressure !== null) facts.push({ fact: 'supply_fell', field: 'supplyPressure', from: pressure.value, to: s.heldPressure!, withinMs: s.ts - pressure.ts });
+  if (temp !== null) facts.push({ fact: 'supply_fell', field: 'supplyTemp', from: temp.value, to: s.heldTemp!, withinMs: s.ts - temp.ts });
+  return { kind: 'open', rule: 'substation_collapse', at: s.ts, facts };
 }
 
 function recovered(state: CollapseState, s: CollapseSample, since: number): Transition {
-  const levels = [
-    state.pressureRef === null || s.supplyPressure === undefined ? null : `一次供水压力 ${mpa(s.supplyPressure)}`,
-    state.tempRef === null || s.supplyTemp === undefined ? null : `一次供水温度 ${formatC(s.supplyTemp)}`,
-  ].filter((x) => x !== null);
-  return { kind: 'recovered', rule: 'substation_collapse', at: s.ts, detail: `已恢复正常 ${formatMin(s.ts - since)}：${levels.join('，')}` };
+  const pressureMPa = state.pressureRef === null || s.supplyPressure === undefined ? null : s.supplyPressure;
+  const tempC = state.tempRef === null || s.supplyTemp === undefined ? null : s.supplyTemp;
+  return { kind: 'recovered', rule: 'substation_collapse', at: s.ts, facts: [{ fact: 'supply_normal', pressureMPa, tempC, forMs: s.ts - since }] };
 }

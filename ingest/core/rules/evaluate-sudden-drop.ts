@@ -8,7 +8,7 @@
  * stays open until a person closes the ticket.
  */
 import type { RulesConfig } from './rules-config.ts';
-import { EPSILON, formatC, formatMin, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
+import { EPSILON, MINUTE_MS, type Peak, type Transition } from './rule-transition.ts';
 
 export interface SuddenDropState {
   /** The drop condition held at the previous counted reading. */
@@ -61,11 +61,14 @@ function settled(state: SuddenDropState, backSince: number | null): SuddenDropSt
 }
 
 function dropped(s: SuddenDropSample, held: number, peak: Peak, config: RulesConfig['suddenDrop']): Transition {
-  const detail = `室温 ${formatMin(s.ts - peak.ts)}内由 ${formatC(peak.value)} 降至 ${formatC(held)}，下降 ${formatC(peak.value - held)}（阈值：${config.withinMin} 分钟内 ${formatC(config.dropC)}）`;
-  return { kind: 'open', rule: 'sudden_drop', at: s.ts, detail };
+  return {
+    kind: 'open',
+    rule: 'sudden_drop',
+    at: s.ts,
+    facts: [{ fact: 'sudden_drop', fromC: peak.value, toC: held, withinMs: s.ts - peak.ts, dropC: config.dropC, windowMin: config.withinMin }],
+  };
 }
 
 function recovered(s: SuddenDropSample, refC: number, since: number, config: RulesConfig['suddenDrop']): Transition {
-  const detail = `室温 ${formatC(s.temp)}，回到下降前 ${formatC(refC)} 的 ${formatC(config.recoverWithinC)} 以内已 ${formatMin(s.ts - since)}`;
-  return { kind: 'recovered', rule: 'sudden_drop', at: s.ts, detail };
+  return { kind: 'recovered', rule: 'sudden_drop', at: s.ts, facts: [{ fact: 'drop_recovered', tempC: s.temp, refC: refC, withinC: config.recoverWithinC, forMs: s.ts - since }] };
 }

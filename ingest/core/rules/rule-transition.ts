@@ -2,6 +2,7 @@
  * What one rule step decides for one device, before the engine turns it into a `RuleEvent`
  * (adding the ticket type, substation, exemption) and lets it through the emission gate.
  */
+import type { RuleFact } from '../../contracts/rule-facts.ts';
 import type { TicketType } from '../../contracts/tickets.ts';
 /** Rules with an episode: open once, then recovered once. */
 export type EpisodeRule = 'room_low' | 'sudden_drop' | 'substation_collapse' | 'offline';
@@ -15,8 +16,8 @@ export const TICKET_BY_RULE: Readonly<Record<EpisodeRule, TicketType>> = {
 };
 
 export type Transition =
-  | { kind: 'open' | 'recovered'; rule: EpisodeRule; at: number; detail: string }
-  | { kind: 'data_quality'; at: number; detail: string };
+  | { kind: 'open' | 'recovered'; rule: EpisodeRule; at: number; facts: RuleFact[] }
+  | { kind: 'data_quality'; at: number; facts: RuleFact[] };
 
 /** One reading as it enters a device's history: only the fields its rules read. */
 export interface SampleInput<F extends string> {
@@ -59,25 +60,3 @@ export interface Peak {
 export const EPSILON = 1e-9;
 export const MINUTE_MS = 60_000;
 
-export const formatC = (c: number): string => `${c.toFixed(1)} °C`;
-export const formatMin = (ms: number): string => `${Math.round(ms / MINUTE_MS)} 分钟`;
-
-/**
- * Field names as a Chinese dispatcher reads them in a ticket (the descriptions are shown as they
- * are: the dispatcher reads Chinese; HeatWatch's English UI shows them as well).
- */
-export const FIELD_ZH: Readonly<Record<string, string>> = {
-  temp: '室温',
-  humidity: '湿度',
-  supplyTemp: '一次供水温度',
-  returnTemp: '一次回水温度',
-  supplyPressure: '一次供水压力',
-  returnPressure: '一次回水压力',
-  flow: '流量',
-  secSupplyTemp: '二次供水温度',
-  secReturnTemp: '二次回水温度',
-  secSupplyPressure: '二次供水压力',
-  secReturnPressure: '二次回水压力',
-  outdoorTemp: '室外温度',
-};
-export const fieldZh = (f: string): string => FIELD_ZH[f] ?? f;

@@ -4,6 +4,7 @@
  */
 import type { RoomType } from '../../contracts/devices.ts';
 import type { Reading } from '../../contracts/payloads.ts';
+import type { RuleFact } from '../../contracts/rule-facts.ts';
 import type { RuleId, TicketType } from '../../contracts/tickets.ts';
 import type { DeviceKind } from '../../contracts/topics.ts';
 
@@ -30,18 +31,18 @@ export type RuleEvent =
       /** Event time (epoch ms) at which the condition was met, e.g. the end of the 30 min below 18 °C. */
       at: number;
       exempt: Exemption | null;
-      /** One sentence for the ticket, in Chinese for the dispatcher, e.g. "室温 17.4 °C，低于 18.0 °C 已 30 分钟（最低 17.2 °C）". */
-      detail: string;
+      /** What the rule saw (values, thresholds, durations); the edges put it into words. */
+      facts: RuleFact[];
     }
   /** The condition cleared (e.g. ≥ 18.5 °C for 30 min): mark the open ticket recovered. */
-  | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible'>; deviceId: string; at: number; detail: string }
+  | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible'>; deviceId: string; at: number; facts: RuleFact[] }
   /** Implausible data: a flag on the device, never a customer ticket. */
-  | { kind: 'data_quality'; deviceId: string; at: number; detail: string }
+  | { kind: 'data_quality'; deviceId: string; at: number; facts: RuleFact[] }
   /**
    * Several rooms of one substation went low or dropped together: one substation-level ticket
    * (`ticketType`, usually the rooms' type), with the room tickets linked under it.
    */
-  | { kind: 'correlated'; substationId: string; ticketType: TicketType; at: number; roomIds: string[]; detail: string };
+  | { kind: 'correlated'; substationId: string; ticketType: TicketType; at: number; roomIds: string[]; facts: RuleFact[] };
 
 /** A ticket a rule opened that is still open (and not yet marked recovered) in the database. */
 export interface OpenEpisode {

@@ -25,9 +25,10 @@ import { DeviceTimeline } from './device-timeline.ts';
 import { CLOSED_GATE, passDataQuality, passEpisode, seedGate, type EpisodeGate } from './emission-gate.ts';
 import { evaluateOfflineSeen, evaluateOfflineTick, isNewlySilent, NEVER_SEEN, seedOffline, type OfflineState } from './evaluate-offline.ts';
 import { createOutdoorLog } from './outdoor-temperature.ts';
-import type { Exemption, RuleDevice, RuleEvent, RulesEngine } from './rule-types.ts';
+import type { RuleFact } from '../../contracts/rule-facts.ts';
+import type { RuleDevice, RuleEvent, RulesEngine } from './rule-types.ts';
 import type { RulesConfig } from './rules-config.ts';
-import { addSample, formatC, MINUTE_MS, TICKET_BY_RULE, type EpisodeRule, type SampleBuffer, type Transition } from './rule-transition.ts';
+import { addSample, MINUTE_MS, TICKET_BY_RULE, type EpisodeRule, type SampleBuffer, type Transition } from './rule-transition.ts';
 
 export interface RulesEngineDeps {
   device(id: string): RuleDevice | undefined;
@@ -131,12 +132,12 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
 
   const recordFor = (device: RuleDevice): DeviceRecord => enter(recordOf(device, records.get(device.id)));
 
-  function exemption(rule: EpisodeRule, substationId: string | null, at: number): { exempt: Exemption | null; note: string } {
+  function exemption(rule: EpisodeRule, substationId: string | null, at: number): RuleFact | null {
     // 服务承诺 二.1(2): the 18 °C promise holds only while outdoors is not below the design minimum.
-    if (rule !== 'room_low' || substationId === null) return { exempt: null, note: '' };
+    if (rule !== 'room_low' || substationId === null) return null;
     const t = outdoor.at(substationId, at) ?? deps.outdoorTemp?.(substationId, at);
-    if (t === undefined || t >= config.outdoor.designTempC) return { exempt: null, note: '' };
-    return { exempt: 'outdoor_below_design', note: `；室外 ${formatC(t)} 低于设计温度 ${formatC(config.outdoor.designTempC)}，不计考核` };
+    if (t === undefined || t >= config.outdoor.designTempC) return null;
+    return { fact: 'outdoor_below_design', outdoorC: t, designC: config.outdoor.designTempC };
   }
 
   function emit(rec: DeviceRecord, t: Transition, events: RuleEvent[]): void {
@@ -144,7 +145,7 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
     if (t.kind === 'data_quality') {
       const g = passDataQuality(rec.dataQualityAt, t, config.plausibility.flagEveryMin * MINUTE_MS);
       rec.dataQualityAt = g.lastAt;
-      if (g.pass) events.push({ kind: 'data_quality', deviceId, at: t.at, detail: t.detail });
+      if (g.pass) events.push({ kind: 'data_quality', deviceId, at: t.at, facts: t.facts });
       return;
     }
     // Offline mixes wall-clock opens with event-time recoveries: its own state alternates already.
@@ -155,10 +156,11 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
     }
     if (t.kind === 'open') {
       const substationId = substationOf(rec.device);
-      const { exempt, note } = exemption(t.rule, substationId, t.at);
-      events.push({ kind: 'open', rule: t.rule, ticketType: TICKET_BY_RULE[t.rule], deviceId, substationId, at: t.at, exempt, detail: t.detail + note });
+      const exempt = exemption(t.rule, substationId, t.at);
+      const facts = exempt === null ? t.facts : [...t.facts, exempt];
+      events.push({ kind: 'open', rule: t.rule, ticketType: TICKET_BY_RULE[t.rule], deviceId, substationId, at: t.at, exempt: exempt === null ? null : 'outdoor_below_design', facts });
     } else {
-      events.push({ kind: 'recovered', rule: t.rule, deviceId, at: t.at, detail: t.detail });
+      events.push({ kind: 'recovered', rule: t.rule, deviceId, at: t.at, facts: t.facts });
     }
     if (rec.kind === 'room' && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
       const correlated = correlator.roomChanged(rec.device, { kind: t.kind, rule: t.rule, at: t.at });
@@ -212,7 +214,7 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
     for (let i = from; i < to; i++) {
       const r = list[i]!;
       const { values, problems } = perMessage.checkRanges(ranges[device.kind], r.values);
-      if (problems.length > 0) emit(rec, { kind: 'data_quality', at: r.ts, detail: problems.join('；') }, events);
+      if (problems.length > 0) emit(rec, { kind: 'data_quality', at: r.ts, facts: [...problems] }, events);
       if (device.kind === 'substation' && values.outdoorTemp !== undefined) outdoor.record(device.id, r.ts, values.outdoorTemp);
       const judged = device.kind === 'room' ? values.temp !== undefined : values.supplyPressure !== undefined || values.supplyTemp !== undefined;
       if (!judged) continue;

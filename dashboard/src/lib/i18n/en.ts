@@ -4,11 +4,13 @@ import { deviceMessages } from '../../components/devices/device-messages.ts';
 import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
+import { factMessages } from '../facts/fact-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
   ...mapMessages.en,
   ...ticketMessages.en,
+  ...factMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,
