@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HeatWatchClient } from './heatwatch-client.ts';
 
 export interface Page {
   title: string;
@@ -35,17 +36,6 @@ export const DEMO_ROSTER = {
   ],
 };
 
-async function api(apiUrl: string, token: string | null, method: string, route: string, body: unknown): Promise<unknown> {
-  const res = await fetch(new URL(route, apiUrl), {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const answer: unknown = await res.json();
-  if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
 export async function startConsolePager(o: { apiUrl: string; username: string; password: string; print: (page: Page) => void }): Promise<ConsolePager> {
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -62,8 +52,8 @@ export async function startConsolePager(o: { apiUrl: string; username: string; p
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
 
-  const { token } = (await api(o.apiUrl, null, 'POST', '/api/login', { username: o.username, password: o.password })) as { token: string };
-  await api(o.apiUrl, token, 'PUT', '/api/alerting/channels/demo-terminal', { name: '演示终端 demo terminal', config: { type: 'webhook', url } });
-  await api(o.apiUrl, token, 'PUT', '/api/alerting/roster', DEMO_ROSTER);
+  const client = await HeatWatchClient.login(o.apiUrl, o.username, o.password);
+  await client.call('PUT', '/api/alerting/channels/demo-terminal', { name: '演示终端 demo terminal', config: { type: 'webhook', url } });
+  await client.call('PUT', '/api/alerting/roster', DEMO_ROSTER);
   return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -111,7 +111,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
     log('  a secret is shown once, to whoever created the device: restore that credentials file, or use a fresh HeatWatch data dir');
   }
 
-  const mqttUrl = o.mqttUrl ?? (await askBrokerUrl(o.apiUrl, await login(o)));
+  const mqttUrl = o.mqttUrl ?? (await askBrokerUrl(await login(o)));
   const stats: LinkStats = { readings: 0, messages: 0, failed: 0, dropped: 0 };
   const linkFor = (kind: DeviceKind, id: string): DeviceLink | null => {
     const password = provisioned.credentials.get(id);

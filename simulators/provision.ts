@@ -5,9 +5,8 @@
  * reported and skipped.
  */
 import type { NewDevice, ProvisionedDevice } from '../ingest/contracts/devices.ts';
-import type { LoginResponse } from '../ingest/contracts/users.ts';
-import type { BrokerInfo } from '../ingest/contracts/broker-info.ts';
 import type { CredentialsCache } from './credentials-cache.ts';
+import { describeAnswer, HeatWatchApiError, HeatWatchClient, HeatWatchUnreachableError } from './heatwatch-client.ts';
 
 export interface ProvisionOptions {
   apiUrl: string;
@@ -31,64 +30,37 @@ export class ProvisionError extends Error {
   override readonly name = 'ProvisionError';
 }
 
-interface ApiAnswer {
-  status: number;
-  body: unknown;
-}
-
-async function call(apiUrl: string, method: string, route: string, token: string | null, body?: unknown): Promise<ApiAnswer> {
-  const url = new URL(route, apiUrl);
-  let res: Response;
+/** Logs in as `username`; a refusal or an unreachable server is a ProvisionError saying which. */
+export async function login(o: { apiUrl: string; username: string; password: string }): Promise<HeatWatchClient> {
   try {
-    res = await fetch(url, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await HeatWatchClient.login(o.apiUrl, o.username, o.password);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new ProvisionError(`cannot reach HeatWatch at ${apiUrl} (${reason})`, { cause: err });
+    if (err instanceof HeatWatchUnreachableError) throw new ProvisionError(err.message, { cause: err });
+    if (err instanceof HeatWatchApiError) throw new ProvisionError(`login as ${o.username} failed (${err.detail})`, { cause: err });
+    throw err;
   }
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON (a proxy's error page): keep the text for the message.
-  }
-  return { status: res.status, body: parsed };
-}
-
-/** `HW_CODE: message` from an {error: {code, message}} body, or the HTTP status. */
-function describe(answer: ApiAnswer): string {
-  const error = (answer.body as { error?: { code?: string; message?: string } } | null)?.error;
-  return error?.code ? `${error.code}: ${error.message ?? ''}` : `HTTP ${answer.status}`;
-}
-
-export async function login(o: { apiUrl: string; username: string; password: string }): Promise<string> {
-  const answer = await call(o.apiUrl, 'POST', '/api/login', null, { username: o.username, password: o.password });
-  if (answer.status !== 200) throw new ProvisionError(`login as ${o.username} failed (${describe(answer)})`);
-  return (answer.body as LoginResponse).token;
 }
 
 /**
- * The MQTT URL of the HeatWatch at `apiUrl`: its embedded broker's port on the same host, or
- * the external broker it consumes from.
+ * The MQTT URL of the HeatWatch the client talks to: its embedded broker's port on the same
+ * host, or the external broker it consumes from.
  */
-export async function askBrokerUrl(apiUrl: string, token: string): Promise<string> {
-  const answer = await call(apiUrl, 'GET', '/api/broker', token);
-  if (answer.status !== 200) throw new ProvisionError(`cannot ask HeatWatch where its MQTT broker is (${describe(answer)}); pass --mqtt`);
-  const info = answer.body as BrokerInfo;
-  if (info.mode === 'external') return info.url;
-  // hostname keeps an IPv6 address in its brackets.
-  return `mqtt://${new URL(apiUrl).hostname}:${info.port}`;
+export async function askBrokerUrl(client: HeatWatchClient): Promise<string> {
+  try {
+    return await client.brokerUrl();
+  } catch (err) {
+    if (!(err instanceof HeatWatchApiError || err instanceof HeatWatchUnreachableError)) throw err;
+    throw new ProvisionError(`cannot ask HeatWatch where its MQTT broker is (${err instanceof HeatWatchApiError ? err.detail : err.message}); pass --mqtt`, { cause: err });
+  }
 }
 
-async function existingIds(o: ProvisionOptions, token: string): Promise<Set<string>> {
-  const answer = await call(o.apiUrl, 'GET', '/api/devices', token);
-  if (answer.status !== 200) throw new ProvisionError(`cannot list devices (${describe(answer)}); provisioning needs an admin`);
-  return new Set((answer.body as { devices: { id: string }[] }).devices.map((d) => d.id));
+async function existingIds(client: HeatWatchClient): Promise<Set<string>> {
+  try {
+    return await client.deviceIds();
+  } catch (err) {
+    if (!(err instanceof HeatWatchApiError)) throw err;
+    throw new ProvisionError(`cannot list devices (${err.detail}); provisioning needs an admin`, { cause: err });
+  }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, in order of start. */
@@ -101,8 +73,8 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
 }
 
 export async function provisionFleet(o: ProvisionOptions): Promise<ProvisionResult> {
-  const token = await login(o);
-  const existing = await existingIds(o, token);
+  const client = await login(o);
+  const existing = await existingIds(client);
   const result: ProvisionResult = { credentials: new Map(), created: 0, reused: 0, skipped: [] };
   const total = o.devices.length;
   let done = 0;
@@ -128,16 +100,16 @@ export async function provisionFleet(o: ProvisionOptions): Promise<ProvisionResu
   const provisionOne = async (device: NewDevice) => {
     if (existing.has(device.id)) reuse(device.id);
     else {
-      const answer = await call(o.apiUrl, 'POST', '/api/devices', token, device);
+      const answer = await client.request<ProvisionedDevice>('POST', '/api/devices', device);
       if (answer.status === 201) {
-        const { mqtt } = answer.body as ProvisionedDevice;
+        const { mqtt } = answer.body;
         o.cache.set(device.id, mqtt.password);
         result.credentials.set(device.id, mqtt.password);
         result.created++;
       } else if (answer.status === 409) {
         reuse(device.id);
       } else {
-        result.skipped.push({ id: device.id, reason: describe(answer) });
+        result.skipped.push({ id: device.id, reason: describeAnswer(answer) });
       }
     }
     await progress();

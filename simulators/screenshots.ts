@@ -15,6 +15,7 @@ import { loadConfig } from '../ingest/config/config.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from './chromium.ts';
 import { runFleet } from './fleet-runner.ts';
+import { HeatWatchClient } from './heatwatch-client.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const docs = path.join(root, 'docs');
@@ -41,12 +42,7 @@ const fleet = await runFleet({
   log,
 });
 
-async function api<T>(url: string, token: string): Promise<T> {
-  return (await (await fetch(`${app.url}${url}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
-}
-const { token } = (await (
-  await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
-).json()) as { token: string };
+const client = await HeatWatchClient.login(app.url, 'admin', password);
 
 const browser = await launchChromium();
 async function signedIn(width: number, height: number, scale = 1): Promise<Page> {
@@ -71,7 +67,7 @@ try {
   const deadline = Date.now() + 180_000;
   while (!incident && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 2000));
-    const { tickets } = await api<{ tickets: Ticket[] }>('/api/tickets?status=active', token);
+    const { tickets } = await client.call<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active');
     incident = tickets.find((t) => t.rule === 'correlation');
   }
   if (!incident) throw new Error('no substation incident within 3 minutes');
@@ -91,7 +87,7 @@ try {
   await shot(desk, 'screenshot-substation.png');
 
   const station = await signedIn(1440, 900);
-  const room = (await api<{ tickets: Ticket[] }>(`/api/tickets?status=active&type=room_temp_low`, token)).tickets.find((t) => t.parentId === found.id);
+  const room = (await client.call<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active&type=room_temp_low')).tickets.find((t) => t.parentId === found.id);
   if (room?.deviceId) {
     await station.locator(`[data-testid=ticket-row][data-ticket-id="${room.id}"]`).first().click();
     await station.getByTestId('ticket-detail').waitFor();

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
+import type { HeatWatchClient } from '../heatwatch-client.ts';
 
 export interface AlertLatency {
   samples: number;
@@ -17,18 +18,8 @@ export interface AlertLatency {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function call(api: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
-
 /** Provisions `count` substations and a duty team paging a local webhook; returns a prober. */
-export async function prepareAlertProbe(o: { api: string; token: string; mqttUrl: string; count: number }) {
+export async function prepareAlertProbe(o: { api: HeatWatchClient; mqttUrl: string; count: number }) {
   const arrivals = new Map<string, number>();
   const receiver = http.createServer((req, res) => {
     let raw = '';
@@ -42,14 +33,14 @@ export async function prepareAlertProbe(o: { api: string; token: string; mqttUrl
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/page`;
-  await call(o.api, o.token, 'PUT', '/api/alerting/channels/bench-hook', { name: 'bench webhook', config: { type: 'webhook', url: hook } });
+  await o.api.call('PUT', '/api/alerting/channels/bench-hook', { name: 'bench webhook', config: { type: 'webhook', url: hook } });
   const stations: { id: string; password: string }[] = [];
   for (let i = 0; i < o.count; i++) {
     const id = `BS-${String(i).padStart(3, '0')}`;
-    const created = (await call(o.api, o.token, 'POST', '/api/devices', { id, kind: 'substation', name: id, lat: 35.4, lng: 116.97 })) as { mqtt: { password: string } };
+    const created = await o.api.provision({ id, kind: 'substation', name: id, lat: 35.4, lng: 116.97 });
     stations.push({ id, password: created.mqtt.password });
   }
-  await call(o.api, o.token, 'PUT', '/api/alerting/roster', {
+  await o.api.call('PUT', '/api/alerting/roster', {
     people: [{ id: 'duty', name: '值班工程师', mobile: '13800000000' }],
     teams: [{ id: 'all', name: '抢修班', substations: '*', channels: ['bench-hook'] }],
     shifts: [{ team: 'all', person: 'duty', role: 'engineer', weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '00:00' }],

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import type { LoadJob, LoadResult } from './load-generator.ts';
+import { HeatWatchClient } from '../heatwatch-client.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -133,6 +134,8 @@ async function baseline(): Promise<number> {
 interface Server {
   child: ChildProcess;
   api: string;
+  /** Signed in as the admin. */
+  client: HeatWatchClient;
   mqttUrl: string;
   token: string;
   /** The admin's, for signing in to the dashboard. */
@@ -172,17 +175,13 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
     child.once('exit', (code) => reject(new Error(`HeatWatch exited with ${code}`)));
   });
   const api = `http://127.0.0.1:${ports.httpPort}`;
-  const login = await fetch(`${api}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password }),
-  });
-  const { token } = (await login.json()) as { token: string };
+  const client = await HeatWatchClient.login(api, 'admin', password);
   return {
     child,
     api,
+    client,
+    token: client.token!,
     mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
-    token,
     password,
     async stop() {
       child.kill('SIGTERM');
@@ -200,14 +199,8 @@ async function provision(server: Server, from: number, to: number): Promise<{ id
     while (next < to) {
       const i = next++;
       const id = `BR-${String(i).padStart(6, '0')}`;
-      const res = await fetch(`${server.api}/api/devices`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-        body: JSON.stringify({ id, kind: 'room', name: `bench ${i}`, lat: 35.4 + (i % 100) / 1000, lng: 116.97 + (i % 97) / 1000, roomType: 'living' }),
-      });
-      if (res.status !== 201) throw new Error(`provisioning ${id}: ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { mqtt: { password: string } };
-      out.push({ id, kind: 'room', password: body.mqtt.password });
+      const created = await server.client.provision({ id, kind: 'room', name: `bench ${i}`, lat: 35.4 + (i % 100) / 1000, lng: 116.97 + (i % 97) / 1000, roomType: 'living' });
+      out.push({ id, kind: 'room', password: created.mqtt.password });
       if (out.length % 2000 === 0) log(`provisioned ${out.length} / ${to - from}`);
     }
   }
@@ -305,7 +298,7 @@ const dashboard = memory ? await measureDashboard(server, memory.devices) : null
 const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES);
 // While the single-reading run loads ingest, pipe bursts on 20 substations of their own page a webhook.
 const { prepareAlertProbe } = await import('./alerting-bench.ts');
-const probe = await prepareAlertProbe({ api: server.api, token: server.token, mqttUrl: server.mqttUrl, count: 20 });
+const probe = await prepareAlertProbe({ api: server.client, mqttUrl: server.mqttUrl, count: 20 });
 const [single, alerts] = await Promise.all([throughput(server, devices, 1), probe.run(Math.max(100, (SECONDS * 1000 * 0.8) / 20))]);
 log(`alerting under load: burst → page p50 ${alerts.p50Ms} ms, p99 ${alerts.p99Ms} ms, max ${alerts.maxMs} ms over ${alerts.samples} bursts`);
 // After the first run's hour or so of timestamps: the batched run continues each device's series.

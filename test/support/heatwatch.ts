@@ -10,6 +10,7 @@ import pino from 'pino';
 import { startHeatWatch, type HeatWatch } from '../../ingest/app.ts';
 import { loadConfig } from '../../ingest/config/config.ts';
 import type { NewDevice, ProvisionedDevice } from '../../ingest/contracts/devices.ts';
+import { HeatWatchClient } from '../../simulators/heatwatch-client.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
@@ -73,17 +74,8 @@ export async function startWorld(extraEnv: Record<string, string> = {}, { onLog 
     app,
     dataDir,
     adminToken: '',
-    async api(method, url, body, token = world.adminToken) {
-      const res = await fetch(`http://127.0.0.1:${world.app.httpPort}${url}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+    api(method, url, body, token = world.adminToken) {
+      return new HeatWatchClient(`http://127.0.0.1:${world.app.httpPort}`).request(method, url, body, { token });
     },
     async provision(device) {
       const res = await world.api<ProvisionedDevice>('POST', '/api/devices', {

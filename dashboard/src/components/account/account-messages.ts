@@ -1,4 +1,6 @@
 /** Messages of the account feature (own password, users for admins): zh-CN first, English for every key. */
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
+
 const zh = {
   'account.nav': '账户',
   'account.title': '我的账户',
@@ -61,6 +63,6 @@ const en = {
   'account.reason.repeated': 'not one character repeated',
   'account.reason.username': 'not the user name',
   'account.reason.common': 'not a commonly used password',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const accountMessages = { zh, en };
+export const accountMessages = defineMessages(zh, en);

@@ -2,6 +2,8 @@
  * Messages of the devices feature beyond the shared ones in lib/i18n: zh-CN first, English for
  * every key (the type refuses a missing one). Merged into the one dictionary by lib/i18n.
  */
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
+
 const zh = {
   'device.notFound': '未找到设备 {id}',
   'device.notFoundHint': '它可能已被删除，或编号有误。',
@@ -58,6 +60,6 @@ const en = {
   'device.bin.below': '<{value}',
   'device.bin.above': '≥{value}',
   'device.binTitle': '{range} °C: {count}',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const deviceMessages = { zh, en };
+export const deviceMessages = defineMessages(zh, en);

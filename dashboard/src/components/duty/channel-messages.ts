@@ -2,6 +2,8 @@
  * Messages of the channel screens (types, the form, the test message): zh-CN first, English for
  * every key. Part of the duty feature's messages (duty-messages.ts).
  */
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
+
 const zh = {
   'duty.channelType.wecom': '企业微信',
   'duty.channelType.dingtalk': '钉钉',
@@ -110,6 +112,6 @@ const en = {
   'duty.test.sent': 'Sent; the receiver accepted it',
   'duty.test.sentTo': 'Sent to {names}; the receiver accepted it',
   'duty.test.failed': 'Failed: {message}',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const channelMessages = { zh, en };
+export const channelMessages = defineMessages(zh, en);

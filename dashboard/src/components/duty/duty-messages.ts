@@ -4,6 +4,7 @@
  * missing one). Merged into the one dictionary by lib/i18n.
  */
 import { channelMessages } from './channel-messages.ts';
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
 
 const zh = {
   ...channelMessages.zh,
@@ -247,6 +248,6 @@ const en = {
   'duty.delivery.status.sent': 'Sent',
   'duty.delivery.status.failed': 'Failed',
   'duty.delivery.status.retrying': 'Retrying',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const dutyMessages = { zh, en };
+export const dutyMessages = defineMessages(zh, en);

@@ -2,6 +2,8 @@
  * Messages of the map feature beyond the shared ones in lib/i18n: zh-CN first, English for
  * every key (the type refuses a missing one). Merged into the one dictionary by lib/i18n.
  */
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
+
 const zh = {
   'map.zoomIn': '放大',
   'map.zoomOut': '缩小',
@@ -12,15 +14,12 @@ const zh = {
   'map.region': '供热地图',
 } as const;
 
-export const mapMessages = {
-  zh,
-  en: {
-    'map.zoomIn': 'Zoom in',
-    'map.zoomOut': 'Zoom out',
-    'map.fitAll': 'Show all',
-    'map.legendCluster': 'Cluster: total · how many in its worst state',
-    'map.total': '{count} in all',
-    'map.degrees': '{value} °C',
-    'map.region': 'Heating map',
-  } satisfies Record<keyof typeof zh, string>,
-};
+export const mapMessages = defineMessages(zh, {
+  'map.zoomIn': 'Zoom in',
+  'map.zoomOut': 'Zoom out',
+  'map.fitAll': 'Show all',
+  'map.legendCluster': 'Cluster: total · how many in its worst state',
+  'map.total': '{count} in all',
+  'map.degrees': '{value} °C',
+  'map.region': 'Heating map',
+});

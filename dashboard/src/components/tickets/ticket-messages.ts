@@ -2,6 +2,8 @@
  * Messages of the tickets feature beyond the shared ones in lib/i18n: zh-CN first, English for
  * every key (the type refuses a missing one). Merged into the one dictionary by lib/i18n.
  */
+import { defineMessages } from '../../lib/i18n/define-messages.ts';
+
 const zh = {
   'tickets.count.breached': '超时 {count}',
   'tickets.count.at_risk': '临近 {count}',
@@ -92,6 +94,6 @@ const en = {
   'hotline.error.description': 'Describe the problem',
   'hotline.error.deviceFormat': 'Letters, digits, _ and - only, at most 64',
   'hotline.error.deviceUnknown': 'No sensor with the id {id}',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const ticketMessages = { zh, en };
+export const ticketMessages = defineMessages(zh, en);

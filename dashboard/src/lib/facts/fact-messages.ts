@@ -2,6 +2,8 @@
  * The rules' facts (contracts/rule-facts.ts) and the timeline's system entries in words, zh-CN
  * and English: the server stores facts, the dashboard says them in the reader's language.
  */
+import { defineMessages } from '../i18n/define-messages.ts';
+
 const zh = {
   'fact.room_low': '室温 {temp}，低于 {below} 已 {for}（最低 {lowest}）',
   'fact.room_warm_again': '室温 {temp}，不低于 {recover} 已 {for}',
@@ -70,6 +72,6 @@ const en = {
   'alert.kind.escalation': 'Escalation',
   'alert.kind.reminder': 'Reminder',
   'alert.kind.breach': 'Overdue',
-} satisfies Record<keyof typeof zh, string>;
+};
 
-export const factMessages = { zh, en };
+export const factMessages = defineMessages(zh, en);
