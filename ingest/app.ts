@@ -176,7 +176,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     ruleNumbers: rulesConfig.numbers,
     allow,
   });
-  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, {}), links: ackLinks });
+  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, { via: 'ack_link' }), links: ackLinks });
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 

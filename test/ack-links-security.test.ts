@@ -97,6 +97,6 @@ describe('acknowledge links', () => {
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
     const detail = (await world.api<Ticket & { timeline: { actor: string; action: string }[] }>('GET', `/api/tickets/${ticket.id}`)).body;
     expect(detail.status).toBe('acknowledged');
-    expect(detail.timeline.find((s) => s.action === 'acknowledge')?.actor).toBe(`${LONG_NAME}（消息链接）`);
+    expect(detail.timeline.find((s) => s.action === 'acknowledge')).toMatchObject({ actor: LONG_NAME, data: { via: 'ack_link' } });
   });
 });

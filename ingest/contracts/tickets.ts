@@ -95,8 +95,8 @@ export type TimelineData =
   | { alert: AlertKind; skipped: 'nobody_on_duty' | 'no_channel'; substationId: string | null }
   /** 服务承诺 二.4(3): a complex inquiry's first reply (in time or late); the full answer is due then. */
   | { firstReply: 'in_time' | 'late' | null; fullAnswerDueAt: string }
-  /** Opened from a call to the hotline. */
-  | { via: 'hotline' };
+  /** Opened from a call to the hotline; or a step taken through the signed link in a page. */
+  | { via: 'hotline' | 'ack_link' };
 
 export interface TimelineEntry {
   at: string;

@@ -225,7 +225,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       return view(record!);
     },
 
-    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean }): Ticket {
+    /** `via`: taken through the signed link in a page (recorded in the timeline). */
+    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link' }): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
@@ -236,7 +237,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
       // What the person wrote; the cause of a resolution is theirs too, and leads the line.
       const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
-      let data: TimelineData | null = null;
+      let data: TimelineData | null = input.via ? { via: input.via } : null;
       if (input.complex) {
         // The first reply is given now (the timeline keeps whether it was in time); the deadline
         // becomes the full answer, reached when the ticket is resolved.

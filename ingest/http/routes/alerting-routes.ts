@@ -195,7 +195,7 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
     const person = alerting.ackView(claim.ticketId, claim.person)?.person ?? claim.person;
     try {
-      acknowledge(claim.ticketId, `${person}（消息链接）`);
+      acknowledge(claim.ticketId, person);
     } catch (err) {
       if (err instanceof AppError && err.code === 'HW_TICKET_STEP') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
       throw err;
