@@ -3,6 +3,7 @@
  * the worst inside it. Pure, so the map, the legend and the tests agree on one definition.
  */
 import type { DeviceView } from '../../../ingest/contracts/devices.ts';
+import type { MessageKey } from '../lib/i18n/i18n.svelte.ts';
 
 /** Worst first: a ticket needs a person, a cold room needs a ticket soon, offline hides both. */
 export const MARKER_STATES = ['ticket', 'cold', 'offline', 'dataQuality', 'ok', 'noData'] as const;
@@ -37,6 +38,11 @@ export function markerState(d: DeviceView, hasOpenTicket: boolean, roomLowC: num
     if (newest - Date.parse(d.dataQuality.at) < DATA_QUALITY_FRESH_MS) return 'dataQuality';
   }
   return 'ok';
+}
+
+/** A state's name for the legend, tooltips and panels; "cold" says the server's threshold. */
+export function stateName(t: (key: MessageKey, vars?: Record<string, string | number>) => string, state: MarkerState, roomLowC: number): string {
+  return t(`state.${state}`, { value: Number.isNaN(roomLowC) ? '—' : roomLowC });
 }
 
 /** The worst of two states. */

@@ -16,7 +16,7 @@ describe('map legend', () => {
   it('names every state with its count over the fleet, and folds away', async () => {
     const i18n = new I18n(memory());
     // MARKER_STATES order: ticket, cold, offline, dataQuality, ok, noData
-    render(MapLegend, { i18n, counts: [3, 12, 1, 0, 1184, 2] });
+    render(MapLegend, { i18n, counts: [3, 12, 1, 0, 1184, 2], roomLowC: 18 });
     const legend = screen.getByTestId('map-legend');
     expect(legend.querySelector('[data-state="cold"]')?.textContent).toContain('低于 18℃');
     expect(legend.querySelector('[data-state="cold"]')?.textContent).toContain('12');
@@ -33,8 +33,9 @@ describe('map legend', () => {
   it('speaks English when switched', async () => {
     const i18n = new I18n(memory());
     i18n.locale = 'en';
-    render(MapLegend, { i18n, counts: [0, 0, 0, 0, 5, 0] });
-    expect(screen.getByTestId('map-legend').textContent).toContain('Below 18 °C');
+    // A company that promises 20 °C sees its own number.
+    render(MapLegend, { i18n, counts: [0, 0, 0, 0, 5, 0], roomLowC: 20 });
+    expect(screen.getByTestId('map-legend').textContent).toContain('Below 20 °C');
     expect(screen.getByTestId('map-legend').textContent).toContain('5 in all');
   });
 });

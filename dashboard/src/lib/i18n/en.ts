@@ -48,7 +48,7 @@ export const en: Record<MessageKey, string> = {
   'health.devices': '{online}/{total} devices online',
 
   'state.ok': 'OK',
-  'state.cold': 'Below 18 °C',
+  'state.cold': 'Below {value} °C',
   'state.ticket': 'Open ticket',
   'state.offline': 'Offline',
   'state.dataQuality': 'Data problem',

@@ -45,7 +45,7 @@ const shared = {
   'health.devices': '测温点 {online}/{total} 在线',
 
   'state.ok': '正常',
-  'state.cold': '低于 18℃',
+  'state.cold': '低于 {value}℃',
   'state.ticket': '有未结工单',
   'state.offline': '离线',
   'state.dataQuality': '数据异常',
