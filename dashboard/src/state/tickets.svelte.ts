@@ -37,17 +37,30 @@ export class TicketStore {
   readonly #byId = new Map<string, Ticket>();
   /** deviceId → its tickets not yet closed (for the map colour and the device panel). */
   readonly #openByDevice = new Map<string, Set<string>>();
+  /** Live changes that arrived while a load was on its way: the load's answer may predate them. */
+  readonly #duringLoads = new Set<Map<string, Ticket>>();
 
   async load(api: ApiClient, signal?: AbortSignal): Promise<void> {
-    const { tickets } = await api.get<{ tickets: Ticket[] }>('/api/tickets?status=active&limit=5000', signal);
+    const during = new Map<string, Ticket>();
+    this.#duringLoads.add(during);
+    let tickets: Ticket[];
+    try {
+      ({ tickets } = await api.get<{ tickets: Ticket[] }>('/api/tickets?status=active&limit=5000', signal));
+    } finally {
+      this.#duringLoads.delete(during);
+    }
     this.#byId.clear();
     this.#openByDevice.clear();
     for (const t of tickets) this.#index(t);
+    // A ticket opened (or changed) after the server answered would otherwise vanish until the
+    // next resync: the live event came first and the older list replaced it.
+    for (const t of during.values()) this.#index(t);
     this.loaded = true;
     this.version += 1;
   }
 
   apply(t: Ticket): void {
+    for (const during of this.#duringLoads) during.set(t.id, t);
     this.#index(t);
     this.version += 1;
   }

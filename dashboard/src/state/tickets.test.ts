@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../ingest/contracts/tickets.ts';
 import { ticket as sharedTicket } from '../components/tickets/ticket-fixture.ts';
+import { ApiClient } from '../lib/api/api-client.ts';
 import { TicketStore } from './tickets.svelte.ts';
 
 let seq = 0;
@@ -8,6 +9,25 @@ let seq = 0;
 const ticket = (over: Partial<Ticket> = {}): Ticket => sharedTicket({ id: `T-${++seq}`, ...over });
 
 describe('ticket store', () => {
+  it('keeps a ticket that arrived live while a resync was on its way, and its newer state', async () => {
+    const store = new TicketStore();
+    const known = ticket();
+    let answer: (res: Response) => void = () => undefined;
+    const answered = new Promise<Response>((resolve) => (answer = resolve));
+    const api = new ApiClient({ token: () => 't', onUnauthorized: () => undefined, fetch: () => answered });
+    const loading = store.load(api);
+    // The server answered with the list as it was; meanwhile a ticket opened and another changed.
+    const opened = ticket();
+    const acknowledged = { ...known, status: 'acknowledged' as const, updatedAt: '2026-12-10T00:05:00.000Z' };
+    store.apply(opened);
+    store.apply(acknowledged);
+    answer(new Response(JSON.stringify({ tickets: [known] })));
+    await loading;
+    expect(store.get(opened.id)).toEqual(opened);
+    expect(store.get(known.id)?.status).toBe('acknowledged');
+  });
+
+
   it('lists the most urgent pending deadline first, met and deadline-less ones after', () => {
     const store = new TicketStore();
     const late = ticket({ dueAt: '2026-12-10T09:00:00.000Z' });
