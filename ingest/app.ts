@@ -27,6 +27,7 @@ import { registerAlertingRoutes } from './http/routes/alerting-routes.ts';
 import { registerAuthRoutes } from './http/routes/auth-routes.ts';
 import { registerDeviceRoutes } from './http/routes/device-routes.ts';
 import { registerSystemRoutes } from './http/routes/system-routes.ts';
+import { registerReportRoutes } from './http/routes/report-routes.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
@@ -46,6 +47,7 @@ import { createAuthService } from './services/auth-service.ts';
 import { createDeviceService } from './services/device-service.ts';
 import { startHousekeeping } from './services/housekeeping.ts';
 import { createOutageService } from './services/outage-service.ts';
+import { createReportService } from './services/report-service.ts';
 import { createRulesConfigSource } from './services/rules-config-source.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
 import { createTicketService } from './services/ticket-service.ts';
@@ -167,6 +169,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, outages, registry, store });
+  registerReportRoutes(http, { allow, reports: createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig }) });
   registerSystemRoutes(http, {
     health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),
     broker: mqtt.info,

@@ -4,6 +4,20 @@
  */
 import type { DeviceKind } from '../contracts/topics.ts';
 import type { FieldName, Reading } from '../contracts/payloads.ts';
+import type { DailyMean } from '../core/reports/room-days.ts';
+
+export type { DailyMean };
+
+/** Each device's daily mean of one field (the reports' room-days and outdoor means). */
+export interface DailyMeansQuery {
+  kind: DeviceKind;
+  field: FieldName;
+  deviceIds: readonly string[];
+  /** Beijing midnight of the first day, epoch ms. */
+  from: number;
+  /** Beijing midnight after the last day, epoch ms. */
+  to: number;
+}
 
 export interface ReadingsQuery {
   deviceId: string;
@@ -43,6 +57,12 @@ export interface TelemetryStore {
    */
   write(readings: readonly Reading[]): Promise<void>;
   read(query: ReadingsQuery): Promise<ReadingRow[]>;
+  /**
+   * Per device and Beijing day in [from, to): the mean of `field` and the hours of the day with
+   * at least one value — raw readings and hourly roll-ups alike, computed by the store (a month
+   * of a city's rooms is not loaded into memory).
+   */
+  dailyMeans(query: DailyMeansQuery): Promise<DailyMean[]>;
   /** Drops raw readings older than the retention, keeping hourly aggregates of them. */
   applyRetention(now: number): Promise<{ rolledUp: number; deleted: number }>;
   health(): StoreHealth;

@@ -1,4 +1,5 @@
 import type { RuleFact } from '../contracts/rule-facts.ts';
+import type { ReportTicket } from '../core/reports/ticket-figures.ts';
 import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
 import type { RuleId } from '../contracts/tickets.ts';
 
@@ -47,6 +48,8 @@ export interface Outage {
 }
 
 export interface TicketStore {
+  /** Tickets opened in [from, to), or whose callback falls due in it, with when the callback was made. */
+  forReport(from: number, to: number): ReportTicket[];
   /** Inserts, or returns null when the device already has an open ticket for the rule. */
   insert(ticket: NewTicket, entry: TimelineInput): TicketRecord | null;
   get(id: string): TicketRecord | undefined;

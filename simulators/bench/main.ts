@@ -28,6 +28,7 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
   --memory-devices N   devices provisioned and connected for the memory figure, then shown on
                        the dashboard's map in Chromium (default 10000; 0 skips both)
   --no-influx          skip the InfluxDB runs (they need Debian's influxd)
+  --report-rooms N     rooms in the monthly report run (default 10000; 0 skips it)
   --no-write           do not update docs/benchmarks.md
   --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
   --help               this text`;
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'no-influx': { type: 'boolean', default: false },
+    'report-rooms': { type: 'string', default: '10000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -309,6 +311,8 @@ const { measureRulesCost, measureRulesCostFastDevices } = await import('./rules-
 const rulesCost = measureRulesCost();
 const fastCost = measureRulesCostFastDevices();
 const lateCost = measureRulesCostFastDevices(100, 3, 'late');
+const reportRooms = Number(args['report-rooms']);
+const report = reportRooms > 0 ? await (await import('./report-bench.ts')).benchMonthlyReport({ rooms: reportRooms, log }) : null;
 const batchedUs = 1e6 / batched.rate;
 const ingestUs = 1e6 / single.rate;
 log(`rules: ${rulesCost.usPerReading.toFixed(2)} µs per reading over ${rulesCost.readings} readings = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs a reading costs end to end`);
@@ -341,6 +345,12 @@ const table = [
   '',
   `Rules engine (pure core, one process; target ≤ 10 % of the ingest cost per reading): field load (10 000 rooms every 15 min) ${rulesCost.usPerReading.toFixed(2)} µs per reading = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs of a 1-reading message, ${((100 * rulesCost.usPerReading) / batchedUs).toFixed(1)} % of the ${batchedUs.toFixed(1)} µs of a reading in a 10-reading message; 100 devices at 1 reading/s ${fastCost.usPerReading.toFixed(2)} µs; the same with every other batch late ${lateCost.usPerReading.toFixed(2)} µs.`,
   ...(memoryRows.length ? ['', '| memory (resident) | |', '|---|---|', ...memoryRows] : []),
+  ...(report
+    ? [
+        '',
+        `Monthly report (GET /api/reports for a December, SQLite): ${report.rooms} rooms × 31 days at one reading per 15 min (${report.readings} readings): ${report.reportSeconds.toFixed(2)} s (target < 5 s).`,
+      ]
+    : []),
   '',
   `Alerting under that load (1 reading/message run): pipe burst published → page received by the on-duty team's webhook: p50 ${alerts.p50Ms} ms, p99 ${alerts.p99Ms} ms over ${alerts.samples} bursts (target p99 < 1 000 ms).`,
   ...(dashboard

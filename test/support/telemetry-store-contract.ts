@@ -84,5 +84,26 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
           { ts: T0 + DAY, values: { temp: 19 } },
         ]);
       }));
+
+    it("gives each device's daily mean and the hours of the Beijing day that had a reading", () =>
+      withStore(async (store) => {
+        const halfHourly = (deviceId: string, day: number, hours: number[], temp: number) => hours.flatMap((h) => [0, 30].map((m) => room(deviceId, T0 + day * DAY + h * HOUR + m * 60_000, temp)));
+        const hoursFrom = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
+        await store.write([
+          ...halfHourly('A', 0, hoursFrom(0, 14), 20),
+          ...halfHourly('A', 1, hoursFrom(0, 5), 16),
+          ...halfHourly('A', 1, hoursFrom(5, 5), 18),
+          ...halfHourly('B', 0, hoursFrom(3, 3), 21),
+          // Outside the range: the day before, and the day after.
+          ...halfHourly('A', -1, [23], 5),
+          ...halfHourly('A', 2, [0], 5),
+        ]);
+        const days = await store.dailyMeans({ kind: 'room', field: 'temp', deviceIds: ['A'], from: T0, to: T0 + 2 * DAY });
+        const date = (d: number) => new Date(T0 + d * DAY + 8 * HOUR).toISOString().slice(0, 10);
+        expect(days).toEqual([
+          { deviceId: 'A', date: date(0), hours: 14, mean: 20 },
+          { deviceId: 'A', date: date(1), hours: 10, mean: 17 },
+        ]);
+      }));
   });
 }

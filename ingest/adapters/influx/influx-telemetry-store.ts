@@ -8,7 +8,7 @@
  */
 import { InfluxDB, setLogger } from '@influxdata/influxdb-client';
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
-import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { DailyMean, ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import { toLine } from './line-protocol.ts';
 import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
 
@@ -29,7 +29,7 @@ export interface InfluxOptions {
 }
 
 interface InfluxQlResponse {
-  results?: { error?: string; series?: { columns: string[]; values: (number | string | null)[][] }[] }[];
+  results?: { error?: string; series?: { tags?: Record<string, string>; columns: string[]; values: (number | string | null)[][] }[] }[];
   error?: string;
 }
 
@@ -106,6 +106,29 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
       const means = fields.map((f) => `mean("${f}") AS "${f}"`).join(', ');
       const sql = `SELECT ${means} FROM "${q.kind}" WHERE ${where} GROUP BY time(${q.everyMs}ms, ${offset}ms) fill(none) ORDER BY time ASC LIMIT ${q.limit}`;
       return rows(await influxQl(sql), fields).filter((r) => Object.keys(r.values).length > 0);
+    },
+    async dailyMeans(q) {
+      if (!FIELDS_BY_KIND[q.kind].includes(q.field)) throw new Error(`${q.kind} readings have no field ${q.field}`);
+      // Hourly means first, then per Beijing day: the hours with a value and the mean of the
+      // hourly means (equal to the mean of the readings when they are evenly spaced).
+      const range = `time >= ${q.from}ms AND time < ${q.to}ms`;
+      const day = 86_400_000;
+      const offset = (((-BEIJING_UTC_OFFSET_MS) % day) + day) % day;
+      const sql =
+        `SELECT count("m") AS hours, mean("m") AS mean FROM (SELECT mean("${q.field}") AS m FROM "${q.kind}" WHERE ${range} GROUP BY time(1h), "deviceId") ` +
+        `WHERE ${range} GROUP BY time(1d, ${offset}ms), "deviceId" fill(none)`;
+      const wanted = new Set(q.deviceIds);
+      const out: DailyMean[] = [];
+      for (const series of (await influxQl(sql)).results?.[0]?.series ?? []) {
+        const deviceId = series.tags?.deviceId;
+        if (deviceId === undefined || !wanted.has(deviceId)) continue;
+        const [time, hours, mean] = ['time', 'hours', 'mean'].map((c) => series.columns.indexOf(c)) as [number, number, number];
+        for (const v of series.values) {
+          if (typeof v[mean] !== 'number') continue;
+          out.push({ deviceId, date: new Date((v[time] as number) + BEIJING_UTC_OFFSET_MS).toISOString().slice(0, 10), hours: v[hours] as number, mean: v[mean] as number });
+        }
+      }
+      return out;
     },
     async applyRetention() {
       // Retention in InfluxDB is the database's retention policy / the bucket's retention

@@ -126,6 +126,7 @@ export function createOutboxTelemetryStore(o: OutboxOptions): TelemetryStore & {
     },
 
     read: (q) => target.store.read(q),
+    dailyMeans: (q) => target.store.dailyMeans(q),
     applyRetention: (now) => target.store.applyRetention(now),
 
     health(): StoreHealth {

@@ -6,11 +6,12 @@
 import type { Statement } from 'better-sqlite3';
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
 import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
-import type { ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
+import type { DailyMean, DailyMeansQuery, ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { Db } from './open-database.ts';
 import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Buckets start at local midnight in Asia/Shanghai (UTC+8, no daylight saving): a 1d bucket is a calendar day there. */
 const bucketStart = (column: string) =>
   `(((${column} + ${BEIJING_UTC_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${BEIJING_UTC_OFFSET_MS})`;
@@ -46,11 +47,56 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
 
   const rawCutoff = (now: number) => floorHour(now - options.rawRetentionDays * 24 * HOUR_MS);
 
+  // One device-day per query: a plain index range with no GROUP BY (SQLite would sort to group
+  // by a computed day), which keeps a month of 10 000 rooms within seconds. Hours rolled up by
+  // retention come from readings_hourly, one query per device.
+  const dailyStatements = new Map<string, { raw: Statement; rolled: Statement }>();
+  const dailyStatement = (kind: DeviceKind, field: FieldName) => {
+    if (!FIELDS_BY_KIND[kind].includes(field)) throw new Error(`${kind} readings have no field ${field}`);
+    const key = `${kind}.${field}`;
+    let s = dailyStatements.get(key);
+    if (!s) {
+      s = {
+        raw: db
+          .prepare(`SELECT COUNT(DISTINCT ts / ${HOUR_MS}), COUNT("${field}"), SUM("${field}") FROM readings_${kind} WHERE device_id = ? AND ts >= ? AND ts < ? AND "${field}" IS NOT NULL`)
+          .raw(true),
+        rolled: db
+          .prepare(
+            `SELECT (bucket + ${BEIJING_UTC_OFFSET_MS}) / ${DAY_MS}, COUNT(*), SUM(n), SUM(mean * n) FROM readings_hourly
+             WHERE device_id = ? AND field = '${field}' AND bucket >= ? AND bucket < ? GROUP BY 1`,
+          )
+          .raw(true),
+      };
+      dailyStatements.set(key, s);
+    }
+    return s;
+  };
+  const dailyMeans = db.transaction((q: DailyMeansQuery): DailyMean[] => {
+    const s = dailyStatement(q.kind, q.field);
+    const out: DailyMean[] = [];
+    for (const deviceId of q.deviceIds) {
+      const rolled = new Map<number, [number, number, number]>();
+      for (const [day, hours, n, total] of s.rolled.all(deviceId, q.from, q.to) as [number, number, number, number][]) rolled.set(day, [hours, n, total]);
+      for (let start = q.from; start < q.to; start += DAY_MS) {
+        const [rawHours, rawN, rawTotal] = s.raw.get(deviceId, start, start + DAY_MS) as [number, number, number | null];
+        const [rolledHours, rolledN, rolledTotal] = rolled.get((start + BEIJING_UTC_OFFSET_MS) / DAY_MS) ?? [0, 0, 0];
+        const n = rawN + rolledN;
+        if (n === 0) continue;
+        out.push({ deviceId, date: new Date(start + BEIJING_UTC_OFFSET_MS).toISOString().slice(0, 10), hours: rawHours + rolledHours, mean: ((rawTotal ?? 0) + rolledTotal) / n });
+      }
+    }
+    return out;
+  });
+
   return {
     name: 'sqlite',
 
     async write(readings) {
       if (readings.length > 0) insertBatch(readings);
+    },
+
+    async dailyMeans(q) {
+      return dailyMeans(q);
     },
 
     async read(q: ReadingsQuery): Promise<ReadingRow[]> {

@@ -2,6 +2,7 @@
 import type { TicketQuery, TimelineData, TimelineEntry } from '../../contracts/tickets.ts';
 import type { RuleId } from '../../contracts/tickets.ts';
 import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
+import type { ReportTicket } from '../../core/reports/ticket-figures.ts';
 import type { Db } from './open-database.ts';
 
 const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
@@ -61,6 +62,13 @@ export function createSqliteTicketStore(db: Db): TicketStore {
      VALUES (@substationId, @startsAt, @endsAt, @reason, @registeredAt, @registeredBy, @lateNotice)`,
   );
   const allOutages = db.prepare('SELECT * FROM outages ORDER BY starts_at');
+  const reportRows = db.prepare(
+    `SELECT t.type, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
+            t.callback_due_at AS callbackDueAt,
+            (SELECT MIN(e.at) FROM ticket_timeline e WHERE e.ticket_id = t.id AND e.action = 'callback') AS callbackAt
+       FROM tickets t
+      WHERE (t.opened_at >= @from AND t.opened_at < @to) OR (t.callback_due_at >= @from AND t.callback_due_at < @to)`,
+  );
 
   const get = (id: string) => {
     const row = byId.get(id) as Record<string, unknown> | undefined;
@@ -122,6 +130,8 @@ export function createSqliteTicketStore(db: Db): TicketStore {
         note: e.note,
         data: e.data === null ? null : (JSON.parse(e.data) as TimelineData),
       })),
+
+    forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
 
     insertOutage(o) {
       const id = Number(insertOutage.run({ ...o, lateNotice: o.lateNotice ? 1 : 0 }).lastInsertRowid);

@@ -1,0 +1,59 @@
+/**
+ * The company's figures (DESIGN.md §10; 服务承诺 二.5, 四.4): GET /api/reports for a range of
+ * Beijing dates. Rates are 0–1, or null when nothing counts.
+ */
+import { z } from 'zod';
+import { isLocalDate, localMidnight, type LocalDate } from './beijing-time.ts';
+import type { TicketType } from './tickets.ts';
+
+const localDate = z.string().refine(isLocalDate, 'a date YYYY-MM-DD');
+/** At most a year and a day: a season fits, a decade does not. */
+export const MAX_REPORT_DAYS = 366;
+
+export const reportQuerySchema = z
+  .object({ from: localDate, to: localDate })
+  .strict()
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before `from`' })
+  .refine((q) => (localMidnight(q.to) - localMidnight(q.from)) / 86_400_000 < MAX_REPORT_DAYS, { path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
+export type ReportQuery = z.output<typeof reportQuerySchema>;
+
+export interface RoomDayCounts {
+  /** Room-days that count: not exempt. */
+  roomDays: number;
+  compliantRoomDays: number;
+  /** Counted apart, out of the rate: outdoors below the design temperature, or a registered stop. */
+  exemptRoomDays: number;
+  complianceRate: number | null;
+}
+
+export interface TicketCounts {
+  opened: number;
+  closed: number;
+  onTime: number;
+  late: number;
+}
+
+export interface Report {
+  from: LocalDate;
+  to: LocalDate;
+  generatedAt: string;
+  /** The room threshold the days were judged by (°C). */
+  thresholdC: number;
+  rooms: RoomDayCounts & {
+    /** Room sensors that count (bedrooms and living rooms). */
+    rooms: number;
+    byDay: ({ date: LocalDate } & RoomDayCounts)[];
+    bySubstation: ({ substationId: string | null; rooms: number } & RoomDayCounts)[];
+  };
+  tickets: {
+    opened: number;
+    closed: number;
+    closureRate: number | null;
+    timelinessRate: number | null;
+    byType: Partial<Record<TicketType, TicketCounts>>;
+    bySource: { rule: number; hotline: number };
+  };
+  callbacks: { due: number; done: number; onTime: number; late: number };
+  visits: { done: number; refused: number; sensorsFlagged: number };
+  notices: { stops: number; lateNotices: number };
+}

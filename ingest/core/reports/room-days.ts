@@ -1,0 +1,81 @@
+/**
+ * Room-temperature compliance (服务承诺 二.1(2), 二.5: 室温合格率 ≥ 97 %), pure. A room-day is a
+ * bedroom or living-room sensor on an in-season Beijing day that is over, with readings in at
+ * least `minHours` of its 24 hours; it is compliant when that day's mean is at or above the
+ * threshold, and exempt — counted apart, out of the rate — when the substation's mean outdoor
+ * temperature that day was below the design temperature, or a registered stop covered part of it.
+ */
+import { DAY_MS, localMidnight, type LocalDate } from '../../contracts/beijing-time.ts';
+import type { RoomDayCounts } from '../../contracts/reports.ts';
+
+export interface DailyMean {
+  deviceId: string;
+  date: LocalDate;
+  /** Hours of the day with at least one reading. */
+  hours: number;
+  mean: number;
+}
+
+export interface RoomDayInput {
+  rooms: readonly { id: string; substationId: string | null }[];
+  /** The days that count: in season and over, in order. */
+  days: readonly LocalDate[];
+  roomMeans: readonly DailyMean[];
+  /** Each substation's daily mean outdoor temperature. */
+  outdoorMeans: readonly DailyMean[];
+  stops: readonly { substationId: string; startsAt: number; endsAt: number }[];
+  belowC: number;
+  designTempC: number;
+  minHours: number;
+}
+
+export interface RoomDayResult extends RoomDayCounts {
+  byDay: ({ date: LocalDate } & RoomDayCounts)[];
+  bySubstation: ({ substationId: string | null; rooms: number } & RoomDayCounts)[];
+}
+
+interface Tally {
+  roomDays: number;
+  compliantRoomDays: number;
+  exemptRoomDays: number;
+}
+
+const tally = (): Tally => ({ roomDays: 0, compliantRoomDays: 0, exemptRoomDays: 0 });
+const withRate = (t: Tally): RoomDayCounts => ({ ...t, complianceRate: t.roomDays === 0 ? null : t.compliantRoomDays / t.roomDays });
+
+export function judgeRoomDays(input: RoomDayInput): RoomDayResult {
+  const counted = new Set(input.days);
+  const substationOf = new Map(input.rooms.map((r) => [r.id, r.substationId]));
+  const outdoor = new Map(input.outdoorMeans.map((m) => [`${m.deviceId}|${m.date}`, m.mean]));
+  const stopped = (substationId: string | null, date: LocalDate) => {
+    if (substationId === null) return false;
+    const start = localMidnight(date);
+    return input.stops.some((s) => s.substationId === substationId && s.startsAt < start + DAY_MS && s.endsAt > start);
+  };
+  const total = tally();
+  const byDay = new Map(input.days.map((d) => [d, tally()]));
+  const bySubstation = new Map<string | null, Tally & { rooms: number }>();
+  for (const r of input.rooms) {
+    const s = bySubstation.get(r.substationId) ?? { ...tally(), rooms: 0 };
+    s.rooms += 1;
+    bySubstation.set(r.substationId, s);
+  }
+  for (const m of input.roomMeans) {
+    if (!counted.has(m.date) || m.hours < input.minHours || !substationOf.has(m.deviceId)) continue;
+    const substationId = substationOf.get(m.deviceId) ?? null;
+    const outdoorMean = substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`);
+    const exempt = (outdoorMean !== undefined && outdoorMean < input.designTempC) || stopped(substationId, m.date);
+    for (const t of [total, byDay.get(m.date)!, bySubstation.get(substationId)!]) {
+      if (exempt) t.exemptRoomDays += 1;
+      else {
+        t.roomDays += 1;
+        if (m.mean >= input.belowC) t.compliantRoomDays += 1;
+      }
+    }
+  }
+  return {
+    ...withRate(total),
+    byDay: [...byDay].map(([date, t]) => ({ date, ...withRate(t) })),
+    bySubstation: [...bySubstation].map(([substationId, t]) => ({ substationId, rooms: t.rooms, ...withRate(t) })).sort((a, b) => String(a.substationId).localeCompare(String(b.substationId))),
+  };
+}

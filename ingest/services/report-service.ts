@@ -1,0 +1,79 @@
+/**
+ * The company's figures for a range of Beijing dates (DESIGN.md §10; docs/reports.md): room-day
+ * compliance from the stored readings, the tickets' closure and timeliness, callbacks, stops.
+ * The store aggregates the readings per device and day; the judging is the pure core's.
+ */
+import { addDays, DAY_MS, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
+import type { Report, ReportQuery } from '../contracts/reports.ts';
+import { isInHeatingSeason } from '../core/calendar/heating-season.ts';
+import { judgeRoomDays } from '../core/reports/room-days.ts';
+import { ticketFigures } from '../core/reports/ticket-figures.ts';
+import type { DeviceRegistry } from '../ports/device-registry.ts';
+import type { Outage, TicketStore } from '../ports/ticket-store.ts';
+import type { TelemetryStore } from '../ports/telemetry-store.ts';
+import type { RulesConfigSource } from './rules-config-source.ts';
+
+/** A room-day counts with readings in at least this many of its hours (DESIGN.md §10). */
+export const MIN_HOURS_PER_ROOM_DAY = 12;
+
+export interface ReportServiceDeps {
+  store: Pick<TelemetryStore, 'dailyMeans'>;
+  registry: Pick<DeviceRegistry, 'list'>;
+  tickets: Pick<TicketStore, 'forReport'>;
+  outages: { list(): Outage[] };
+  rules: Pick<RulesConfigSource, 'current'>;
+  clock?: () => number;
+}
+
+export function createReportService({ store, registry, tickets, outages, rules, clock = Date.now }: ReportServiceDeps) {
+  return {
+    async report(q: ReportQuery): Promise<Report> {
+      const now = clock();
+      const config = rules.current();
+      const from = localMidnight(q.from);
+      const to = localMidnight(addDays(q.to, 1));
+      // Days that count: in season, and over in Beijing time.
+      const days: LocalDate[] = [];
+      for (let d = q.from; d <= q.to; d = addDays(d, 1)) {
+        const start = localMidnight(d);
+        if (start + DAY_MS <= now && isInHeatingSeason(start, config.season)) days.push(d);
+      }
+      const devices = registry.list();
+      const rooms = devices.filter((d) => d.kind === 'room' && d.roomType !== null && config.roomLow.roomTypes.includes(d.roomType));
+      const stations = devices.filter((d) => d.kind === 'substation');
+      const [roomMeans, outdoorMeans] = days.length === 0
+        ? [[], []]
+        : await Promise.all([
+            store.dailyMeans({ kind: 'room', field: 'temp', deviceIds: rooms.map((r) => r.id), from, to }),
+            store.dailyMeans({ kind: 'substation', field: 'outdoorTemp', deviceIds: stations.map((s) => s.id), from, to }),
+          ]);
+      const stops = outages.list().filter((o) => o.startsAt < to && o.endsAt > from);
+      const roomDays = judgeRoomDays({
+        rooms: rooms.map((r) => ({ id: r.id, substationId: r.substationId })),
+        days,
+        roomMeans,
+        outdoorMeans,
+        stops,
+        belowC: config.roomLow.belowC,
+        designTempC: config.outdoor.designTempC,
+        minHours: MIN_HOURS_PER_ROOM_DAY,
+      });
+      const t = ticketFigures(tickets.forReport(from, to), { from, to }, now);
+      return {
+        from: q.from,
+        to: q.to,
+        generatedAt: new Date(now).toISOString(),
+        thresholdC: config.roomLow.belowC,
+        rooms: { rooms: rooms.length, ...roomDays },
+        tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource },
+        callbacks: t.callbacks,
+        // Visits (走访测温) and customer notices arrive with their issues; the fields are kept.
+        visits: { done: 0, refused: 0, sensorsFlagged: 0 },
+        notices: { stops: stops.length, lateNotices: stops.filter((s) => s.lateNotice).length },
+      };
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
+
