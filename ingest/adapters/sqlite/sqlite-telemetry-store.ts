@@ -3,6 +3,8 @@
  * keyed (device_id, ts) so a replayed reading is ignored. Raw rows are kept for the raw
  * retention; older hours are rolled up into readings_hourly before the raw rows go.
  */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
 import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
@@ -47,46 +49,20 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
 
   const rawCutoff = (now: number) => floorHour(now - options.rawRetentionDays * 24 * HOUR_MS);
 
-  // One device-day per query: a plain index range with no GROUP BY (SQLite would sort to group
-  // by a computed day), which keeps a month of 10 000 rooms within seconds. Hours rolled up by
-  // retention come from readings_hourly, one query per device.
-  const dailyStatements = new Map<string, { raw: Statement; rolled: Statement }>();
-  const dailyStatement = (kind: DeviceKind, field: FieldName) => {
-    if (!FIELDS_BY_KIND[kind].includes(field)) throw new Error(`${kind} readings have no field ${field}`);
-    const key = `${kind}.${field}`;
-    let s = dailyStatements.get(key);
-    if (!s) {
-      s = {
-        raw: db
-          .prepare(`SELECT COUNT(DISTINCT ts / ${HOUR_MS}), COUNT("${field}"), SUM("${field}") FROM readings_${kind} WHERE device_id = ? AND ts >= ? AND ts < ? AND "${field}" IS NOT NULL`)
-          .raw(true),
-        rolled: db
-          .prepare(
-            `SELECT (bucket + ${BEIJING_UTC_OFFSET_MS}) / ${DAY_MS}, COUNT(*), SUM(n), SUM(mean * n) FROM readings_hourly
-             WHERE device_id = ? AND field = '${field}' AND bucket >= ? AND bucket < ? GROUP BY 1`,
-          )
-          .raw(true),
-      };
-      dailyStatements.set(key, s);
-    }
-    return s;
-  };
-  const dailyMeans = db.transaction((q: DailyMeansQuery): DailyMean[] => {
-    const s = dailyStatement(q.kind, q.field);
-    const out: DailyMean[] = [];
-    for (const deviceId of q.deviceIds) {
-      const rolled = new Map<number, [number, number, number]>();
-      for (const [day, hours, n, total] of s.rolled.all(deviceId, q.from, q.to) as [number, number, number, number][]) rolled.set(day, [hours, n, total]);
-      for (let start = q.from; start < q.to; start += DAY_MS) {
-        const [rawHours, rawN, rawTotal] = s.raw.get(deviceId, start, start + DAY_MS) as [number, number, number | null];
-        const [rolledHours, rolledN, rolledTotal] = rolled.get((start + BEIJING_UTC_OFFSET_MS) / DAY_MS) ?? [0, 0, 0];
-        const n = rawN + rolledN;
-        if (n === 0) continue;
-        out.push({ deviceId, date: new Date(start + BEIJING_UTC_OFFSET_MS).toISOString().slice(0, 10), hours: rawHours + rolledHours, mean: ((rawTotal ?? 0) + rolledTotal) / n });
-      }
-    }
-    return out;
-  });
+  // The reports' daily means run in worker threads (daily-means-worker.mjs): off the event
+  // loop, and on every core.
+  async function dailyMeans(q: DailyMeansQuery): Promise<DailyMean[]> {
+    if (!FIELDS_BY_KIND[q.kind].includes(q.field)) throw new Error(`${q.kind} readings have no field ${q.field}`);
+    if (q.deviceIds.length === 0 || q.from >= q.to) return [];
+    const workers = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(q.deviceIds.length / 500)));
+    const share = Math.ceil(q.deviceIds.length / workers);
+    const parts = await Promise.all(
+      Array.from({ length: workers }, (_, w) =>
+        runWorker({ file: db.name, kind: q.kind, field: q.field, deviceIds: q.deviceIds.slice(w * share, (w + 1) * share), from: q.from, to: q.to, offsetMs: BEIJING_UTC_OFFSET_MS, hourMs: HOUR_MS, dayMs: DAY_MS }),
+      ),
+    );
+    return parts.flat();
+  }
 
   return {
     name: 'sqlite',
@@ -95,9 +71,7 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
       if (readings.length > 0) insertBatch(readings);
     },
 
-    async dailyMeans(q) {
-      return dailyMeans(q);
-    },
+    dailyMeans,
 
     async read(q: ReadingsQuery): Promise<ReadingRow[]> {
       const s = statements.get(q.kind)!;
@@ -187,4 +161,16 @@ function toReadingRow(row: Record<string, number | null>, fields: readonly Field
 
 function floorHour(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+const WORKER = new URL('./daily-means-worker.mjs', import.meta.url);
+
+function runWorker(data: Record<string, unknown>): Promise<DailyMean[]> {
+  return new Promise((resolve, reject) => {
+    // No loader for the worker: it is plain JavaScript.
+    const worker = new Worker(WORKER, { workerData: data, execArgv: [] });
+    worker.once('message', (m: { days?: DailyMean[]; error?: string }) => (m.error === undefined ? resolve(m.days ?? []) : reject(new Error(`daily means: ${m.error}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`daily means worker exited with ${code}`)));
+  });
 }
