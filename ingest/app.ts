@@ -169,7 +169,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, outages, registry, store });
-  registerReportRoutes(http, { allow, reports: createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig }) });
+  registerReportRoutes(http, { allow, registry, reports: createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig }) });
   registerSystemRoutes(http, {
     health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),
     broker: mqtt.info,

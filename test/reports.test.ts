@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDateOf, localMidnight } from '../ingest/contracts/beijing-time.ts';
 import type { ProvisionedDevice } from '../ingest/contracts/devices.ts';
@@ -80,6 +81,38 @@ describe('room-days from readings published over MQTT', () => {
       ['S-MILD', 3, 3, 2, 0],
     ]);
     expect(report.visits).toEqual({ done: 0, refused: 0, sensorsFlagged: 0 });
+  });
+
+  it('hands on the same figures as a workbook with Chinese headers, a sheet per substation, and the room-day table as CSV', async () => {
+    const get = (format: string) => fetch(`http://127.0.0.1:${world.app.httpPort}/api/reports?from=${d1}&to=${d2}&format=${format}`, { headers: { authorization: `Bearer ${world.adminToken}` } });
+    const xlsx = await get('xlsx');
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '每日', '换热站', '工单', '回访', '二号站', '一号站']);
+    const summary = wb.getWorksheet('概况')!;
+    const row = (label: string) => summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === label) as unknown[];
+    expect(row('室温合格率').slice(2, 4)).toEqual([0.6667, 0.97]);
+    expect(row('不计考核测温点日')[2]).toBe(1);
+    // 一号站: R-WARM's two days, R-COLD's and R-PART's (too few hours) — as a person reads them.
+    const mild = wb.getWorksheet('一号站')!.getSheetValues().slice(2) as unknown[][];
+    expect(mild.map((r) => [r[2], r[1], r[8]])).toEqual(
+      expect.arrayContaining([
+        ['R-WARM', d1, '合格'],
+        ['R-WARM', d2, '合格'],
+        ['R-COLD', d1, '不合格'],
+        ['R-PART', d1, '读数不足 12 小时'],
+      ]),
+    );
+    expect(mild).toHaveLength(4);
+
+    const bytes = new Uint8Array(await (await get('csv')).arrayBuffer());
+    // A byte-order mark first: Excel then reads the Chinese as UTF-8.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = new TextDecoder().decode(bytes);
+    expect(csv.startsWith('日期,测温点编号,测温点,地址,换热站,有读数小时数,日平均室温 (℃),判定\r\n')).toBe(true);
+    expect(csv).toContain(`${d1},R-FROZEN,测温点 R-FROZEN,,二号站,24,16,不计考核`);
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
   });
 
   it('does not count a day that is not over yet', async () => {

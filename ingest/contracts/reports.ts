@@ -11,11 +11,16 @@ const localDate = z.string().refine(isLocalDate, 'a date YYYY-MM-DD');
 export const MAX_REPORT_DAYS = 366;
 
 export const reportQuerySchema = z
-  .object({ from: localDate, to: localDate })
+  .object({
+    from: localDate,
+    to: localDate,
+    /** json: the figures; xlsx: the workbook; csv: the room-day table. */
+    format: z.enum(['json', 'xlsx', 'csv']).default('json'),
+  })
   .strict()
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before `from`' })
   .refine((q) => (localMidnight(q.to) - localMidnight(q.from)) / 86_400_000 < MAX_REPORT_DAYS, { path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
-export type ReportQuery = z.output<typeof reportQuerySchema>;
+export type ReportQuery = Pick<z.output<typeof reportQuerySchema>, 'from' | 'to'>;
 
 export interface RoomDayCounts {
   /** Room-days that count: not exempt. */

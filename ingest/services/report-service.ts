@@ -6,7 +6,7 @@
 import { addDays, DAY_MS, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Report, ReportQuery } from '../contracts/reports.ts';
 import { isInHeatingSeason } from '../core/calendar/heating-season.ts';
-import { judgeRoomDays } from '../core/reports/room-days.ts';
+import { judgeRoomDays, type RoomDayVerdict } from '../core/reports/room-days.ts';
 import { ticketFigures } from '../core/reports/ticket-figures.ts';
 import type { DeviceRegistry } from '../ports/device-registry.ts';
 import type { Outage, TicketStore } from '../ports/ticket-store.ts';
@@ -27,7 +27,8 @@ export interface ReportServiceDeps {
 
 export function createReportService({ store, registry, tickets, outages, rules, clock = Date.now }: ReportServiceDeps) {
   return {
-    async report(q: ReportQuery): Promise<Report> {
+    /** The figures, and each sensor-day as judged (the room-day table of the exports). */
+    async report(q: ReportQuery): Promise<{ report: Report; roomDays: RoomDayVerdict[] }> {
       const now = clock();
       const config = rules.current();
       const from = localMidnight(q.from);
@@ -59,18 +60,20 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         minHours: MIN_HOURS_PER_ROOM_DAY,
       });
       const t = ticketFigures(tickets.forReport(from, to), { from, to }, now);
-      return {
+      const { verdicts, ...roomFigures } = roomDays;
+      const report: Report = {
         from: q.from,
         to: q.to,
         generatedAt: new Date(now).toISOString(),
         thresholdC: config.roomLow.belowC,
-        rooms: { rooms: rooms.length, ...roomDays },
+        rooms: { rooms: rooms.length, ...roomFigures },
         tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource },
         callbacks: t.callbacks,
         // Visits (走访测温) and customer notices arrive with their issues; the fields are kept.
         visits: { done: 0, refused: 0, sensorsFlagged: 0 },
         notices: { stops: stops.length, lateNotices: stops.filter((s) => s.lateNotice).length },
       };
+      return { report, roomDays: verdicts };
     },
   };
 }

@@ -73,7 +73,7 @@ export async function benchMonthlyReport(o: { rooms: number; log: (line: string)
     const tickets = createSqliteTicketStore(db);
     const reports = createReportService({ store, registry, tickets, outages: { list: () => [] }, rules });
     const t0 = performance.now();
-    const report = await reports.report({ from, to });
+    const { report } = await reports.report({ from, to });
     const reportSeconds = (performance.now() - t0) / 1000;
     rules.close();
     o.log(`report bench: ${o.rooms} rooms × 31 days (${readings} readings, filled in ${fillSeconds.toFixed(0)} s): report in ${reportSeconds.toFixed(2)} s, ${report.rooms.roomDays} room-days, compliance ${report.rooms.complianceRate?.toFixed(4)}`);

@@ -29,9 +29,20 @@ export interface RoomDayInput {
   minHours: number;
 }
 
+/** One sensor-day as judged, for the room-day table (CSV) and the substation sheets. */
+export interface RoomDayVerdict {
+  deviceId: string;
+  substationId: string | null;
+  date: LocalDate;
+  hours: number;
+  mean: number;
+  verdict: 'compliant' | 'below' | 'exempt' | 'too_few_hours';
+}
+
 export interface RoomDayResult extends RoomDayCounts {
   byDay: ({ date: LocalDate } & RoomDayCounts)[];
   bySubstation: ({ substationId: string | null; rooms: number } & RoomDayCounts)[];
+  verdicts: RoomDayVerdict[];
 }
 
 interface Tally {
@@ -60,11 +71,18 @@ export function judgeRoomDays(input: RoomDayInput): RoomDayResult {
     s.rooms += 1;
     bySubstation.set(r.substationId, s);
   }
+  const verdicts: RoomDayVerdict[] = [];
   for (const m of input.roomMeans) {
-    if (!counted.has(m.date) || m.hours < input.minHours || !substationOf.has(m.deviceId)) continue;
+    if (!counted.has(m.date) || !substationOf.has(m.deviceId)) continue;
     const substationId = substationOf.get(m.deviceId) ?? null;
+    const verdict = (v: RoomDayVerdict['verdict']) => verdicts.push({ deviceId: m.deviceId, substationId, date: m.date, hours: m.hours, mean: m.mean, verdict: v });
+    if (m.hours < input.minHours) {
+      verdict('too_few_hours');
+      continue;
+    }
     const outdoorMean = substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`);
     const exempt = (outdoorMean !== undefined && outdoorMean < input.designTempC) || stopped(substationId, m.date);
+    verdict(exempt ? 'exempt' : m.mean >= input.belowC ? 'compliant' : 'below');
     for (const t of [total, byDay.get(m.date)!, bySubstation.get(substationId)!]) {
       if (exempt) t.exemptRoomDays += 1;
       else {
@@ -77,5 +95,6 @@ export function judgeRoomDays(input: RoomDayInput): RoomDayResult {
     ...withRate(total),
     byDay: [...byDay].map(([date, t]) => ({ date, ...withRate(t) })),
     bySubstation: [...bySubstation].map(([substationId, t]) => ({ substationId, rooms: t.rooms, ...withRate(t) })).sort((a, b) => String(a.substationId).localeCompare(String(b.substationId))),
+    verdicts,
   };
 }
