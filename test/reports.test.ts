@@ -12,7 +12,8 @@ import type { ProvisionedDevice } from '../ingest/contracts/devices.ts';
 import type { Report } from '../ingest/contracts/reports.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import type { ErrorBody } from '../ingest/errors.ts';
-import { eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
+import { launchChromium } from '../simulators/chromium.ts';
+import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -113,6 +114,32 @@ describe('room-days from readings published over MQTT', () => {
     expect(csv.startsWith('日期,测温点编号,测温点,地址,换热站,有读数小时数,日平均室温 (℃),判定\r\n')).toBe(true);
     expect(csv).toContain(`${d1},R-FROZEN,测温点 R-FROZEN,,二号站,24,16,不计考核`);
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
+  });
+
+  it('shows the same figures on the 报表 page in Chromium, against their targets', async () => {
+    const api = (await world.api<Report>('GET', `/api/reports?from=${d1}&to=${d2}`)).body;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
+      await page.locator('input[name=username]').fill('admin');
+      await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
+      await page.locator('button[type=submit]').click();
+      await page.getByTestId('nav-report').click();
+      await page.locator('input[name=from]').fill(d1);
+      await page.locator('input[name=to]').fill(d2);
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.getByTestId('report-period').filter({ hasText: `${d1} 至 ${d2}` }).waitFor();
+      const compliance = page.getByTestId('kpi-compliance');
+      expect(Number(await compliance.getAttribute('data-rate'))).toBe(api.rooms.complianceRate);
+      expect(await compliance.textContent()).toContain('66.6 %'); // 2 of 3, not rounded up
+      expect(await compliance.getAttribute('class')).toContain('missed'); // below the 97 % target
+      const rows = await page.getByTestId('report-by-substation').locator('tbody tr').allInnerTexts();
+      expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['二号站 1 0 0 1 —', '一号站 3 3 2 0 66.6 %']);
+      expect(await page.getByTestId('report-by-day').locator('tbody tr').count()).toBe(api.rooms.byDay.length);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('does not count a day that is not over yet', async () => {

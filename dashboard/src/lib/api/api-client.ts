@@ -34,6 +34,17 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await this.#send(method, path, body, signal);
+    if (res.status === 204) return undefined as T;
+    return (await res.json().catch(() => null)) as T;
+  }
+
+  /** A file the API makes (a workbook, a CSV), with the same login and the same refusals. */
+  async download(path: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.#send('GET', path, undefined, signal)).blob();
+  }
+
+  async #send(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
     const headers: Record<string, string> = {};
     const token = this.options.token();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -45,15 +56,12 @@ export class ApiClient {
       if ((err as Error).name === 'AbortError') throw err;
       throw new ApiError(0, 'HW_UNREACHABLE', (err as Error).message);
     }
-    if (res.status === 204) return undefined as T;
+    if (res.ok) return res;
     const payload = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (!res.ok) {
-      const code = payload?.error?.code ?? `HTTP_${res.status}`;
-      // A wrong password (changing one's own) is a 401 too, but the login is still good.
-      if (res.status === 401 && token && code !== 'HW_BAD_CREDENTIALS') this.options.onUnauthorized();
-      const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
-      throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined);
-    }
-    return payload as T;
+    const code = payload?.error?.code ?? `HTTP_${res.status}`;
+    // A wrong password (changing one's own) is a 401 too, but the login is still good.
+    if (res.status === 401 && token && code !== 'HW_BAD_CREDENTIALS') this.options.onUnauthorized();
+    const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+    throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined);
   }
 }

@@ -5,12 +5,14 @@ import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import { factMessages } from '../facts/fact-messages.ts';
+import { reportMessages } from '../../components/reports/report-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
   ...mapMessages.en,
   ...ticketMessages.en,
   ...factMessages.en,
+  ...reportMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,

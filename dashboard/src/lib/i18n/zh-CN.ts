@@ -9,6 +9,7 @@ import { dutyMessages } from '../../components/duty/duty-messages.ts';
 import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import { factMessages } from '../facts/fact-messages.ts';
+import { reportMessages } from '../../components/reports/report-messages.ts';
 
 const shared = {
   'app.title': 'HeatWatch 供热监测调度',
@@ -194,5 +195,5 @@ const shared = {
   'error.notFound': '未找到',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh };
 export type MessageKey = keyof typeof zhCN;
