@@ -206,5 +206,23 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
     // The repair's callback is due within 3 working days (in a later range), and was made.
     const soon = (await world.api<Report>('GET', `/api/reports?from=${today}&to=${addDays(today, 14)}`)).body;
     expect(soon.callbacks).toEqual({ due: 1, done: 1, onTime: 1, late: 0 });
+
+    // The history of the range, in the order it happened, beyond the 5 000-row cap of the queue.
+    const history = (await world.api<{ tickets: Ticket[] }>('GET', `/api/tickets?from=${today}&to=${today}`)).body.tickets;
+    expect(history.map((t) => t.type)).toEqual(['repair', 'leak', 'inquiry']);
+    expect((await world.api('GET', `/api/tickets?from=${today}`)).status).toBe(400);
+    expect((await world.api('GET', '/api/tickets?limit=6000')).status).toBe(400);
+    expect((await world.api('GET', `/api/tickets?from=${today}&to=${today}&limit=6000`)).status).toBe(200);
+
+    const get = (format: string) => fetch(`http://127.0.0.1:${world.app.httpPort}/api/tickets?from=${today}&to=${today}&format=${format}`, { headers: { authorization: `Bearer ${world.adminToken}` } });
+    const csv = new TextDecoder().decode(await (await get('csv')).arrayBuffer()).trim().split('\r\n');
+    expect(csv[0]!.split(',').slice(-5)).toEqual(['接单', '到达现场', '处理完成', '回访', '关闭']);
+    // The repair went through every step: five times, in Beijing time.
+    const repairRow = csv.find((l) => l.startsWith(`${repair.id},`))!.split(',');
+    expect(repairRow.slice(0, 4)).toEqual([repair.id, '报修', '已关闭', '热线']);
+    expect(repairRow.slice(-5).every((v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v))).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await get('xlsx')).arrayBuffer());
+    expect(wb.getWorksheet('工单')!.rowCount).toBe(1 + 3);
   });
 });

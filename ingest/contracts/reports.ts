@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { isLocalDate, localMidnight, type LocalDate } from './beijing-time.ts';
 import type { TicketType } from './tickets.ts';
 
-const localDate = z.string().refine(isLocalDate, 'a date YYYY-MM-DD');
+/** A Beijing date in a query string. */
+export const localDateSchema = z.string().refine(isLocalDate, 'a date YYYY-MM-DD');
+const localDate = localDateSchema;
 /** At most a year and a day: a season fits, a decade does not. */
 export const MAX_REPORT_DAYS = 366;
 

@@ -3,6 +3,7 @@
  * the dashboard shows. Times are ISO 8601.
  */
 import { z } from 'zod';
+import { localDateSchema } from './reports.ts';
 import type { RuleFact } from './rule-facts.ts';
 import { DEVICE_ID_PATTERN } from './topics.ts';
 
@@ -122,13 +123,26 @@ export const stepSchema = z.object({ note: z.string().trim().max(2000).optional(
 export const acknowledgeSchema = stepSchema.extend({ complex: z.boolean().optional() }).strict();
 export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
 
+/** Tickets in one answer without a `from`–`to` range, and with one (a month's history, an export). */
+export const MAX_TICKETS = 5000;
+export const MAX_TICKETS_IN_RANGE = 100_000;
+
 export const ticketQuerySchema = z
   .object({
     status: z.enum([...TICKET_STATUSES, 'active']).optional(),
     type: z.enum(TICKET_TYPES).optional(),
     deviceId: z.string().max(64).optional(),
     substationId: z.string().max(64).optional(),
-    limit: z.coerce.number().int().min(1).max(5000).default(500),
+    /** Opened on these Beijing dates, both included. */
+    from: localDateSchema.optional(),
+    to: localDateSchema.optional(),
+    /** json, or every field and the steps' times as csv or an xlsx workbook. */
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+    limit: z.coerce.number().int().min(1).max(MAX_TICKETS_IN_RANGE).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.from === undefined) === (q.to === undefined), { path: ['to'], message: '`from` and `to` go together' })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { path: ['to'], message: 'must not be before `from`' })
+  .refine((q) => q.from !== undefined || (q.limit ?? 0) <= MAX_TICKETS, { path: ['limit'], message: `at most ${MAX_TICKETS} without a \`from\`–\`to\` range` })
+  .transform((q) => ({ ...q, limit: q.limit ?? (q.from === undefined ? 500 : MAX_TICKETS_IN_RANGE) }));
 export type TicketQuery = z.output<typeof ticketQuerySchema>;

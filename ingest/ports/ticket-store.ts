@@ -50,6 +50,8 @@ export interface Outage {
 export interface TicketStore {
   /** Tickets opened in [from, to), or whose callback falls due in it, with when the callback was made. */
   forReport(from: number, to: number): ReportTicket[];
+  /** The first time each lifecycle step was taken, for the tickets opened in [from, to). */
+  stepTimes(from: number, to: number): { ticketId: string; action: string; at: number }[];
   /** Inserts, or returns null when the device already has an open ticket for the rule. */
   insert(ticket: NewTicket, entry: TimelineInput): TicketRecord | null;
   get(id: string): TicketRecord | undefined;

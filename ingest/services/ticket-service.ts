@@ -3,6 +3,7 @@
  * go cold together) or by a dispatcher from a hotline call; moved through their lifecycle one
  * authenticated step at a time; every change in the timeline and pushed live.
  */
+import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
 import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
@@ -263,6 +264,17 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       return { ticket: view(t), timeline: store.timeline(id) };
+    },
+
+    /** When each lifecycle step was first taken, for the tickets opened on Beijing dates from–to. */
+    stepTimes(from: LocalDate, to: LocalDate): Map<string, Partial<Record<Step, number>>> {
+      const out = new Map<string, Partial<Record<Step, number>>>();
+      for (const s of store.stepTimes(localMidnight(from), localMidnight(addDays(to, 1)))) {
+        const steps = out.get(s.ticketId) ?? {};
+        steps[s.action as Step] = s.at;
+        out.set(s.ticketId, steps);
+      }
+      return out;
     },
 
     list: (q: TicketQuery): Ticket[] => {

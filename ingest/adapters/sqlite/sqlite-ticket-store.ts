@@ -3,6 +3,7 @@ import type { TicketQuery, TimelineData, TimelineEntry } from '../../contracts/t
 import type { RuleId } from '../../contracts/tickets.ts';
 import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
 import type { ReportTicket } from '../../core/reports/ticket-figures.ts';
+import { addDays, localMidnight } from '../../contracts/beijing-time.ts';
 import type { Db } from './open-database.ts';
 
 const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
@@ -62,6 +63,11 @@ export function createSqliteTicketStore(db: Db): TicketStore {
      VALUES (@substationId, @startsAt, @endsAt, @reason, @registeredAt, @registeredBy, @lateNotice)`,
   );
   const allOutages = db.prepare('SELECT * FROM outages ORDER BY starts_at');
+  const stepRows = db.prepare(
+    `SELECT e.ticket_id AS ticketId, e.action, MIN(e.at) AS at FROM ticket_timeline e JOIN tickets t ON t.id = e.ticket_id
+      WHERE t.opened_at >= @from AND t.opened_at < @to AND e.action IN ('acknowledge', 'on_site', 'resolve', 'callback', 'close')
+      GROUP BY e.ticket_id, e.action`,
+  );
   const reportRows = db.prepare(
     `SELECT t.type, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
             t.callback_due_at AS callbackDueAt,
@@ -106,8 +112,10 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       if (q.type) (where.push('type = ?'), params.push(q.type));
       if (q.deviceId) (where.push('device_id = ?'), params.push(q.deviceId));
       if (q.substationId) (where.push('substation_id = ?'), params.push(q.substationId));
-      const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                   ORDER BY CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COALESCE(due_at, 9e15), seq LIMIT ?`;
+      if (q.from && q.to) (where.push('opened_at >= ? AND opened_at < ?'), params.push(localMidnight(q.from), localMidnight(addDays(q.to, 1))));
+      // A range is history: in the order things happened. Otherwise the work to do, most urgent first.
+      const order = q.from ? 'opened_at, seq' : "CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COALESCE(due_at, 9e15), seq";
+      const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
       return (db.prepare(sql).all(...params, q.limit) as Record<string, unknown>[]).map(toRecord);
     },
 
@@ -132,6 +140,8 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       })),
 
     forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
+
+    stepTimes: (from: number, to: number) => stepRows.all({ from, to }) as { ticketId: string; action: string; at: number }[],
 
     insertOutage(o) {
       const id = Number(insertOutage.run({ ...o, lateNotice: o.lateNotice ? 1 : 0 }).lastInsertRowid);

@@ -1,4 +1,7 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { ticketsCsv, writeTicketsWorkbook } from '../../adapters/export/ticket-export.ts';
+import { AppError } from '../../errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newOutageSchema, type OutageView } from '../../contracts/outages.ts';
@@ -36,9 +39,26 @@ export interface TicketRouteDeps {
 
 export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, outages, registry, store, clock = Date.now }: TicketRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, open ones first by deadline', querystring: ticketQuerySchema }, onRequest: allow(...ALL_ROLES) }, async (request) => ({
-    tickets: tickets.list(request.query),
-  }));
+  app.get(
+    '/api/tickets',
+    {
+      schema: { tags: ['tickets'], summary: 'Tickets: open ones first by deadline; with from–to (Beijing dates) those opened then, in order, also as csv or xlsx with the steps\' times', querystring: ticketQuerySchema },
+      onRequest: allow(...ALL_ROLES),
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const list = tickets.list(q);
+      if (q.format === 'json') return { tickets: list };
+      if (!q.from || !q.to) throw new AppError('HW_BAD_REQUEST', 'query format: csv and xlsx need a `from`–`to` range');
+      const steps = tickets.stepTimes(q.from, q.to);
+      const nameOf = (id: string) => registry.get(id)?.name;
+      const file = `heatwatch-tickets-${q.from}-${q.to}`;
+      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}.csv"`).send(ticketsCsv(list, steps, nameOf));
+      const out = new PassThrough();
+      writeTicketsWorkbook(out, list, steps, nameOf).catch((err: unknown) => out.destroy(err as Error));
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${file}.xlsx"`).send(out);
+    },
+  );
 
   app.get(
     '/api/tickets/:id',

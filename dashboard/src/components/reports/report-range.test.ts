@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { lastMonth, monthRange, percentText, targetState } from './report-range.ts';
+import { lastMonth, monthRange, monthToDate, percentText, targetState } from './report-range.ts';
 
 describe('report range', () => {
   it('takes a month from its first to its last day, February and December included', () => {
     expect(monthRange('2026-12')).toEqual({ from: '2026-12-01', to: '2026-12-31' });
     expect(monthRange('2027-02')).toEqual({ from: '2027-02-01', to: '2027-02-28' });
     expect(monthRange('2028-02')).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+  });
+
+  it('offers this month to date, in Beijing time', () => {
+    expect(monthToDate(Date.parse('2026-12-05T10:00:00+08:00'))).toEqual({ from: '2026-12-01', to: '2026-12-05' });
+    expect(monthToDate(Date.parse('2026-11-30T17:00:00Z'))).toEqual({ from: '2026-12-01', to: '2026-12-01' });
   });
 
   it('defaults to last month in Beijing time', () => {

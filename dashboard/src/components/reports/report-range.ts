@@ -21,6 +21,12 @@ export function lastMonth(now: number): string {
   return addDays(`${localDateOf(now).slice(0, 7)}-01`, -1).slice(0, 7);
 }
 
+/** From the 1st of `now`'s month to today, in Beijing time (today itself counts once it is over). */
+export function monthToDate(now: number): DateRange {
+  const today = localDateOf(now);
+  return { from: `${today.slice(0, 7)}-01`, to: today };
+}
+
 /** 0.9734 → "97.3 %"; null (nothing counted) → "—". */
 export function percentText(rate: number | null): string {
   return rate === null ? '—' : `${(Math.floor(rate * 1000) / 10).toFixed(1)} %`;
