@@ -5,7 +5,7 @@
  * deadline is late. Callbacks due in the range: done, in time or late (one not done by its
  * deadline is late). Exempt tickets (outdoors below the design temperature) are not judged.
  */
-import type { TicketCounts } from '../../contracts/reports.ts';
+import type { Report, TicketCounts } from '../../contracts/reports.ts';
 import type { TicketType } from '../../contracts/tickets.ts';
 
 export interface ReportTicket {
@@ -21,15 +21,8 @@ export interface ReportTicket {
   callbackAt: number | null;
 }
 
-export interface TicketFigures {
-  opened: number;
-  closed: number;
-  closureRate: number | null;
-  timelinessRate: number | null;
-  byType: Partial<Record<TicketType, TicketCounts>>;
-  bySource: { rule: number; hotline: number };
-  callbacks: { due: number; done: number; onTime: number; late: number };
-}
+/** The report's ticket section and its callbacks, as the contract has them. */
+export type TicketFigures = Report['tickets'] & { callbacks: Report['callbacks'] };
 
 /** `from`/`to`: the range's first instant and the instant after its last day. */
 export function ticketFigures(tickets: readonly ReportTicket[], range: { from: number; to: number }, now: number): TicketFigures {
