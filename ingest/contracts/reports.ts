@@ -3,7 +3,7 @@
  * Beijing dates. Rates are 0–1, or null when nothing counts.
  */
 import { z } from 'zod';
-import { isLocalDate, localMidnight, type LocalDate } from './beijing-time.ts';
+import { DAY_MS, isLocalDate, localMidnight, type LocalDate } from './beijing-time.ts';
 import type { TicketType } from './tickets.ts';
 
 /** A Beijing date in a query string. */
@@ -21,7 +21,7 @@ export const reportQuerySchema = z
   })
   .strict()
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before `from`' })
-  .refine((q) => (localMidnight(q.to) - localMidnight(q.from)) / 86_400_000 < MAX_REPORT_DAYS, { path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
+  .refine((q) => (localMidnight(q.to) - localMidnight(q.from)) / DAY_MS < MAX_REPORT_DAYS, { path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
 export type ReportQuery = Pick<z.output<typeof reportQuerySchema>, 'from' | 'to'>;
 
 export interface RoomDayCounts {

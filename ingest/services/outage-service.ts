@@ -3,11 +3,10 @@
  * its rooms open no tickets (DESIGN.md §3). Held in memory as well as stored: the rules ask for
  * every reading.
  */
+import { DAY_MS } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
 import { AppError } from '../errors.ts';
 import type { Outage, TicketStore } from '../ports/ticket-store.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface OutageServiceDeps {
   store: Pick<TicketStore, 'insertOutage' | 'outages'>;

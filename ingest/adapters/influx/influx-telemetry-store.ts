@@ -10,7 +10,7 @@ import { InfluxDB, setLogger } from '@influxdata/influxdb-client';
 import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/payloads.ts';
 import type { DailyMean, ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import { toLine } from './line-protocol.ts';
-import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
+import { BEIJING_UTC_OFFSET_MS, DAY_MS } from '../../contracts/beijing-time.ts';
 
 // The client logs every failed write to the console; HeatWatch logs outages itself, once.
 setLogger({ error: () => undefined, warn: () => undefined });
@@ -112,8 +112,7 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
       // Hourly means first, then per Beijing day: the hours with a value and the mean of the
       // hourly means (equal to the mean of the readings when they are evenly spaced).
       const range = `time >= ${q.from}ms AND time < ${q.to}ms`;
-      const day = 86_400_000;
-      const offset = (((-BEIJING_UTC_OFFSET_MS) % day) + day) % day;
+      const offset = (((-BEIJING_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
       const sql =
         `SELECT count("m") AS hours, mean("m") AS mean FROM (SELECT mean("${q.field}") AS m FROM "${q.kind}" WHERE ${range} GROUP BY time(1h), "deviceId") ` +
         `WHERE ${range} GROUP BY time(1d, ${offset}ms), "deviceId" fill(none)`;

@@ -10,10 +10,8 @@ import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/pa
 import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
 import type { DailyMean, DailyMeansQuery, ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { Db } from './open-database.ts';
-import { BEIJING_UTC_OFFSET_MS } from '../../contracts/beijing-time.ts';
+import { BEIJING_UTC_OFFSET_MS, DAY_MS, HOUR_MS } from '../../contracts/beijing-time.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Buckets start at local midnight in Asia/Shanghai (UTC+8, no daylight saving): a 1d bucket is a calendar day there. */
 const bucketStart = (column: string) =>
   `(((${column} + ${BEIJING_UTC_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${BEIJING_UTC_OFFSET_MS})`;
