@@ -112,6 +112,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   });
   tickets.onChange(live.publishTicket);
   tickets.onOpened(alerting.onTicketOpened);
+  tickets.onChange(alerting.onTicketChanged);
 
   // The rules: every durable batch in, events out to the tickets and the devices' flags.
   const fleetClock = createFleetClock();

@@ -3,7 +3,9 @@
  * process. By default it plays a short story over the normal fleet — a room goes cold, a
  * substation trips, a main bursts — so tickets, an incident and a page (printed here, from the
  * demo's own on-duty roster) appear within minutes. Each run has its own data folder; HeatWatch's
- * log goes to a file in it, so the terminal shows the banner, the story and the pages.
+ * log goes to a file in it, so the terminal shows the banner, the story and the pages. Before the
+ * story, the quiet fleet replays the days before it in seconds, so the 报表 page has
+ * finished days to judge.
  * Ports 8080/1883 are used when free; otherwise a free port is picked and printed.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,15 +19,18 @@ import { startHeatWatch } from '../ingest/app.ts';
 import { loadConfigOrExit } from '../ingest/config/config.ts';
 import { isInHeatingSeason } from '../ingest/core/calendar/heating-season.ts';
 import { DEFAULT_RULES_CONFIG } from '../ingest/core/rules/rules-config.ts';
+import { addDays, formatBeijing, HOUR_MS, localDateOf, localMidnight } from '../ingest/contracts/beijing-time.ts';
 import { startConsolePager, type Page } from './demo-pager.ts';
 import { DEMO_RUNS_KEPT, openDemoRun } from './demo-runs.ts';
 import { runFleet } from './fleet-runner.ts';
 import { isScenarioName, SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenarios.ts';
 
-const USAGE = `Usage: npm run demo -- [--scenario NAME] [--rooms N] [--substations M] [--speed X] [--hours H] [--seed S]
+const USAGE = `Usage: npm run demo -- [--scenario NAME] [--rooms N] [--substations M] [--speed X] [--hours H] [--history-days D] [--seed S]
 
 Starts HeatWatch (embedded broker, SQLite) and a simulated fleet publishing to it, replaying
-the last H hours (default 8) at X× (default 60) until it catches up with now. Each run keeps
+the last H hours (default 8) at X× (default 60) until it catches up with now. Before that, the
+quiet fleet replays the D whole days before them (default 2; 0 for none) in seconds, so
+the 报表 (report) page has finished days to judge. Each run keeps
 its data in its own folder under $HEATWATCH_DATA_DIR/demo (default ./data/demo); the newest
 ${DEMO_RUNS_KEPT} runs are kept. Defaults: 300 rooms, 6 substations, scenario story, seed 1.
 Scenarios:
@@ -38,6 +43,7 @@ const { values: flags } = parseArgs({
     substations: { type: 'string', default: '6' },
     speed: { type: 'string', default: '60' },
     hours: { type: 'string', default: '8' },
+    'history-days': { type: 'string', default: '2' },
     scenario: { type: 'string', default: 'story' },
     seed: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
@@ -52,12 +58,18 @@ const rooms = Number(flags.rooms);
 const substations = Number(flags.substations);
 const speed = Number(flags.speed);
 const hours = Number(flags.hours);
+const historyDays = Number(flags['history-days']);
 const seed = Number(flags.seed);
 const scenario = flags.scenario!;
-if (![rooms, substations, seed].every(Number.isInteger) || !(speed > 0) || !(hours >= 0 && hours <= 24 * 6) || !isScenarioName(scenario)) {
+// HeatWatch refuses readings older than 7 days: the history and the story must fit in 6.
+const historyFits = Number.isInteger(historyDays) && historyDays >= 0 && hours + 24 * (historyDays + 1) <= 24 * 6;
+if (![rooms, substations, seed].every(Number.isInteger) || !(speed > 0) || !(hours >= 0 && hours <= 24 * 6) || !historyFits || !isScenarioName(scenario)) {
   console.error(`bad option\n\n${USAGE}`);
   process.exit(2);
 }
+
+/** How long the history replay is meant to take, whatever its span (a big fleet may need longer). */
+const HISTORY_REPLAY_MS = 15_000;
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -140,20 +152,41 @@ const printPage = (page: Page) => {
 };
 const pager = await startConsolePager({ apiUrl: app.url, username: 'admin', password: adminPassword, print: printPage });
 
-const now = Date.now();
-const fleet = await runFleet({
+// Whole minutes back from now: the replay reaches the present after hours×60/speed minutes.
+const storyStart = Math.floor((Date.now() - hours * HOUR_MS) / 60_000) * 60_000;
+const fleetOptions = {
   apiUrl: app.url,
   mqttUrl: `mqtt://localhost:${app.mqttPort}`,
   username: 'admin',
   password: adminPassword,
   rooms,
   substations,
+  seed,
+  credentialsFile: path.join(config.dataDir, 'sim-credentials.json'),
+};
+
+if (historyDays > 0) {
+  // The whole Beijing days before the story, quiet, in about a minute: the report's room-days.
+  const historyStart = localMidnight(addDays(localDateOf(storyStart), -historyDays));
+  console.log(`  Replaying ${formatBeijing(historyStart).slice(0, 16)} → ${formatBeijing(storyStart).slice(0, 16)} (quiet fleet) first, for the 报表 page\n`);
+  const history = await runFleet({
+    ...fleetOptions,
+    scenario: 'normal',
+    speed: Math.ceil((storyStart - historyStart) / HISTORY_REPLAY_MS),
+    start: historyStart,
+    until: storyStart,
+    log: (line) => console.log(`  [history] ${line}`),
+  });
+  const outcome = await Promise.race([history.finished.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, 20 * HISTORY_REPLAY_MS, 'late'))]);
+  await history.stop();
+  if (outcome === 'late') console.log('  [history] not every device caught up in time; the story starts anyway');
+}
+
+const fleet = await runFleet({
+  ...fleetOptions,
   speed,
   scenario,
-  seed,
-  // Whole minutes back from now: the replay reaches the present after hours×60/speed minutes.
-  start: Math.floor((now - hours * 3_600_000) / 60_000) * 60_000,
-  credentialsFile: path.join(config.dataDir, 'sim-credentials.json'),
+  start: storyStart,
   log: (line) => console.log(`  [sim] ${line}`),
 });
 

@@ -29,6 +29,11 @@ export interface FleetOptions {
   prefix?: string;
   /** Sim time to begin at (epoch ms); default now, or 24 h ago when speed > 1. */
   start?: number;
+  /**
+   * Sim time to end at (epoch ms, after `start`, not after now): the fleet stops simulating there
+   * and `finished` resolves once every reading up to it is published (a history backfill).
+   */
+  until?: number;
   /** Where device secrets are kept between runs; without it they live in memory only. */
   credentialsFile?: string;
   log?: (line: string) => void;
@@ -36,6 +41,8 @@ export interface FleetOptions {
 
 export interface RunningFleet {
   devices: number;
+  /** With `until`: resolves once sim time reached it and every device's backlog is published. Otherwise never. */
+  finished: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +68,7 @@ function checkOptions(o: FleetOptions, start: number, now: number): void {
   if (!Number.isInteger(o.seed)) problems.push('seed must be a whole number');
   const startProblem = checkStart(start, now);
   if (startProblem) problems.push(startProblem);
+  if (o.until !== undefined && !(o.until > start && o.until <= now)) problems.push('until must be after the start and not after now');
   if (problems.length > 0) throw new FleetOptionsError(problems.join('; '));
 }
 
@@ -135,12 +143,15 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
   const clock: SimClock = { start, realStart: Date.now(), speed: o.speed };
   const events = [...plan.events].sort((a, b) => a.at - b.at);
   let lastStatus = performance.now();
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
   const tick = () => {
-    const target = simNow(clock, Date.now());
+    const target = Math.min(simNow(clock, Date.now()), o.until ?? Number.POSITIVE_INFINITY);
     world.advanceTo(Math.min(target, world.time + MAX_SIM_PER_TICK_MS), (kind, index, emission) => links[kind][index]?.enqueue(emission));
     while (events.length > 0 && events[0]!.at <= world.time) log(events.shift()!.line);
     const realNow = performance.now();
     for (const link of all) link.flush(realNow);
+    if (o.until !== undefined && world.time >= o.until && all.every((l) => l.backlog === 0)) finish();
     if (realNow - lastStatus >= STATUS_EVERY_MS) {
       lastStatus = realNow;
       const up = all.filter((l) => l.state === 'connected').length;
@@ -158,6 +169,7 @@ export async function runFleet(o: FleetOptions): Promise<RunningFleet> {
 
   return {
     devices: all.length,
+    finished,
     stop() {
       stopped ??= (async () => {
         clearInterval(timer);

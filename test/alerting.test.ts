@@ -144,7 +144,12 @@ describe('escalation, reminders and retries, with an injected clock', () => {
       exempt: null,
       recoveredAt: null,
       cause: null,
+      resolvedAt: null,
       callbackDueAt: null,
+      callbackAt: null,
+      callbackState: 'none',
+      satisfaction: null,
+      calledNumber: null,
       updatedAt: new Date(t0).toISOString(),
     };
     const notes: { action: string; data: TimelineData }[] = [];

@@ -1,6 +1,6 @@
 /** The roster and the alert plan: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_POLICY, planAlerts, stillDue } from '../ingest/core/alerting/alert-policy.ts';
+import { DEFAULT_ALERT_POLICY, planAlerts, planCallbackAlerts, stillDue } from '../ingest/core/alerting/alert-policy.ts';
 import { dutyBoard, onDutyAt, rosterSchema, shiftCovers, type Shift } from '../ingest/core/alerting/roster.ts';
 
 const at = (local: string) => Date.parse(`${local}+08:00`);
@@ -92,6 +92,19 @@ describe('alert plan', () => {
     expect(planAlerts({ ...base, type: 'sensor_offline', dueAt: null }, DEFAULT_ALERT_POLICY)).toEqual([]);
   });
 
+  it('plans a callback reminder at 75 % of the time from the resolution, and one at its deadline; none when turned off or not due', () => {
+    const resolved = { resolvedAt: '2026-12-11T03:00:00.000Z', callbackDueAt: '2026-12-16T15:59:59.999Z' };
+    const r = Date.parse(resolved.resolvedAt);
+    const due = Date.parse(resolved.callbackDueAt);
+    expect(planCallbackAlerts(resolved, DEFAULT_ALERT_POLICY)).toEqual([
+      { kind: 'callback_reminder', at: r + (due - r) * 0.75 },
+      { kind: 'callback_breach', at: due },
+    ]);
+    expect(planCallbackAlerts(resolved, { ...DEFAULT_ALERT_POLICY, remindAtFraction: null })).toEqual([{ kind: 'callback_breach', at: due }]);
+    expect(planCallbackAlerts(resolved, { ...DEFAULT_ALERT_POLICY, callbacks: false })).toEqual([]);
+    expect(planCallbackAlerts({ ...resolved, callbackDueAt: null }, DEFAULT_ALERT_POLICY)).toEqual([]);
+  });
+
   it.each([
     ['escalation', { status: 'open', milestoneAt: null, parentId: null }, true],
     ['escalation', { status: 'acknowledged', milestoneAt: null, parentId: null }, false],
@@ -100,6 +113,10 @@ describe('alert plan', () => {
     ['breach', { status: 'on_site', milestoneAt: '2026-12-07T02:20:00.000Z', parentId: null }, false],
     ['breach', { status: 'open', milestoneAt: null, parentId: 'T-9' }, false],
     ['reminder', { status: 'closed', milestoneAt: null, parentId: null }, false],
+    // The callback's messages, until dispatch has called (also for a room linked under an incident).
+    ['callback_reminder', { status: 'resolved', milestoneAt: '2026-12-07T02:20:00.000Z', parentId: 'T-9' }, true],
+    ['callback_breach', { status: 'callback_done', milestoneAt: '2026-12-07T02:20:00.000Z', parentId: null }, false],
+    ['callback_breach', { status: 'closed', milestoneAt: '2026-12-07T02:20:00.000Z', parentId: null }, false],
   ] as const)('%s for %j is still due: %s', (kind, ticket, expected) => {
     expect(stillDue(kind, ticket)).toBe(expected);
   });

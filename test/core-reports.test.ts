@@ -69,6 +69,7 @@ const ticket = (over: Partial<ReportTicket>): ReportTicket => ({
   exempt: null,
   callbackDueAt: null,
   callbackAt: null,
+  satisfaction: null,
   ...over,
 });
 
@@ -96,18 +97,18 @@ describe('ticket figures', () => {
     expect(f).toMatchObject({ timelinessRate: null, byType: { repair: { onTime: 0, late: 0 } } });
   });
 
-  it('counts callbacks due in the range: done in time, done late, not done past the deadline', () => {
+  it('counts callbacks due in the range: done in time, done late, not done past the deadline; and what the customers said', () => {
     const due = FROM + 5 * 24 * H;
     const f = ticketFigures(
       [
-        ticket({ callbackDueAt: due, callbackAt: due - H }),
-        ticket({ callbackDueAt: due, callbackAt: due + H }),
+        ticket({ callbackDueAt: due, callbackAt: due - H, satisfaction: 'satisfied' }),
+        ticket({ callbackDueAt: due, callbackAt: due + H, satisfaction: 'dissatisfied' }),
         ticket({ callbackDueAt: due, callbackAt: null }),
         ticket({ callbackDueAt: TO + H, callbackAt: null }), // due after the range
       ],
       { from: FROM, to: TO },
       NOW,
     );
-    expect(f.callbacks).toEqual({ due: 3, done: 2, onTime: 1, late: 2 });
+    expect(f.callbacks).toEqual({ due: 3, done: 2, onTime: 1, late: 2, satisfied: 1, basicallySatisfied: 0, dissatisfied: 1, satisfactionRate: 0.5 });
   });
 });

@@ -149,6 +149,38 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('calls a customer back from the callback queue, recording what they said and the number called', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '暖气片漏水', address: '幸福小区 5-1-302', contact: '王先生 138 0000 0000' })).body;
+    for (const [path, body] of [['acknowledge', {}], ['on-site', {}], ['resolve', { cause: '阀门老化，已更换' }]] as const) {
+      expect((await world.api('POST', `/api/tickets/${t.id}/${path}`, body)).status).toBe(200);
+    }
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('tab-callbacks').click();
+    const row = page.locator(`[data-testid=callback-row][data-ticket-id="${t.id}"]`);
+    await row.waitFor();
+    // Resolved just now: due by the end of the third working day, so not yet today's call.
+    expect(await row.getAttribute('data-group')).toBe('later');
+    expect(await row.textContent()).toContain('王先生 138 0000 0000');
+    await row.click();
+    const detail = page.getByTestId('ticket-detail');
+    await detail.getByTestId('callback-form').waitFor();
+    // The number on the ticket, ready to dial; nothing is sent without what the customer said.
+    expect(await page.locator('input[name=calledNumber]').inputValue()).toBe('13800000000');
+    await page.getByTestId('action-callback').click();
+    expect(await page.getByTestId('callback-missing').textContent()).toBe('请选择用户满意度');
+    await detail.getByText('基本满意').click();
+    await page.getByTestId('action-callback').click();
+    await detail.getByTestId('detail-satisfaction').filter({ hasText: '基本满意' }).waitFor();
+    const called = (await world.api<Ticket>('GET', `/api/tickets/${t.id}`)).body;
+    expect(called).toMatchObject({ status: 'callback_done', satisfaction: 'basically_satisfied', calledNumber: '13800000000', callbackState: 'met' });
+    // Called back: off the queue.
+    await page.getByTestId('detail-close').click();
+    await page.getByTestId('callback-queue').waitFor();
+    expect(await row.count()).toBe(0);
+    await page.close();
+  });
+
   it('opens a ticket from the link in a notification, and shows who is on duty', async () => {
     const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门漏水' })).body;
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, HOUR_MS, localDateOf } from '../ingest/contracts/beijing-time.ts';
+import type { Report } from '../ingest/contracts/reports.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { startConsolePager, type ConsolePager, type Page } from '../simulators/demo-pager.ts';
 import { openDemoRun } from '../simulators/demo-runs.ts';
@@ -85,9 +87,10 @@ describe('the demo story, through the real pipeline', () => {
 });
 
 describe('npm run demo', () => {
-  it('prints the banner, the story and the page in the terminal, and logs JSON to its run folder only', async () => {
+  it('replays the day before for the report, prints the banner, the story and the page in the terminal, and logs JSON to its run folder only', async () => {
     const parent = tempDir('heatwatch-demo-');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'simulators', 'demo.ts'), '--rooms', '12', '--substations', '2', '--hours', '2', '--speed', '600'], {
+    const storyStart = Date.now() - 2 * HOUR_MS;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'simulators', 'demo.ts'), '--rooms', '12', '--substations', '2', '--hours', '2', '--history-days', '1', '--speed', '600'], {
       env: { ...process.env, HEATWATCH_DATA_DIR: parent, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,7 +101,15 @@ describe('npm run demo', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       // The burst comes 90 simulated minutes in: 9 s at 600×.
-      await eventually(() => out.includes('[page 通知 → 张工] 【主管道事故】'), 60_000);
+      await eventually(() => out.includes('[page 通知 → 张工] 【主管道事故】'), 80_000);
+      // The whole day before the story was replayed first: the 报表 page has a finished day to judge.
+      const url = /Dashboard 调度台\s+(\S+)/.exec(out)![1]!;
+      const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+      const { token } = (await login.json()) as { token: string };
+      const day = addDays(localDateOf(storyStart), -1);
+      const report = (await (await fetch(`${url}/api/reports?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Report;
+      expect(report.rooms.roomDays).toBeGreaterThan(0);
+      expect(report.rooms.complianceRate).not.toBeNull();
     } finally {
       child.kill('SIGINT');
     }
@@ -111,7 +122,7 @@ describe('npm run demo', () => {
     const log = fs.readFileSync(path.join(parent, 'demo', run!, 'heatwatch.log'), 'utf8').trim().split('\n');
     expect(log.some((line) => (JSON.parse(line) as { msg: string }).msg.startsWith('HeatWatch listening on'))).toBe(true);
     fs.rmSync(parent, { recursive: true, force: true });
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('demo runs', () => {

@@ -137,6 +137,14 @@ describe('room-days from readings published over MQTT', () => {
       const rows = await page.getByTestId('report-by-substation').locator('tbody tr').allInnerTexts();
       expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['二号站 1 0 0 1 —', '一号站 3 3 2 0 66.6 %']);
       expect(await page.getByTestId('report-by-day').locator('tbody tr').count()).toBe(api.rooms.byDay.length);
+      // The chart: a column per day, d1 (50 %) red below the 97 % line, d2 (100 %) green above it.
+      const columns = page.getByTestId('compliance-chart').locator('rect');
+      expect(await columns.evaluateAll((els) => els.map((e) => [e.getAttribute('data-date'), e.getAttribute('data-state')]))).toEqual([
+        [d1, 'missed'],
+        [d2, 'met'],
+      ]);
+      const [low, high] = await columns.evaluateAll((els) => els.map((e) => (e as SVGRectElement).getBBox().height));
+      expect(high).toBeGreaterThan(low!);
     } finally {
       await browser.close();
     }
@@ -185,7 +193,7 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
     await step(repair.id, 'acknowledge');
     await step(repair.id, 'on-site');
     await step(repair.id, 'resolve', { cause: '阀门更换' });
-    await step(repair.id, 'callback', { note: '满意' }, world.adminToken);
+    await step(repair.id, 'callback', { satisfaction: 'satisfied', calledNumber: '13800000000' }, world.adminToken);
     expect((await step(repair.id, 'close', {}, world.adminToken)).body.status).toBe('closed');
     // A leak due 1.2 s after it opened: on site only once it is overdue.
     const leak = await open('leak');
@@ -205,7 +213,7 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
     });
     // The repair's callback is due within 3 working days (in a later range), and was made.
     const soon = (await world.api<Report>('GET', `/api/reports?from=${today}&to=${addDays(today, 14)}`)).body;
-    expect(soon.callbacks).toEqual({ due: 1, done: 1, onTime: 1, late: 0 });
+    expect(soon.callbacks).toEqual({ due: 1, done: 1, onTime: 1, late: 0, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: 1 });
 
     // The history of the range, in the order it happened, beyond the 5 000-row cap of the queue.
     const history = (await world.api<{ tickets: Ticket[] }>('GET', `/api/tickets?from=${today}&to=${today}`)).body.tickets;
@@ -216,10 +224,11 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
 
     const get = (format: string) => fetch(`http://127.0.0.1:${world.app.httpPort}/api/tickets?from=${today}&to=${today}&format=${format}`, { headers: { authorization: `Bearer ${world.adminToken}` } });
     const csv = new TextDecoder().decode(await (await get('csv')).arrayBuffer()).trim().split('\r\n');
-    expect(csv[0]!.split(',').slice(-5)).toEqual(['接单', '到达现场', '处理完成', '回访', '关闭']);
+    expect(csv[0]!.split(',').slice(-8)).toEqual(['回访时限状态', '满意度', '回访号码', '接单', '到达现场', '处理完成', '回访', '关闭']);
     // The repair went through every step: five times, in Beijing time.
     const repairRow = csv.find((l) => l.startsWith(`${repair.id},`))!.split(',');
     expect(repairRow.slice(0, 4)).toEqual([repair.id, '报修', '已关闭', '热线']);
+    expect(repairRow.slice(-8, -5)).toEqual(['按时完成', '满意', '13800000000']);
     expect(repairRow.slice(-5).every((v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v))).toBe(true);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (await get('xlsx')).arrayBuffer());

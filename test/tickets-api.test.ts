@@ -79,9 +79,19 @@ describe('the lifecycle', () => {
     const resolved = (await step('resolve', { cause: '阀门老化，已更换' })).body as Ticket;
     expect(resolved).toMatchObject({ status: 'resolved', cause: '阀门老化，已更换' });
     expect(resolved.callbackDueAt).not.toBeNull();
+    expect(resolved).toMatchObject({ callbackState: 'on_time', callbackAt: null, satisfaction: null });
     expect((await step('close', {}, world.adminToken)).status).toBe(409); // a customer ticket needs its callback
-    expect((await step('callback', { note: '用户满意' }, engineer)).status).toBe(403); // dispatch calls back
-    expect((await step('callback', { note: '用户满意' }, world.adminToken)).body).toMatchObject({ status: 'callback_done' });
+    const callback = { satisfaction: 'basically_satisfied', calledNumber: '0537-5316206', note: '用户说暖气已热' };
+    expect((await step('callback', callback, engineer)).status).toBe(403); // dispatch calls back
+    // The callback records what the customer said and the number called: neither may be missing.
+    for (const bad of [{ note: '用户满意' }, { ...callback, satisfaction: '很好' }, { ...callback, calledNumber: '找张三' }, { satisfaction: 'satisfied' }]) {
+      const refused = await step('callback', bad, world.adminToken);
+      expect(refused.status).toBe(400);
+      expect((refused.body as ErrorBody).error.code).toBe('HW_BAD_REQUEST');
+    }
+    const called = (await step('callback', callback, world.adminToken)).body as Ticket;
+    expect(called).toMatchObject({ status: 'callback_done', satisfaction: 'basically_satisfied', calledNumber: '0537-5316206', callbackState: 'met' });
+    expect(Date.parse(called.callbackAt!)).toBeLessThanOrEqual(Date.parse(called.callbackDueAt!));
     expect((await step('close', {}, world.adminToken)).body).toMatchObject({ status: 'closed' });
 
     const detail = await world.api<Ticket & { timeline: TimelineEntry[] }>('GET', `/api/tickets/${t.id}`);
@@ -97,6 +107,7 @@ describe('the lifecycle', () => {
       ['close', 'admin'],
     ]);
     expect(steps[1]!.note).toBe('张工接单');
+    expect(steps[4]).toMatchObject({ note: '用户说暖气已热', data: { satisfaction: 'basically_satisfied', calledNumber: '0537-5316206' } });
   });
 
   it('gives a complex inquiry a first reply within 30 min, then its full answer within 5 days (服务承诺 二.4(3))', async () => {

@@ -60,7 +60,21 @@ export interface Report {
     byType: Partial<Record<TicketType, TicketCounts>>;
     bySource: { rule: number; hotline: number };
   };
-  callbacks: { due: number; done: number; onTime: number; late: number };
+  /**
+   * Callbacks due in the range (服务承诺 二.1(7)): done, on time, late (done late, or not done by
+   * the deadline); and what the customers said (四.2 达到用户满意), with `satisfactionRate` the
+   * share of satisfied or basically satisfied among those done (null when none).
+   */
+  callbacks: {
+    due: number;
+    done: number;
+    onTime: number;
+    late: number;
+    satisfied: number;
+    basicallySatisfied: number;
+    dissatisfied: number;
+    satisfactionRate: number | null;
+  };
   visits: { done: number; refused: number; sensorsFlagged: number };
   notices: { stops: number; lateNotices: number };
 }

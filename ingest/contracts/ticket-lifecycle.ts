@@ -38,6 +38,7 @@ export function applyStep(status: TicketStatus, step: Step, type: TicketType): {
   if (step === 'close' && status === 'resolved' && !closesWithoutCallback(type)) {
     return { refused: 'a customer ticket is closed after the callback (回访)' };
   }
+  if (step === 'callback' && closesWithoutCallback(type)) return { refused: 'a maintenance ticket has no customer to call back: close it' };
   if (!rule.from.includes(status)) return { refused: `cannot ${step.replace('_', ' ')} a ticket that is ${status.replace('_', ' ')}` };
   return { to: rule.to };
 }

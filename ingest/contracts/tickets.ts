@@ -46,6 +46,11 @@ export const HOTLINE_TYPES = ['pipeline_accident', 'leak', 'repair', 'heating_qu
 export type Milestone = 'on_site' | 'cause_found' | 'first_reply' | 'full_answer';
 export type DeadlineState = 'on_time' | 'at_risk' | 'breached' | 'met' | 'none';
 
+/** What the customer said when called back (回访, 服务承诺 二.1(7); 四.2 达到用户满意). */
+export const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
+export const SATISFACTION_ZH: Record<Satisfaction, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
+
 export interface Ticket {
   id: string;
   type: TicketType;
@@ -74,12 +79,22 @@ export interface Ticket {
   /** The rule saw the condition clear; a person still closes the ticket. */
   recoveredAt: string | null;
   cause: string | null;
+  /** When it was resolved; the callback's 3 working days run from here. */
+  resolvedAt: string | null;
+  /** The callback (回访) is due by then (customer tickets, once resolved); null otherwise. */
   callbackDueAt: string | null;
+  /** When the customer was called back. */
+  callbackAt: string | null;
+  /** The callback against its deadline, like every other milestone; 'none' before resolution. */
+  callbackState: DeadlineState;
+  /** What the customer said, and the number that was called. */
+  satisfaction: Satisfaction | null;
+  calledNumber: string | null;
   updatedAt: string;
 }
 
 /** Who is told what, and when (DESIGN.md §4; the alerting policy). */
-export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach'] as const;
+export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach', 'callback_reminder', 'callback_breach'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What a system entry of the timeline records, as facts; a person's words are in `note`. */
@@ -97,7 +112,9 @@ export type TimelineData =
   /** 服务承诺 二.4(3): a complex inquiry's first reply (in time or late); the full answer is due then. */
   | { firstReply: 'in_time' | 'late' | null; fullAnswerDueAt: string }
   /** Opened from a call to the hotline; or a step taken through the signed link in a page. */
-  | { via: 'hotline' | 'ack_link' };
+  | { via: 'hotline' | 'ack_link' }
+  /** The callback step: what the customer said and the number called. */
+  | { satisfaction: Satisfaction; calledNumber: string };
 
 export interface TimelineEntry {
   at: string;
@@ -121,6 +138,16 @@ export const hotlineTicketSchema = z
 export const stepSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 /** An inquiry's first reply may say the question is complex: the full answer is then due in 5 days. */
 export const acknowledgeSchema = stepSchema.extend({ complex: z.boolean().optional() }).strict();
+/** A phone number as dialled: digits, optionally a leading + and - or spaces between groups. */
+export const PHONE_PATTERN = /^\+?\d[\d -]{4,22}\d$/;
+/** The callback records what the customer said and the number called (both required). */
+export const callbackSchema = z
+  .object({
+    satisfaction: z.enum(SATISFACTION, { error: `satisfaction must be one of ${SATISFACTION.join(', ')}` }),
+    calledNumber: z.string().trim().regex(PHONE_PATTERN, 'the number called: digits, e.g. 13800000000 or 0531-5316206'),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
 export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
 
 /** Tickets in one answer without a `from`–`to` range, and with one (a month's history, an export). */

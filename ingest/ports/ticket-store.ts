@@ -1,6 +1,6 @@
 import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { ReportTicket } from '../core/reports/ticket-figures.ts';
-import type { Milestone, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
+import type { Milestone, Satisfaction, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
 import type { RuleId } from '../contracts/tickets.ts';
 
 /** A ticket as stored: times as epoch ms; the API view is derived from it. */
@@ -28,6 +28,9 @@ export interface TicketRecord {
   cause: string | null;
   resolvedAt: number | null;
   callbackDueAt: number | null;
+  callbackAt: number | null;
+  satisfaction: Satisfaction | null;
+  calledNumber: string | null;
   closedAt: number | null;
   updatedAt: number;
 }

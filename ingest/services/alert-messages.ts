@@ -13,6 +13,8 @@ const KIND_PREFIX: Record<AlertKind, string> = {
   escalation: '【升级】',
   reminder: '【提醒】',
   breach: '【已超时】',
+  callback_reminder: '【回访提醒】',
+  callback_breach: '【回访超时】',
 };
 
 const MILESTONE_ZH: Record<string, string> = {
@@ -50,8 +52,11 @@ export interface MessageContext {
 export function renderAlert(c: MessageContext): { title: string; text: string } {
   const t = c.ticket;
   const type = TICKET_TYPE_ZH[t.type];
-  const due = t.dueAt === null ? null : Date.parse(t.dueAt);
-  const milestone = t.milestone ? MILESTONE_ZH[t.milestone] : null;
+  const callback = c.kind === 'callback_reminder' || c.kind === 'callback_breach';
+  // A callback's deadline is its own (服务承诺 二.1(7): 3 working days after the work was done).
+  const dueAt = callback ? t.callbackDueAt : t.dueAt;
+  const due = dueAt === null ? null : Date.parse(dueAt);
+  const milestone = callback ? '电话回访' : t.milestone ? MILESTONE_ZH[t.milestone] : null;
   const deadline =
     due === null || milestone === null
       ? '无时限'
@@ -66,6 +71,11 @@ export function renderAlert(c: MessageContext): { title: string; text: string } 
     `时限：${deadline}`,
     `情况：${c.situation}`,
   ];
+  if (callback) {
+    lines.push(`处理结果：${t.cause ?? '—'}`);
+    if (t.contact) lines.push(`联系方式：${t.contact}`);
+    lines.push(c.kind === 'callback_breach' ? '回访已超时，请值班干部安排调度立即回访。' : '请安排调度按时电话回访，并在系统中记录满意度和所拨号码。');
+  }
   if (c.kind === 'escalation') {
     lines.push(`升级原因：开单 ${c.escalatedAfterMin ?? '?'} 分钟内无人接单；值班人员：${c.engineers.length ? c.engineers.join('、') : '无'}`);
   }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { beijingClock } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
 import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
-import { DEFAULT_ALERT_POLICY, planAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
+import { alertPolicySchema, DEFAULT_ALERT_POLICY, isCallbackAlert, planAlerts, planCallbackAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
 import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../core/alerting/roster.ts';
 import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
 import type { TicketTimeline } from '../ports/ticket-timeline.ts';
@@ -70,7 +70,11 @@ export function createAlertingService(d: AlertingDeps) {
 
   const nameOf = (id: string) => d.device(id)?.name;
   const roster = (): Roster => d.store.setting<Roster>('roster') ?? EMPTY_ROSTER;
-  const policy = (): AlertPolicy => d.store.setting<AlertPolicy>('policy') ?? DEFAULT_ALERT_POLICY;
+  // A policy stored before a field was added gets its default (callbacks: on).
+  const policy = (): AlertPolicy => {
+    const stored = d.store.setting<unknown>('policy');
+    return stored === undefined ? DEFAULT_ALERT_POLICY : alertPolicySchema.parse(stored);
+  };
 
   function notifier(channel: StoredChannel): Notifier {
     const key = JSON.stringify(channel.config);
@@ -92,7 +96,11 @@ export function createAlertingService(d: AlertingDeps) {
         ? duty.engineers.length > 0
           ? duty.engineers
           : duty.managers // nobody on duty for the substation: the manager must know
-        : [...duty.managers, ...duty.engineers];
+        : isCallbackAlert(kind)
+          ? duty.managers.length > 0
+            ? duty.managers // the callback is dispatch's: the duty manager sees that it is made
+            : duty.engineers
+          : [...duty.managers, ...duty.engineers];
     const channelIds = new Set(duty.teams.flatMap((team) => team.channels));
     const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
     if (people.length === 0 || channels.length === 0) {
@@ -121,7 +129,7 @@ export function createAlertingService(d: AlertingDeps) {
       if (!channel || !channel.enabled) throw new DeliveryError(`channel ${delivery.channelId} is removed or disabled`, false);
       // One link per person, in their own name (their roster id: short, whatever the name).
       const recipients: OutboundMessage['recipients'] = delivery.recipients.map(({ id, ...r }) =>
-        delivery.kind === 'breach' ? r : { ...r, ackLink: d.links.url({ ticketId: delivery.ticketId, person: id ?? r.name, expiresAt: now + ACK_LINK_TTL_MS }) },
+        delivery.kind === 'breach' || isCallbackAlert(delivery.kind) ? r : { ...r, ackLink: d.links.url({ ticketId: delivery.ticketId, person: id ?? r.name, expiresAt: now + ACK_LINK_TTL_MS }) },
       );
       await notifier(channel).send({
         id: delivery.id,
@@ -211,6 +219,12 @@ export function createAlertingService(d: AlertingDeps) {
     onTicketOpened(t: Ticket): void {
       d.store.planAlerts(t.id, planAlerts(t, policy()));
       kick();
+    },
+    /** A ticket changed: once resolved with a callback due, plan the callback's alerts (once). */
+    onTicketChanged(t: Ticket): void {
+      if (t.status !== 'resolved' || t.callbackDueAt === null) return;
+      // Already planned for this ticket: ignored. Days away, so the next scheduled run sees it.
+      d.store.planAlerts(t.id, planCallbackAlerts(t, policy()));
     },
     roster,
     policy,

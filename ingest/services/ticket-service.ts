@@ -5,7 +5,7 @@
  */
 import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
-import { HOTLINE_TYPES, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
+import { HOTLINE_TYPES, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
@@ -56,7 +56,13 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       exempt: t.exempt,
       recoveredAt: iso(t.recoveredAt),
       cause: t.cause,
+      resolvedAt: iso(t.resolvedAt),
       callbackDueAt: iso(t.callbackDueAt),
+      callbackAt: iso(t.callbackAt),
+      // The callback's milestone runs from the resolution to its due time, like any other.
+      callbackState: t.resolvedAt === null ? 'none' : deadlineState({ openedAt: t.resolvedAt, dueAt: t.callbackDueAt, milestoneAt: t.callbackAt }, now),
+      satisfaction: t.satisfaction,
+      calledNumber: t.calledNumber,
       updatedAt: iso(t.updatedAt)!,
     };
   }
@@ -72,7 +78,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
   /** An open correlation ticket for the substation, for new room tickets to hang under. */
   const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
 
-  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
+  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
     const now = clock();
     const record = store.insert(
       {
@@ -87,6 +93,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         cause: null,
         resolvedAt: null,
         callbackDueAt: null,
+        callbackAt: null,
+        satisfaction: null,
+        calledNumber: null,
         closedAt: null,
       },
       { at: now, actor, action: 'opened', note: null, data },
@@ -226,8 +235,11 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       return view(record!);
     },
 
-    /** `via`: taken through the signed link in a page (recorded in the timeline). */
-    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link' }): Ticket {
+    /**
+     * `via`: taken through the signed link in a page (recorded in the timeline). The callback
+     * carries what the customer said and the number called (the route requires both).
+     */
+    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string }): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
@@ -250,6 +262,11 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         patch.cause = input.cause ?? null;
         patch.resolvedAt = now;
         if (t.type !== 'sensor_offline') patch.callbackDueAt = deadlines.callbackDueAt(now);
+      }
+      if (step === 'callback') {
+        if (!input.satisfaction || !input.calledNumber) throw new AppError('HW_BAD_REQUEST', 'a callback records the satisfaction and the number called');
+        Object.assign(patch, { callbackAt: now, satisfaction: input.satisfaction, calledNumber: input.calledNumber });
+        data = { satisfaction: input.satisfaction, calledNumber: input.calledNumber };
       }
       if (step === 'close') patch.closedAt = now;
       return view(changed(store.update(id, patch, { at: now, actor, action: step, note, data })));

@@ -73,6 +73,11 @@ export class TicketStore {
     return [...this.#byId.values()].filter((t) => matches(t, filter)).sort(byUrgency);
   }
 
+  /** Every ticket not yet closed (the callback queue picks from them). */
+  all(): Ticket[] {
+    return [...this.#byId.values()];
+  }
+
   /** Room tickets linked under a substation ticket. */
   childrenOf(parentId: string): Ticket[] {
     return [...this.#byId.values()].filter((t) => t.parentId === parentId);

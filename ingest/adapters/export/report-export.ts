@@ -51,6 +51,7 @@ export async function writeReportWorkbook(out: Writable, report: Report, roomDay
     ['工单闭合率', percent(t.closureRate), 1, `已关闭 ${t.closed} / 开单 ${t.opened}`],
     ['处理及时率', percent(t.timelinessRate), 1, '按时完成考核节点 / 已到期考核'],
     ['应回访', report.callbacks.due, '', `已回访 ${report.callbacks.done}，按时 ${report.callbacks.onTime}，逾期 ${report.callbacks.late}`],
+    ['回访满意率', percent(report.callbacks.satisfactionRate), '', `满意 ${report.callbacks.satisfied}，基本满意 ${report.callbacks.basicallySatisfied}，不满意 ${report.callbacks.dissatisfied}`],
     ['停热登记', report.notices.stops, '', `提前不足 24 小时 ${report.notices.lateNotices}`],
     ['走访', report.visits.done, '', `拒签 ${report.visits.refused}，标记待校准 ${report.visits.sensorsFlagged}`],
   ], [18, 24, 8, 56]);
@@ -60,7 +61,8 @@ export async function writeReportWorkbook(out: Writable, report: Report, roomDay
     const c = t.byType[type];
     return c ? [[TICKET_TYPE_ZH[type], c.opened, c.closed, c.onTime, c.late]] : [];
   }));
-  sheet('回访', ['应回访', '已回访', '按时', '逾期'], [[report.callbacks.due, report.callbacks.done, report.callbacks.onTime, report.callbacks.late]]);
+  const cb = report.callbacks;
+  sheet('回访', ['应回访', '已回访', '按时', '逾期', '满意', '基本满意', '不满意', '满意率'], [[cb.due, cb.done, cb.onTime, cb.late, cb.satisfied, cb.basicallySatisfied, cb.dissatisfied, percent(cb.satisfactionRate)]]);
   // One sheet per substation: its rooms' days as judged (Excel allows 31 characters in a name).
   const bySubstation = new Map<string | null, RoomDayVerdict[]>();
   for (const v of roomDays) bySubstation.set(v.substationId, [...(bySubstation.get(v.substationId) ?? []), v]);

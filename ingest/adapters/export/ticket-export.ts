@@ -7,14 +7,14 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { formatBeijing } from '../../contracts/beijing-time.ts';
 import type { Step } from '../../contracts/ticket-lifecycle.ts';
-import { TICKET_TYPE_ZH, type Ticket } from '../../contracts/tickets.ts';
+import { SATISFACTION_ZH, TICKET_TYPE_ZH, type Ticket } from '../../contracts/tickets.ts';
 import { situationOf } from '../../services/facts-in-chinese.ts';
 import { csvLine } from '../../services/device-import.ts';
 
 const STATUS_ZH: Record<Ticket['status'], string> = { open: '待接单', acknowledged: '已接单', on_site: '已到现场', resolved: '已处理', callback_done: '已回访', closed: '已关闭' };
 const DEADLINE_ZH: Record<Ticket['deadlineState'], string> = { on_time: '按时', at_risk: '临近超时', breached: '超时', met: '按时完成', none: '无时限' };
 
-const HEADER = ['工单号', '类型', '状态', '来源', '测温点', '换热站', '所属换热站工单', '地址', '联系人', '情况', '开单时间', '事件时间', '时限', '考核节点完成', '时限状态', '不计考核', '条件恢复', '原因', '回访期限', '接单', '到达现场', '处理完成', '回访', '关闭'];
+const HEADER = ['工单号', '类型', '状态', '来源', '测温点', '换热站', '所属换热站工单', '地址', '联系人', '情况', '开单时间', '事件时间', '时限', '考核节点完成', '时限状态', '不计考核', '条件恢复', '原因', '回访期限', '回访时限状态', '满意度', '回访号码', '接单', '到达现场', '处理完成', '回访', '关闭'];
 const STEPS: Step[] = ['acknowledge', 'on_site', 'resolve', 'callback', 'close'];
 
 /** `2026-12-10 08:30` in Beijing time, or '' for none. */
@@ -41,6 +41,9 @@ function row(t: Ticket, steps: Partial<Record<Step, number>>, nameOf: (id: strin
     at(t.recoveredAt),
     t.cause ?? '',
     at(t.callbackDueAt),
+    t.callbackDueAt === null ? '' : DEADLINE_ZH[t.callbackState],
+    t.satisfaction ? SATISFACTION_ZH[t.satisfaction] : '',
+    t.calledNumber ?? '',
     ...STEPS.map((s) => at(steps[s])),
   ];
 }

@@ -178,6 +178,16 @@ const MIGRATIONS: string[] = [
   ALTER TABLE tickets ADD COLUMN facts TEXT;
   ALTER TABLE ticket_timeline ADD COLUMN data TEXT;
   `,
+  // 7: callbacks kept, not just dated (issue 13): when the customer was called back, what they
+  // said and the number called. Earlier callbacks get their time from the timeline.
+  `
+  ALTER TABLE tickets ADD COLUMN callback_at INTEGER;
+  ALTER TABLE tickets ADD COLUMN satisfaction TEXT CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied'));
+  ALTER TABLE tickets ADD COLUMN called_number TEXT;
+  UPDATE tickets SET callback_at = (SELECT MIN(e.at) FROM ticket_timeline e WHERE e.ticket_id = tickets.id AND e.action = 'callback')
+   WHERE status IN ('callback_done', 'closed');
+  CREATE INDEX tickets_callback_due ON tickets (callback_due_at) WHERE callback_due_at IS NOT NULL;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

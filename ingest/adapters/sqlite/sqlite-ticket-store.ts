@@ -28,6 +28,9 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   cause: 'cause',
   resolvedAt: 'resolved_at',
   callbackDueAt: 'callback_due_at',
+  callbackAt: 'callback_at',
+  satisfaction: 'satisfaction',
+  calledNumber: 'called_number',
   closedAt: 'closed_at',
   updatedAt: 'updated_at',
 };
@@ -70,8 +73,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   );
   const reportRows = db.prepare(
     `SELECT t.type, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
-            t.callback_due_at AS callbackDueAt,
-            (SELECT MIN(e.at) FROM ticket_timeline e WHERE e.ticket_id = t.id AND e.action = 'callback') AS callbackAt
+            t.callback_due_at AS callbackDueAt, t.callback_at AS callbackAt, t.satisfaction
        FROM tickets t
       WHERE (t.opened_at >= @from AND t.opened_at < @to) OR (t.callback_due_at >= @from AND t.callback_due_at < @to)`,
   );

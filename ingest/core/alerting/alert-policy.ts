@@ -33,6 +33,11 @@ export const alertPolicySchema = z
     remindAtFraction: z.number().gt(0).lt(1).nullable().default(0.75),
     /** Tell engineers and the manager when the deadline passes with the milestone not reached. */
     atBreach: z.boolean().default(true),
+    /**
+     * Callbacks (回访, 3 working days after the resolution): remind the duty managers at
+     * `remindAtFraction` of the time and tell them when it is late, until dispatch has called.
+     */
+    callbacks: z.boolean().default(true),
   })
   .strict();
 
@@ -51,6 +56,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   } satisfies Record<TicketType, unknown>,
   remindAtFraction: 0.75,
   atBreach: true,
+  callbacks: true,
 };
 
 import { ALERT_KINDS, type AlertKind } from '../../contracts/tickets.ts';
@@ -82,17 +88,36 @@ export function planAlerts(t: Pick<Ticket, 'type' | 'openedAt' | 'dueAt' | 'pare
   return plan;
 }
 
+export const isCallbackAlert = (kind: AlertKind): boolean => kind === 'callback_reminder' || kind === 'callback_breach';
+
+/**
+ * The alerts of a resolved ticket's callback: a reminder at the same share of the time as other
+ * deadlines, and one when it is late. None without a callback due, or with callbacks turned off.
+ */
+export function planCallbackAlerts(t: Pick<Ticket, 'resolvedAt' | 'callbackDueAt'>, policy: AlertPolicy): PlannedAlert[] {
+  if (!policy.callbacks || t.resolvedAt === null || t.callbackDueAt === null) return [];
+  const resolved = Date.parse(t.resolvedAt);
+  const due = Date.parse(t.callbackDueAt);
+  const plan: PlannedAlert[] = [];
+  if (policy.remindAtFraction !== null) plan.push({ kind: 'callback_reminder', at: resolved + (due - resolved) * policy.remindAtFraction });
+  if (policy.atBreach) plan.push({ kind: 'callback_breach', at: due });
+  return plan;
+}
+
 /** Whether a planned alert still has a reason to go out, given the ticket as it is now. */
 export function stillDue(kind: AlertKind, t: Pick<Ticket, 'status' | 'milestoneAt' | 'parentId'>): boolean {
   if (t.status === 'closed') return false;
-  // Linked under an incident after it opened: the incident's alerts speak for it.
-  if (t.parentId !== null) return false;
   switch (kind) {
+    // Waiting for dispatch to call the customer back (a linked room ticket has its own customer).
+    case 'callback_reminder':
+    case 'callback_breach':
+      return t.status === 'resolved';
+    // Linked under an incident after it opened: the incident's alerts speak for it.
     case 'page':
     case 'escalation':
-      return t.status === 'open';
+      return t.parentId === null && t.status === 'open';
     case 'reminder':
     case 'breach':
-      return t.milestoneAt === null;
+      return t.parentId === null && t.milestoneAt === null;
   }
 }

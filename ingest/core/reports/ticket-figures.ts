@@ -3,10 +3,10 @@
  * pure. Over the tickets opened in the range: how many were closed, and of those with a
  * deadline, how many reached their milestone in time — a milestone still missing after its
  * deadline is late. Callbacks due in the range: done, in time or late (one not done by its
- * deadline is late). Exempt tickets (outdoors below the design temperature) are not judged.
+ * deadline is late), and what the customers said. Exempt tickets (outdoors below the design temperature) are not judged.
  */
 import type { Report, TicketCounts } from '../../contracts/reports.ts';
-import type { TicketType } from '../../contracts/tickets.ts';
+import type { Satisfaction, TicketType } from '../../contracts/tickets.ts';
 
 export interface ReportTicket {
   type: TicketType;
@@ -19,7 +19,10 @@ export interface ReportTicket {
   callbackDueAt: number | null;
   /** When the callback step was taken; null: not yet. */
   callbackAt: number | null;
+  satisfaction: Satisfaction | null;
 }
+
+const SATISFACTION_FIELD = { satisfied: 'satisfied', basically_satisfied: 'basicallySatisfied', dissatisfied: 'dissatisfied' } as const;
 
 /** The report's ticket section and its callbacks, as the contract has them. */
 export type TicketFigures = Report['tickets'] & { callbacks: Report['callbacks'] };
@@ -32,7 +35,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
   let closed = 0;
   let onTime = 0;
   let late = 0;
-  const callbacks = { due: 0, done: 0, onTime: 0, late: 0 };
+  const callbacks = { due: 0, done: 0, onTime: 0, late: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 };
   for (const t of tickets) {
     if (t.callbackDueAt !== null && t.callbackDueAt >= range.from && t.callbackDueAt < range.to) {
       // 服务承诺 二.1(7): the callback within 3 working days.
@@ -40,6 +43,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
       if (t.callbackAt !== null) callbacks.done += 1;
       if (t.callbackAt !== null && t.callbackAt <= t.callbackDueAt) callbacks.onTime += 1;
       else if (t.callbackAt !== null || now > t.callbackDueAt) callbacks.late += 1;
+      if (t.callbackAt !== null && t.satisfaction !== null) callbacks[SATISFACTION_FIELD[t.satisfaction]] += 1;
     }
     if (t.openedAt < range.from || t.openedAt >= range.to) continue;
     const c = (byType[t.type] ??= { opened: 0, closed: 0, onTime: 0, late: 0 });
@@ -59,6 +63,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
       c.late += 1;
     }
   }
+  const rated = callbacks.satisfied + callbacks.basicallySatisfied + callbacks.dissatisfied;
   return {
     opened,
     closed,
@@ -66,6 +71,6 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
     timelinessRate: onTime + late === 0 ? null : onTime / (onTime + late),
     byType,
     bySource,
-    callbacks,
+    callbacks: { ...callbacks, satisfactionRate: rated === 0 ? null : (callbacks.satisfied + callbacks.basicallySatisfied) / rated },
   };
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newOutageSchema, type OutageView } from '../../contracts/outages.ts';
-import { acknowledgeSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
+import { acknowledgeSchema, callbackSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
 import { STEP_RULES, STEPS, type Step } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { Outage } from '../../ports/ticket-store.ts';
@@ -25,8 +25,12 @@ const outageView = (o: Outage): OutageView => ({
 });
 
 const ticketParams = z.object({ id: z.string().max(64) });
-/** What each step takes; all but resolving (the cause is required) may be posted with no body. */
-const stepBody = (step: Step) => (step === 'resolve' ? resolveSchema : (step === 'acknowledge' ? acknowledgeSchema : stepSchema).optional());
+/**
+ * What each step takes: resolving needs the cause, the callback what the customer said and the
+ * number called; the others may be posted with no body.
+ */
+const stepBody = (step: Step) =>
+  step === 'resolve' ? resolveSchema : step === 'callback' ? callbackSchema : (step === 'acknowledge' ? acknowledgeSchema : stepSchema).optional();
 
 export interface TicketRouteDeps {
   allow: RoleGuard;

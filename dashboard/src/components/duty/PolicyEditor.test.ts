@@ -17,6 +17,7 @@ const policy: AlertPolicy = {
   },
   remindAtFraction: 0.75,
   atBreach: true,
+  callbacks: true,
 };
 
 afterEach(() => {

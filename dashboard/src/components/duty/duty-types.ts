@@ -2,6 +2,8 @@
  * The alerting API's shapes as the dashboard reads them (issue 6; docs/api.md "Alerting"). Written
  * out here because the dashboard bundles no ingest internals, only the published contracts.
  */
+import type { AlertKind } from '../../../../ingest/contracts/tickets.ts';
+
 export interface Person {
   id: string;
   name: string;
@@ -85,11 +87,13 @@ export interface AlertPolicy {
   types: Record<string, TypePolicy>;
   remindAtFraction: number | null;
   atBreach: boolean;
+  /** Callback reminders and late-callback messages to the duty manager. */
+  callbacks: boolean;
 }
 
 export interface Delivery {
   id: string;
-  kind: 'page' | 'escalation' | 'reminder' | 'breach';
+  kind: AlertKind;
   channelId: string;
   recipients: string[];
   title: string;

@@ -15,6 +15,7 @@ const policy: AlertPolicy = {
   },
   remindAtFraction: 0.75,
   atBreach: true,
+  callbacks: true,
 };
 
 describe('policy form', () => {
@@ -33,6 +34,14 @@ describe('policy form', () => {
     const out = policyFromDraft(d);
     expect('policy' in out && out.policy.types.leak).toEqual({ page: true, escalateAfterMin: null });
     expect('policy' in out && out.policy.remindAtFraction).toBe(null);
+  });
+
+  it('keeps callback messages off once an admin unticks them', () => {
+    const d = draftFromPolicy(policy);
+    expect(d.callbacks).toBe(true);
+    d.callbacks = false;
+    const out = policyFromDraft(d);
+    expect('policy' in out && out.policy.callbacks).toBe(false);
   });
 
   it('refuses delays outside 1–1440 minutes and a reminder outside 1–99 %', () => {

@@ -13,6 +13,8 @@ export interface PolicyDraft {
   remind: boolean;
   remindPercent: string;
   atBreach: boolean;
+  /** Remind the duty manager of callbacks, and tell when one is late. */
+  callbacks: boolean;
 }
 
 export type PolicyErrors = Partial<Record<TicketType | 'remindPercent', MessageKey>>;
@@ -33,6 +35,7 @@ export function draftFromPolicy(p: AlertPolicy): PolicyDraft {
     // 0.75 → "75"; rounding hides binary noise like 0.7000000000000001.
     remindPercent: p.remindAtFraction === null ? DEFAULT_REMIND_PERCENT : String(Math.round(p.remindAtFraction * 1000) / 10),
     atBreach: p.atBreach,
+    callbacks: p.callbacks,
   };
 }
 
@@ -49,5 +52,5 @@ export function policyFromDraft(d: PolicyDraft): { policy: AlertPolicy } | { err
   const percent = Number(d.remindPercent.trim());
   if (d.remind && !(d.remindPercent.trim() !== '' && percent > 0 && percent < 100)) errors.remindPercent = 'duty.policy.error.percent';
   if (Object.keys(errors).length > 0) return { errors };
-  return { policy: { types, remindAtFraction: d.remind ? percent / 100 : null, atBreach: d.atBreach } };
+  return { policy: { types, remindAtFraction: d.remind ? percent / 100 : null, atBreach: d.atBreach, callbacks: d.callbacks } };
 }

@@ -13,6 +13,13 @@ export function liveState(t: Deadline, now: number): DeadlineState {
   return deadlineState({ openedAt: Date.parse(t.openedAt), dueAt: t.dueAt === null ? null : Date.parse(t.dueAt), milestoneAt: t.milestoneAt === null ? null : Date.parse(t.milestoneAt) }, now);
 }
 
+/** The callback as a deadline of its own: from the resolution to its due time, met when called. */
+export const callbackDeadline = (t: Pick<Ticket, 'resolvedAt' | 'callbackDueAt' | 'callbackAt'>): Deadline => ({
+  openedAt: t.resolvedAt ?? t.callbackDueAt ?? new Date(0).toISOString(),
+  dueAt: t.callbackDueAt,
+  milestoneAt: t.callbackAt,
+});
+
 export interface Countdown {
   state: DeadlineState;
   /** What to say: time left, time over, or how the milestone went. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionBody, availableActions } from './ticket-actions.ts';
+import { actionBody, numberToCall, availableActions } from './ticket-actions.ts';
 import { chartsFor } from './ticket-readings.ts';
 import { timelineActionKey } from './timeline-labels.ts';
 
@@ -15,7 +15,7 @@ describe('lifecycle actions', () => {
     expect(availableActions({ ...room, status: 'on_site' }, engineer)).toEqual(['resolve']);
     expect(availableActions({ ...room, status: 'resolved' }, engineer)).toEqual([]);
     expect(availableActions({ ...room, status: 'resolved' }, dispatcher)).toEqual(['callback']);
-    expect(availableActions({ type: 'sensor_offline', status: 'resolved' }, dispatcher)).toEqual(['callback', 'close']);
+    expect(availableActions({ type: 'sensor_offline', status: 'resolved' }, dispatcher)).toEqual(['close']); // no customer to call back
     expect(availableActions({ ...room, status: 'callback_done' }, dispatcher)).toEqual(['close']);
     expect(availableActions({ ...room, status: 'callback_done' }, engineer)).toEqual([]);
     expect(availableActions({ ...room, status: 'closed' }, dispatcher)).toEqual([]);
@@ -23,11 +23,27 @@ describe('lifecycle actions', () => {
   });
 
   it('requires the cause to resolve and sends "complex" only for an inquiry', () => {
-    const input = { note: '  ', cause: ' ', complex: true };
+    const input = { note: '  ', cause: ' ', complex: true, satisfaction: null, calledNumber: '' };
     expect(actionBody('resolve', room, input)).toEqual({ missing: 'ticket.action.causeRequired' });
     expect(actionBody('resolve', room, { ...input, cause: ' 阀门老化 ', note: '已更换' })).toEqual({ body: { cause: '阀门老化', note: '已更换' } });
     expect(actionBody('acknowledge', { type: 'inquiry' }, input)).toEqual({ body: { complex: true } });
     expect(actionBody('acknowledge', room, input)).toEqual({ body: {} });
+  });
+
+  it('records a callback only with what the customer said and a number that can be dialled', () => {
+    const input = { note: '', cause: '', complex: false, satisfaction: null, calledNumber: '13900000002' };
+    expect(actionBody('callback', room, input)).toEqual({ missing: 'ticket.callback.satisfactionRequired' });
+    expect(actionBody('callback', room, { ...input, satisfaction: 'satisfied', calledNumber: '李女士' })).toEqual({ missing: 'ticket.callback.numberRequired' });
+    expect(actionBody('callback', room, { ...input, satisfaction: 'basically_satisfied', calledNumber: ' 0537-5316206 ', note: '已热' })).toEqual({
+      body: { note: '已热', satisfaction: 'basically_satisfied', calledNumber: '0537-5316206' },
+    });
+  });
+
+  it('finds the number to call in the contact a dispatcher typed', () => {
+    expect(numberToCall('李女士 139 0000 0002')).toBe('13900000002');
+    expect(numberToCall('王先生，电话 0537-5316206，下午在家')).toBe('0537-5316206');
+    expect(numberToCall('3号楼2单元')).toBe('');
+    expect(numberToCall(null)).toBe('');
   });
 });
 

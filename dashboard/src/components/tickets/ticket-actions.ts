@@ -4,7 +4,7 @@
  * server still decides and its refusal is shown), and the body each sends.
  */
 import { availableSteps, closesWithoutCallback, STEP_RULES, type Step } from '../../../../ingest/contracts/ticket-lifecycle.ts';
-import type { Ticket } from '../../../../ingest/contracts/tickets.ts';
+import { PHONE_PATTERN, type Satisfaction, type Ticket } from '../../../../ingest/contracts/tickets.ts';
 import type { Role } from '../../../../ingest/contracts/users.ts';
 import type { MessageKey } from '../../lib/i18n/i18n.svelte.ts';
 
@@ -27,9 +27,18 @@ export interface ActionInput {
   cause: string;
   /** An inquiry that needs a full answer within 5 days. */
   complex: boolean;
+  /** The callback: what the customer said, and the number called. */
+  satisfaction: Satisfaction | null;
+  calledNumber: string;
 }
 
-export type ActionBody = { note?: string; cause?: string; complex?: true };
+export type ActionBody = { note?: string; cause?: string; complex?: true; satisfaction?: Satisfaction; calledNumber?: string };
+
+/** The number to call, from the ticket's contact ("李女士 139 0000 0002" → "13900000002"), or ''. */
+export function numberToCall(contact: string | null): string {
+  const match = contact?.match(/\+?\d[\d -]{4,22}\d/);
+  return match ? match[0].replace(/ /g, '') : '';
+}
 
 /** The request body, or the message key of what is missing before it can be sent. */
 export function actionBody(action: TicketAction, t: Pick<Ticket, 'type'>, input: ActionInput): { body: ActionBody } | { missing: MessageKey } {
@@ -42,5 +51,11 @@ export function actionBody(action: TicketAction, t: Pick<Ticket, 'type'>, input:
     body.cause = cause;
   }
   if (action === 'acknowledge' && t.type === 'inquiry' && input.complex) body.complex = true;
+  if (action === 'callback') {
+    if (input.satisfaction === null) return { missing: 'ticket.callback.satisfactionRequired' };
+    const number = input.calledNumber.trim();
+    if (!PHONE_PATTERN.test(number)) return { missing: 'ticket.callback.numberRequired' };
+    Object.assign(body, { satisfaction: input.satisfaction, calledNumber: number });
+  }
   return { body };
 }

@@ -26,7 +26,12 @@ export function ticket(over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket {
     exempt: null,
     recoveredAt: null,
     cause: null,
+    resolvedAt: null,
     callbackDueAt: null,
+    callbackAt: null,
+    callbackState: 'none',
+    satisfaction: null,
+    calledNumber: null,
     updatedAt: new Date(OPENED).toISOString(),
     ...over,
   };

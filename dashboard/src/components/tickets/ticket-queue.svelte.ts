@@ -10,12 +10,17 @@ import { DEFAULT_FILTER, needsServer, queryPath } from './queue-rows.ts';
 
 let lastFilter: TicketFilter = { ...DEFAULT_FILTER };
 let lastCollapsed: ReadonlySet<string> = new Set();
+let lastView: QueueView = 'tickets';
+
+/** The work queue, or the customers to call back. */
+export type QueueView = 'tickets' | 'callbacks';
 
 /** A burst of live changes (a correlation links fifty tickets) refetches the closed list once. */
 const REFETCH_DEBOUNCE_MS = 1000;
 
 export class TicketQueueModel {
   filter = $state<TicketFilter>({ ...lastFilter });
+  #view = $state<QueueView>(lastView);
   /** Tickets from the API while the filter needs them; null: the store answers. */
   fetched = $state.raw<Ticket[] | null>(null);
   /** Substation tickets whose linked room tickets are folded away. */
@@ -26,6 +31,13 @@ export class TicketQueueModel {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly api: ApiClient) {}
+
+  get view(): QueueView {
+    return this.#view;
+  }
+  set view(v: QueueView) {
+    this.#view = lastView = v;
+  }
 
   /** The tickets the filter selects, most urgent first. */
   list(store: TicketStore): Ticket[] {

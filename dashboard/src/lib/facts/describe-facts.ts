@@ -74,5 +74,6 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
     return w.t(d.error === undefined ? 'timeline.data.alert' : 'timeline.data.alertFailed', vars);
   }
   if ('firstReply' in d) return w.t(`timeline.data.firstReply.${d.firstReply ?? 'none'}`, { due: w.dateTime(d.fullAnswerDueAt) });
+  if ('satisfaction' in d) return w.t('timeline.data.callback', { satisfaction: w.t(`ticket.satisfaction.${d.satisfaction}`), number: d.calledNumber });
   return w.t(d.via === 'ack_link' ? 'timeline.data.ack_link' : 'timeline.data.hotline');
 }

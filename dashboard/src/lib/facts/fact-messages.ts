@@ -38,6 +38,12 @@ const zh = {
   'alert.kind.escalation': '升级',
   'alert.kind.reminder': '提醒',
   'alert.kind.breach': '超时',
+  'alert.kind.callback_reminder': '回访提醒',
+  'alert.kind.callback_breach': '回访超时',
+  'timeline.data.callback': '{satisfaction} · 拨打 {number}',
+  'ticket.satisfaction.satisfied': '满意',
+  'ticket.satisfaction.basically_satisfied': '基本满意',
+  'ticket.satisfaction.dissatisfied': '不满意',
 } as const;
 
 const en = {
@@ -74,6 +80,12 @@ const en = {
   'alert.kind.escalation': 'Escalation',
   'alert.kind.reminder': 'Reminder',
   'alert.kind.breach': 'Overdue',
+  'alert.kind.callback_reminder': 'Callback reminder',
+  'alert.kind.callback_breach': 'Callback overdue',
+  'timeline.data.callback': '{satisfaction} · called {number}',
+  'ticket.satisfaction.satisfied': 'Satisfied',
+  'ticket.satisfaction.basically_satisfied': 'Mostly satisfied',
+  'ticket.satisfaction.dissatisfied': 'Dissatisfied',
 };
 
 export const factMessages = defineMessages(zh, en);
