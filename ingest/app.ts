@@ -48,6 +48,7 @@ import { createDeviceService } from './services/device-service.ts';
 import { startHousekeeping } from './services/housekeeping.ts';
 import { createOutageService } from './services/outage-service.ts';
 import { createReportService } from './services/report-service.ts';
+import { addDays, localDateOf } from './contracts/beijing-time.ts';
 import { createRulesConfigSource } from './services/rules-config-source.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
 import { createTicketService } from './services/ticket-service.ts';
@@ -170,7 +171,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, outages, registry, store });
-  registerReportRoutes(http, { allow, registry, reports: createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig }) });
+  const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
+  registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {
     health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),
     broker: mqtt.info,
@@ -184,7 +186,18 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 
-  const stopHousekeeping = startHousekeeping({ persistPresence: presence.persist, tick, purgeSessions: auth.purgeExpired, store, logger });
+  const stopHousekeeping = startHousekeeping({
+    persistPresence: presence.persist,
+    tick,
+    purgeSessions: auth.purgeExpired,
+    store,
+    // Yesterday judged once it is over: the month's report reads the kept days, not the readings.
+    judgeYesterday: async () => {
+      const yesterday = addDays(localDateOf(Date.now()), -1);
+      await reports.report({ from: yesterday, to: yesterday });
+    },
+    logger,
+  });
   alerting.start();
   const url = serverUrl(http.server, config.http.host);
   logger.info(

@@ -175,7 +175,8 @@ if (historyDays > 0) {
     speed: Math.ceil((storyStart - historyStart) / HISTORY_REPLAY_MS),
     start: historyStart,
     until: storyStart,
-    log: (line) => console.log(`  [history] ${line}`),
+    // Only what matters: the story's own fleet reports provisioning and connecting in a moment.
+    log: (line) => /^(stopped|\d+ devices)|refused|skipped [^0]/.test(line) && console.log(`  [history] ${line}`),
   });
   const outcome = await Promise.race([history.finished.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, 20 * HISTORY_REPLAY_MS, 'late'))]);
   await history.stop();

@@ -43,6 +43,64 @@ describe('sqlite retention', () => {
   });
 });
 
+describe('sqlite daily means kept for the reports', () => {
+  // Beijing midnights: 1 December 2026, and the days after it.
+  const DAY0 = Date.parse('2026-12-01T00:00:00+08:00');
+  const quarterHours = (deviceId: string, day: number, temp: number): Reading[] =>
+    Array.from({ length: 96 }, (_, i) => ({ deviceId, kind: 'room', ts: DAY0 + day * DAY + i * 15 * 60_000, values: { temp } }));
+  const kept = (db: ReturnType<typeof openDatabase>) => db.prepare('SELECT device_id, field, day, hours, mean FROM daily_means ORDER BY device_id, day').all();
+
+  it('keeps a day once it is over and computed, drops it when a late reading for it arrives, and never keeps today', async () => {
+    const clock = { now: DAY0 + 2 * DAY + 10 * HOUR }; // 3 December, 10:00 Beijing time
+    const db = openDatabase(tempDir());
+    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => clock.now });
+    await store.write([...quarterHours('A', 0, 20), ...quarterHours('A', 1, 17), ...quarterHours('A', 2, 19).slice(0, 40)]);
+    const query = { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A', 'B'], from: DAY0, to: DAY0 + 3 * DAY };
+    const first = await store.dailyMeans(query);
+    expect(first.map((d) => [d.deviceId, d.date, d.hours, d.mean])).toEqual([
+      ['A', '2026-12-01', 24, 20],
+      ['A', '2026-12-02', 24, 17],
+      ['A', '2026-12-03', 10, 19],
+    ]);
+    // 1 and 2 December are over: kept (B's empty days too, so they are not looked for again); 3 December is not.
+    const day = (d: number) => Math.floor((DAY0 + d * DAY + 8 * HOUR) / DAY);
+    expect(kept(db)).toEqual([
+      { device_id: 'A', field: 'temp', day: day(0), hours: 24, mean: 20 },
+      { device_id: 'A', field: 'temp', day: day(1), hours: 24, mean: 17 },
+      { device_id: 'B', field: 'temp', day: day(0), hours: 0, mean: null },
+      { device_id: 'B', field: 'temp', day: day(1), hours: 0, mean: null },
+    ]);
+    expect(await store.dailyMeans(query)).toEqual(first);
+
+    // A buffered upload: B was on 2 December after all, and A had a cold hour on it.
+    await store.write([{ deviceId: 'A', kind: 'room', ts: DAY0 + DAY + 30_000, values: { temp: 4 } }, ...quarterHours('B', 1, 21)]);
+    expect(kept(db).map((r) => [(r as { device_id: string }).device_id, (r as { day: number }).day])).toEqual([
+      ['A', day(0)],
+      ['B', day(0)],
+    ]);
+    const again = await store.dailyMeans(query);
+    expect(again.find((d) => d.deviceId === 'A' && d.date === '2026-12-02')!.mean).toBeCloseTo((17 * 96 + 4) / 97, 10);
+    expect(again.find((d) => d.deviceId === 'B')).toEqual({ deviceId: 'B', date: '2026-12-02', hours: 24, mean: 21 });
+    db.close();
+  });
+
+  it('does not keep a day that a late reading reached while the report was computing it', async () => {
+    const clock = { now: DAY0 + 2 * DAY };
+    const db = openDatabase(tempDir());
+    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => clock.now });
+    await store.write(quarterHours('A', 1, 20));
+    const query = { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A'], from: DAY0 + DAY, to: DAY0 + 2 * DAY };
+    const computing = store.dailyMeans(query);
+    // Committed while the worker reads: whether it saw the reading or not, the day is not kept.
+    await store.write([{ deviceId: 'A', kind: 'room', ts: DAY0 + DAY + 60_000, values: { temp: 0 } }]);
+    await computing;
+    expect(kept(db)).toEqual([]);
+    expect((await store.dailyMeans(query))[0]!.mean).toBeCloseTo((20 * 96) / 97, 10);
+    expect(kept(db)).toHaveLength(1);
+    db.close();
+  });
+});
+
 describe('sqlite schema', () => {
   it('has a column for every field of the telemetry contract (a new field needs its migration)', () => {
     const db = openDatabase(tempDir());

@@ -1,7 +1,7 @@
 /**
  * The timers of a running HeatWatch: device presence saved, the offline rule's tick, expired
- * sessions purged, and retention applied (soon after start as well as hourly: a process
- * restarted often must still apply it).
+ * sessions purged, retention applied and yesterday's room-days judged for the reports (soon after
+ * start as well as hourly: a process restarted often must still do both).
  */
 import type { Logger } from 'pino';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
@@ -12,6 +12,8 @@ export interface HousekeepingDeps {
   tick: () => void;
   purgeSessions: () => void;
   store: Pick<TelemetryStore, 'applyRetention'>;
+  /** Computes (and so keeps) yesterday's daily means; cheap once kept. */
+  judgeYesterday: () => Promise<void>;
   logger: Logger;
 }
 
@@ -21,12 +23,15 @@ export function startHousekeeping(d: HousekeepingDeps): () => void {
       (r) => r.deleted > 0 && d.logger.info(r, 'raw readings past retention rolled up and removed'),
       (err: unknown) => d.logger.error({ err }, 'retention failed'),
     );
+  const judge = () => d.judgeYesterday().catch((err: unknown) => d.logger.error({ err }, 'judging yesterday for the reports failed'));
   const timers = [
     setInterval(d.persistPresence, 5_000),
     setInterval(d.tick, 5_000),
     setInterval(d.purgeSessions, 3_600_000),
     setTimeout(runRetention, 60_000),
     setInterval(runRetention, 3_600_000),
+    setTimeout(judge, 90_000),
+    setInterval(judge, 3_600_000),
   ];
   return () => {
     for (const t of timers) clearTimeout(t);

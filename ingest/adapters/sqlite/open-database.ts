@@ -188,6 +188,19 @@ const MIGRATIONS: string[] = [
    WHERE status IN ('callback_done', 'closed');
   CREATE INDEX tickets_callback_due ON tickets (callback_due_at) WHERE callback_due_at IS NOT NULL;
   `,
+  // 8: each device's daily mean of a field, for days that are over in Beijing time (the reports):
+  // computed once from the readings, dropped when a late reading for that device and day arrives.
+  // \`day\` counts Beijing days since 1970-01-01; \`mean\` is null for a day without readings.
+  `
+  CREATE TABLE daily_means (
+    device_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    hours INTEGER NOT NULL,
+    mean REAL,
+    PRIMARY KEY (device_id, field, day)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -1,7 +1,9 @@
 /**
  * Telemetry in the embedded SQLite file: one table per device kind with a column per field,
  * keyed (device_id, ts) so a replayed reading is ignored. Raw rows are kept for the raw
- * retention; older hours are rolled up into readings_hourly before the raw rows go.
+ * retention; older hours are rolled up into readings_hourly before the raw rows go. The reports'
+ * daily means of days that are over are kept in daily_means once computed; a reading that
+ * arrives late for such a day (a buffered upload) drops its device's kept days of that date.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -25,7 +27,15 @@ interface KindStatements {
 export interface SqliteTelemetryOptions {
   rawRetentionDays: number;
   aggregateRetentionDays: number;
+  /** Which Beijing days are over (kept daily means are only of those). */
+  clock?: () => number;
 }
+
+/** Beijing days since 1970-01-01, and the first instant of one. */
+const dayNumber = (ms: number) => Math.floor((ms + BEIJING_UTC_OFFSET_MS) / DAY_MS);
+const dayStart = (day: number) => day * DAY_MS - BEIJING_UTC_OFFSET_MS;
+/** Kept daily means written per transaction, the event loop free between them. */
+const KEEP_CHUNK = 5_000;
 
 export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptions): TelemetryStore {
   const statements = new Map<DeviceKind, KindStatements>();
@@ -36,14 +46,41 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
      GROUP BY 1, field ORDER BY 1`,
   );
 
+  const clock = options.clock ?? Date.now;
+  const forgetDay = db.prepare('DELETE FROM daily_means WHERE device_id = ? AND day = ?');
+  const keepDay = db.prepare('INSERT OR REPLACE INTO daily_means (device_id, field, day, hours, mean) VALUES (?, ?, ?, ?, ?)');
+  /** Device-days made stale while a report computed them: not to be kept from that report. */
+  const staleDuringReports = new Set<Set<string>>();
+
   const insertBatch = db.transaction((readings: readonly Reading[]) => {
+    const todayStart = dayStart(dayNumber(clock()));
+    let late: Set<string> | undefined;
     for (const r of readings) {
       const fields = FIELDS_BY_KIND[r.kind];
       const row: (string | number | null)[] = [r.deviceId, r.ts];
       for (const f of fields) row.push(r.values[f] ?? null);
       statements.get(r.kind)!.insert.run(row);
+      // A day that is over gets a reading (a buffered upload): what was kept of it is stale.
+      if (r.ts < todayStart) (late ??= new Set()).add(`${r.deviceId}\u0000${dayNumber(r.ts)}`);
+    }
+    for (const key of late ?? []) {
+      const [deviceId, day] = key.split('\u0000') as [string, string];
+      forgetDay.run(deviceId, Number(day));
+      for (const stale of staleDuringReports) stale.add(key);
     }
   });
+
+  /** Keeps freshly computed days, a chunk per transaction, except those a late reading has made stale meanwhile. */
+  async function keepDays(field: FieldName, fresh: [string, number, number, number | null][], stale: Set<string>): Promise<void> {
+    for (let i = 0; i < fresh.length; i += KEEP_CHUNK) {
+      db.transaction(() => {
+        for (const [deviceId, day, hours, mean] of fresh.slice(i, i + KEEP_CHUNK)) {
+          if (!stale.has(`${deviceId}\u0000${day}`)) keepDay.run(deviceId, field, day, hours, mean);
+        }
+      })();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 
   const rawCutoff = (now: number) => floorHour(now - options.rawRetentionDays * 24 * HOUR_MS);
 
@@ -54,12 +91,31 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
     if (q.deviceIds.length === 0 || q.from >= q.to) return [];
     const workers = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(q.deviceIds.length / 500)));
     const share = Math.ceil(q.deviceIds.length / workers);
-    const parts = await Promise.all(
-      Array.from({ length: workers }, (_, w) =>
-        runWorker({ file: db.name, kind: q.kind, field: q.field, deviceIds: q.deviceIds.slice(w * share, (w + 1) * share), from: q.from, to: q.to, offsetMs: BEIJING_UTC_OFFSET_MS, hourMs: HOUR_MS, dayMs: DAY_MS }),
-      ),
-    );
-    return parts.flat();
+    const stale = new Set<string>();
+    staleDuringReports.add(stale);
+    try {
+      const finishedBefore = dayStart(dayNumber(clock()));
+      const parts = await Promise.all(
+        Array.from({ length: workers }, (_, w) =>
+          runWorker({
+            file: db.name,
+            kind: q.kind,
+            field: q.field,
+            deviceIds: q.deviceIds.slice(w * share, (w + 1) * share),
+            from: q.from,
+            to: q.to,
+            finishedBefore,
+            offsetMs: BEIJING_UTC_OFFSET_MS,
+            hourMs: HOUR_MS,
+            dayMs: DAY_MS,
+          }),
+        ),
+      );
+      await keepDays(q.field, parts.flatMap((p) => p.fresh), stale);
+      return parts.flatMap((p) => p.days);
+    } finally {
+      staleDuringReports.delete(stale);
+    }
   }
 
   return {
@@ -119,6 +175,7 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
           deleted += db.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(cutoff).changes;
         }
         db.prepare('DELETE FROM readings_hourly WHERE bucket < ?').run(now - options.aggregateRetentionDays * 24 * HOUR_MS);
+        db.prepare('DELETE FROM daily_means WHERE day < ?').run(dayNumber(now - options.aggregateRetentionDays * 24 * HOUR_MS));
       })();
       return { rolledUp, deleted };
     },
@@ -163,11 +220,19 @@ function floorHour(ms: number): number {
 
 const WORKER = new URL('./daily-means-worker.mjs', import.meta.url);
 
-function runWorker(data: Record<string, unknown>): Promise<DailyMean[]> {
+interface WorkerResult {
+  days: DailyMean[];
+  /** Days that are over and were computed now: [deviceId, day, hours, mean], to be kept. */
+  fresh: [string, number, number, number | null][];
+}
+
+function runWorker(data: Record<string, unknown>): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // No loader for the worker: it is plain JavaScript.
     const worker = new Worker(WORKER, { workerData: data, execArgv: [] });
-    worker.once('message', (m: { days?: DailyMean[]; error?: string }) => (m.error === undefined ? resolve(m.days ?? []) : reject(new Error(`daily means: ${m.error}`))));
+    worker.once('message', (m: Partial<WorkerResult> & { error?: string }) =>
+      m.error === undefined ? resolve({ days: m.days ?? [], fresh: m.fresh ?? [] }) : reject(new Error(`daily means: ${m.error}`)),
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`daily means worker exited with ${code}`)));
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartFloor, complianceChart } from './compliance-chart.ts';
+import { chartFloor, complianceChart, tickLabel } from './compliance-chart.ts';
 
 const days = (rates: (number | null)[]) => rates.map((complianceRate, i) => ({ date: `2026-12-${String(i + 1).padStart(2, '0')}`, complianceRate }));
 
@@ -21,6 +21,11 @@ describe('the daily compliance chart', () => {
     expect(g.targetY).toBeGreaterThan(a!);
     expect(g.targetY).toBeLessThan(b!);
     expect(g.columns.every((c, i) => i === 0 || c.x > g.columns[i - 1]!.x)).toBe(true);
+  });
+
+  it('labels gridlines exactly: 97.5 % is not shown as 98 %', () => {
+    const g = complianceChart(days([0.99]), 0.97, { width: 452, height: 232 });
+    expect(g.ticks.map((t) => tickLabel(t.rate))).toEqual(['90%', '92.5%', '95%', '97.5%', '100%']);
   });
 
   it('labels every day when the columns are wide enough, fewer for a long range', () => {

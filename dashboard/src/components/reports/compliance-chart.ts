@@ -36,6 +36,9 @@ export function chartFloor(days: readonly ChartDay[]): number {
   return Math.max(0, Math.min(0.9, Math.floor(worst * 20) / 20));
 }
 
+/** 0.975 → "97.5%", 0.9 → "90%": a gridline's rate, never rounded to a neighbouring whole percent. */
+export const tickLabel = (rate: number): string => `${Number((rate * 100).toFixed(1))}%`;
+
 export function complianceChart(days: readonly ChartDay[], target: number, size: { width: number; height: number }): ChartGeometry {
   const plot = { left: 44, top: 8, width: size.width - 52, height: size.height - 32 };
   const floor = chartFloor(days);
