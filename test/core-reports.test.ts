@@ -61,6 +61,7 @@ const TO = Date.parse('2027-01-01T00:00:00+08:00');
 const NOW = Date.parse('2027-01-05T10:00:00+08:00');
 const ticket = (over: Partial<ReportTicket>): ReportTicket => ({
   type: 'repair',
+  substationId: 'S1',
   source: 'hotline',
   status: 'closed',
   openedAt: FROM + 24 * H,
@@ -79,7 +80,7 @@ describe('ticket figures', () => {
       [
         ticket({}), // on time, closed
         ticket({ milestoneAt: FROM + 26 * H }), // late
-        ticket({ status: 'on_site', type: 'leak', source: 'rule', milestoneAt: null }), // not reached, deadline passed: late
+        ticket({ status: 'on_site', type: 'leak', source: 'rule', substationId: 'S2', milestoneAt: null }), // not reached, deadline passed: late
         ticket({ status: 'open', type: 'sensor_offline', source: 'rule', dueAt: null, milestoneAt: null }), // no deadline: not judged
         ticket({ status: 'open', type: 'room_temp_low', source: 'rule', exempt: 'outdoor_below_design', milestoneAt: null }), // exempt: not judged
         ticket({ openedAt: FROM - H }), // opened before the range
@@ -90,6 +91,10 @@ describe('ticket figures', () => {
     expect(f).toMatchObject({ opened: 5, closed: 2, closureRate: 0.4, timelinessRate: 1 / 3, bySource: { rule: 3, hotline: 2 } });
     expect(f.byType.repair).toEqual({ opened: 2, closed: 2, onTime: 1, late: 1 });
     expect(f.byType.leak).toEqual({ opened: 1, closed: 0, onTime: 0, late: 1 });
+    expect(f.bySubstation).toEqual([
+      { substationId: 'S1', opened: 4, closed: 2, onTime: 1, late: 1 },
+      { substationId: 'S2', opened: 1, closed: 0, onTime: 0, late: 1 },
+    ]);
   });
 
   it('judges a milestone still due as neither on time nor late', () => {

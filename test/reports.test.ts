@@ -95,6 +95,13 @@ describe('room-days from readings published over MQTT', () => {
     const row = (label: string) => summary.getSheetValues().find((r) => Array.isArray(r) && r[1] === label) as unknown[];
     expect(row('室温合格率').slice(2, 4)).toEqual([0.6667, 0.97]);
     expect(row('不计考核测温点日')[2]).toBe(1);
+    // Per substation: its rooms' days beside its tickets.
+    const stations = wb.getWorksheet('换热站')!.getSheetValues().slice(1) as unknown[][];
+    expect(stations.map((r) => r.slice(1))).toEqual([
+      ['换热站编号', '换热站', '测温点数', '考核测温点日', '合格', '不计考核', '合格率', '开单', '已关闭', '按时', '超时'],
+      ['S-FROZEN', '二号站', 1, 0, 0, 1, '—', 0, 0, 0, 0],
+      ['S-MILD', '一号站', 3, 3, 2, 0, 0.6667, 0, 0, 0, 0],
+    ]);
     // 一号站: R-WARM's two days, R-COLD's and R-PART's (too few hours) — as a person reads them.
     const mild = wb.getWorksheet('一号站')!.getSheetValues().slice(2) as unknown[][];
     expect(mild.map((r) => [r[2], r[1], r[8]])).toEqual(
@@ -135,7 +142,7 @@ describe('room-days from readings published over MQTT', () => {
       expect(await compliance.textContent()).toContain('66.6 %'); // 2 of 3, not rounded up
       expect(await compliance.getAttribute('class')).toContain('missed'); // below the 97 % target
       const rows = await page.getByTestId('report-by-substation').locator('tbody tr').allInnerTexts();
-      expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['二号站 1 0 0 1 —', '一号站 3 3 2 0 66.6 %']);
+      expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['二号站 1 0 0 1 — 0 0 0', '一号站 3 3 2 0 66.6 % 0 0 0']);
       expect(await page.getByTestId('report-by-day').locator('tbody tr').count()).toBe(api.rooms.byDay.length);
       // The chart: a column per day, d1 (50 %) red below the 97 % line, d2 (100 %) green above it.
       const columns = page.getByTestId('compliance-chart').locator('rect');
@@ -211,6 +218,8 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
       leak: { opened: 1, closed: 0, onTime: 0, late: 1 },
       inquiry: { opened: 1, closed: 0, onTime: 0, late: 0 },
     });
+    // Hotline calls without a sensor: about no substation.
+    expect(report.tickets.bySubstation).toEqual([{ substationId: null, opened: 3, closed: 1, onTime: 1, late: 1 }]);
     // The repair's callback is due within 3 working days (in a later range), and was made.
     const soon = (await world.api<Report>('GET', `/api/reports?from=${today}&to=${addDays(today, 14)}`)).body;
     expect(soon.callbacks).toEqual({ due: 1, done: 1, onTime: 1, late: 0, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, satisfactionRate: 1 });

@@ -59,6 +59,8 @@ export interface Report {
     timelinessRate: number | null;
     byType: Partial<Record<TicketType, TicketCounts>>;
     bySource: { rule: number; hotline: number };
+    /** Per substation the tickets were about (null: none, e.g. a hotline call without a device), by id. */
+    bySubstation: ({ substationId: string | null } & TicketCounts)[];
   };
   /**
    * Callbacks due in the range (服务承诺 二.1(7)): done, on time, late (done late, or not done by
@@ -77,4 +79,22 @@ export interface Report {
   };
   visits: { done: number; refused: number; sensorsFlagged: number };
   notices: { stops: number; lateNotices: number };
+}
+
+/** One line of the per-substation table (the 报表 page, the workbook): its rooms' days and its tickets. */
+export type SubstationLine = { substationId: string | null; rooms: number } & RoomDayCounts & { tickets: TicketCounts };
+
+/**
+ * The rooms' and the tickets' figures per substation side by side, in id order; a substation
+ * with tickets but no room sensor that counts still has its line (null, "not linked", last).
+ */
+export function substationLines(report: Pick<Report, 'rooms' | 'tickets'>): SubstationLine[] {
+  const none: TicketCounts = { opened: 0, closed: 0, onTime: 0, late: 0 };
+  const tickets = new Map(report.tickets.bySubstation.map(({ substationId, ...counts }) => [substationId, counts]));
+  const lines: SubstationLine[] = report.rooms.bySubstation.map((s) => ({ ...s, tickets: tickets.get(s.substationId) ?? none }));
+  const seen = new Set(lines.map((l) => l.substationId));
+  for (const [substationId, counts] of tickets) {
+    if (!seen.has(substationId)) lines.push({ substationId, rooms: 0, roomDays: 0, compliantRoomDays: 0, exemptRoomDays: 0, complianceRate: null, tickets: counts });
+  }
+  return lines.sort((a, b) => (a.substationId === null ? 1 : b.substationId === null ? -1 : a.substationId.localeCompare(b.substationId)));
 }

@@ -67,7 +67,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         generatedAt: new Date(now).toISOString(),
         thresholdC: config.roomLow.belowC,
         rooms: { rooms: rooms.length, ...roomFigures },
-        tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource },
+        tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource, bySubstation: t.bySubstation },
         callbacks: t.callbacks,
         // Visits (走访测温) and customer notices arrive with their issues; the fields are kept.
         visits: { done: 0, refused: 0, sensorsFlagged: 0 },

@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Report } from '../../contracts/reports.ts';
+import { substationLines, type Report } from '../../contracts/reports.ts';
 import { TICKET_TYPE_ZH, TICKET_TYPES } from '../../contracts/tickets.ts';
 import type { RoomDayVerdict } from '../../core/reports/room-days.ts';
 import { csvLine } from '../../services/device-import.ts';
@@ -18,8 +18,8 @@ export interface DeviceNames {
 const VERDICT_ZH: Record<RoomDayVerdict['verdict'], string> = { compliant: '合格', below: '不合格', exempt: '不计考核', too_few_hours: '读数不足 12 小时' };
 const ROOM_DAY_HEADER = ['日期', '测温点编号', '测温点', '地址', '换热站', '有读数小时数', '日平均室温 (℃)', '判定'];
 
-/** A rate as a share, rounded for people; '' when nothing counts. */
-const percent = (rate: number | null) => (rate === null ? '' : Math.round(rate * 10_000) / 10_000);
+/** A rate as a share, rounded for people; '—' when nothing counts. */
+const percent = (rate: number | null) => (rate === null ? '—' : Math.round(rate * 10_000) / 10_000);
 
 function roomDayRow(v: RoomDayVerdict, names: DeviceNames): (string | number)[] {
   return [v.date, v.deviceId, names.name(v.deviceId), names.address(v.deviceId), v.substationId ? names.name(v.substationId) : '', v.hours, Math.round(v.mean * 100) / 100, VERDICT_ZH[v.verdict]];
@@ -56,7 +56,11 @@ export async function writeReportWorkbook(out: Writable, report: Report, roomDay
     ['走访', report.visits.done, '', `拒签 ${report.visits.refused}，标记待校准 ${report.visits.sensorsFlagged}`],
   ], [18, 24, 8, 56]);
   sheet('每日', ['日期', '考核测温点日', '合格', '不计考核', '合格率'], r.byDay.map((d) => [d.date, d.roomDays, d.compliantRoomDays, d.exemptRoomDays, percent(d.complianceRate)]));
-  sheet('换热站', ['换热站编号', '换热站', '测温点数', '考核测温点日', '合格', '不计考核', '合格率'], r.bySubstation.map((s) => [s.substationId ?? '', s.substationId ? names.name(s.substationId) : '（未关联）', s.rooms, s.roomDays, s.compliantRoomDays, s.exemptRoomDays, percent(s.complianceRate)]));
+  sheet(
+    '换热站',
+    ['换热站编号', '换热站', '测温点数', '考核测温点日', '合格', '不计考核', '合格率', '开单', '已关闭', '按时', '超时'],
+    substationLines(report).map((s) => [s.substationId ?? '', s.substationId ? names.name(s.substationId) : '（未关联）', s.rooms, s.roomDays, s.compliantRoomDays, s.exemptRoomDays, percent(s.complianceRate), s.tickets.opened, s.tickets.closed, s.tickets.onTime, s.tickets.late]),
+  );
   sheet('工单', ['类型', '开单', '已关闭', '按时', '超时'], TICKET_TYPES.flatMap((type) => {
     const c = t.byType[type];
     return c ? [[TICKET_TYPE_ZH[type], c.opened, c.closed, c.onTime, c.late]] : [];

@@ -72,7 +72,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       GROUP BY e.ticket_id, e.action`,
   );
   const reportRows = db.prepare(
-    `SELECT t.type, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
+    `SELECT t.type, t.substation_id AS substationId, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
             t.callback_due_at AS callbackDueAt, t.callback_at AS callbackAt, t.satisfaction
        FROM tickets t
       WHERE (t.opened_at >= @from AND t.opened_at < @to) OR (t.callback_due_at >= @from AND t.callback_due_at < @to)`,

@@ -10,6 +10,7 @@ import type { Satisfaction, TicketType } from '../../contracts/tickets.ts';
 
 export interface ReportTicket {
   type: TicketType;
+  substationId: string | null;
   source: 'rule' | 'hotline';
   status: string;
   openedAt: number;
@@ -30,6 +31,7 @@ export type TicketFigures = Report['tickets'] & { callbacks: Report['callbacks']
 /** `from`/`to`: the range's first instant and the instant after its last day. */
 export function ticketFigures(tickets: readonly ReportTicket[], range: { from: number; to: number }, now: number): TicketFigures {
   const byType: Partial<Record<TicketType, TicketCounts>> = {};
+  const bySubstation = new Map<string | null, TicketCounts>();
   const bySource = { rule: 0, hotline: 0 };
   let opened = 0;
   let closed = 0;
@@ -47,20 +49,26 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
     }
     if (t.openedAt < range.from || t.openedAt >= range.to) continue;
     const c = (byType[t.type] ??= { opened: 0, closed: 0, onTime: 0, late: 0 });
+    const s = bySubstation.get(t.substationId) ?? { opened: 0, closed: 0, onTime: 0, late: 0 };
+    bySubstation.set(t.substationId, s);
     opened += 1;
     c.opened += 1;
+    s.opened += 1;
     bySource[t.source] += 1;
     if (t.status === 'closed') {
       closed += 1;
       c.closed += 1;
+      s.closed += 1;
     }
     if (t.dueAt === null || t.exempt !== null) continue;
     if (t.milestoneAt !== null && t.milestoneAt <= t.dueAt) {
       onTime += 1;
       c.onTime += 1;
+      s.onTime += 1;
     } else if (t.milestoneAt !== null || now > t.dueAt) {
       late += 1;
       c.late += 1;
+      s.late += 1;
     }
   }
   const rated = callbacks.satisfied + callbacks.basicallySatisfied + callbacks.dissatisfied;
@@ -71,6 +79,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
     timelinessRate: onTime + late === 0 ? null : onTime / (onTime + late),
     byType,
     bySource,
+    bySubstation: [...bySubstation].map(([substationId, counts]) => ({ substationId, ...counts })).sort((a, b) => String(a.substationId).localeCompare(String(b.substationId))),
     callbacks: { ...callbacks, satisfactionRate: rated === 0 ? null : (callbacks.satisfied + callbacks.basicallySatisfied) / rated },
   };
 }
