@@ -168,7 +168,7 @@ const fleetOptions = {
 if (historyDays > 0) {
   // The whole Beijing days before the story, quiet, in about a minute: the report's room-days.
   const historyStart = localMidnight(addDays(localDateOf(storyStart), -historyDays));
-  console.log(`  Replaying ${formatBeijing(historyStart).slice(0, 16)} → ${formatBeijing(storyStart).slice(0, 16)} (quiet fleet) first, for the 报表 page\n`);
+  console.log(`  Replaying ${formatBeijing(historyStart).slice(0, 16).replace("T", " ")} → ${formatBeijing(storyStart).slice(0, 16).replace("T", " ")} (quiet fleet) first, for the 报表 page\n`);
   const history = await runFleet({
     ...fleetOptions,
     scenario: 'normal',
