@@ -29,6 +29,9 @@ import { registerDeviceRoutes } from './http/routes/device-routes.ts';
 import { registerSystemRoutes } from './http/routes/system-routes.ts';
 import { registerReportRoutes } from './http/routes/report-routes.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
+import { registerHouseholdRoutes } from './http/routes/household-routes.ts';
+import { createSqliteHouseholdStore } from './adapters/sqlite/sqlite-household-store.ts';
+import { createHouseholdService } from './services/household-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
 import { createHealth } from './observability/health.ts';
@@ -98,6 +101,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const rulesConfig = createRulesConfigSource({ rulesFile: config.rulesFile, workdaysFile: config.workdaysFile, logger });
   const ticketStore = createSqliteTicketStore(db);
   const tickets = createTicketService({ store: ticketStore, deadlines: rulesConfig.deadlines, device: registry.get });
+  const households = createHouseholdService({ store: createSqliteHouseholdStore(db), device: registry.get });
   const outages = createOutageService({ store: ticketStore, device: registry.get });
   const ackLinks = createAckLinks(loadAckKey(config.dataDir, config.ackLinkSecret), () => config.publicUrl ?? serverUrl(http.server, config.http.host));
   const alerting = createAlertingService({
@@ -170,7 +174,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
-  registerTicketRoutes(http, { allow, tickets, outages, registry, store });
+  registerTicketRoutes(http, { allow, tickets, outages, registry, store, households });
+  registerHouseholdRoutes(http, { allow, households });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {

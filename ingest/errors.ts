@@ -19,6 +19,7 @@ export const ERRORS = {
   HW_NOT_FOUND: { status: 404, message: 'Not found' },
   HW_DEVICE_EXISTS: { status: 409, message: 'A device with this id already exists' },
   HW_USER_EXISTS: { status: 409, message: 'A user with this name already exists' },
+  HW_HOUSEHOLD_EXISTS: { status: 409, message: 'A household with this id already exists' },
   HW_TICKET_STEP: { status: 409, message: "The ticket's status does not allow this step" },
   HW_CONFLICT: { status: 409, message: 'Not possible in the current state' },
   HW_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

@@ -201,6 +201,26 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (device_id, field, day)
   ) WITHOUT ROWID;
   `,
+  // 9: households (issue 14): who lives behind the room sensors, and which substation feeds them.
+  // A sensor belongs to one household at most.
+  `
+  CREATE TABLE households (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    address TEXT NOT NULL,
+    substation_id TEXT NOT NULL,
+    area_m2 REAL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX households_by_substation ON households (substation_id);
+  CREATE TABLE household_devices (
+    device_id TEXT PRIMARY KEY,
+    household_id TEXT NOT NULL REFERENCES households (id) ON DELETE CASCADE
+  );
+  CREATE INDEX household_devices_by_household ON household_devices (household_id);
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -12,7 +12,8 @@ import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { OutageService } from '../../services/outage-service.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
-import { DISPATCH_ROLES } from '../../contracts/users.ts';
+import { DISPATCH_ROLES, STAFF_ROLES } from '../../contracts/users.ts';
+import type { HouseholdService } from '../../services/household-service.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
 const HOUR = 3_600_000;
@@ -38,10 +39,12 @@ export interface TicketRouteDeps {
   outages: OutageService;
   registry: Pick<DeviceRegistry, 'get'>;
   store: Pick<TelemetryStore, 'read'>;
+  /** The household behind a room's ticket (staff roles only). */
+  households: Pick<HouseholdService, 'forDevice'>;
   clock?: () => number;
 }
 
-export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, outages, registry, store, clock = Date.now }: TicketRouteDeps) {
+export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, outages, registry, store, households, clock = Date.now }: TicketRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/tickets',
@@ -77,7 +80,10 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
         const rows = await store.read({ deviceId: device.id, kind: device.kind, from: at - 12 * HOUR, to: Math.min(clock(), at + 12 * HOUR) + 1, everyMs: 5 * 60_000, limit: 1000 });
         readings = rows.map((r) => ({ ts: new Date(r.ts).toISOString(), ...r.values }));
       }
-      return { ...ticket, timeline, readings };
+      // Who lives there: personal data, for staff roles only (a viewer sees none).
+      const staff = (STAFF_ROLES as readonly string[]).includes(request.session!.role);
+      const household = staff && device?.kind === 'room' ? (households.forDevice(device.id) ?? null) : null;
+      return { ...ticket, timeline, readings, household };
     },
   );
 
