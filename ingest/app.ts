@@ -32,6 +32,9 @@ import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
 import { registerHouseholdRoutes } from './http/routes/household-routes.ts';
 import { createSqliteHouseholdStore } from './adapters/sqlite/sqlite-household-store.ts';
 import { createHouseholdService } from './services/household-service.ts';
+import { registerOutageRoutes } from './http/routes/outage-routes.ts';
+import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
+import { createNoticeService } from './services/notice-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
 import { createHealth } from './observability/health.ts';
@@ -101,8 +104,20 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const rulesConfig = createRulesConfigSource({ rulesFile: config.rulesFile, workdaysFile: config.workdaysFile, logger });
   const ticketStore = createSqliteTicketStore(db);
   const tickets = createTicketService({ store: ticketStore, deadlines: rulesConfig.deadlines, device: registry.get });
-  const households = createHouseholdService({ store: createSqliteHouseholdStore(db), device: registry.get });
-  const outages = createOutageService({ store: ticketStore, device: registry.get });
+  const householdStore = createSqliteHouseholdStore(db);
+  const households = createHouseholdService({ store: householdStore, device: registry.get });
+  // Stops, and the notices that tell their households (through the customer channels).
+  const outageStore = createSqliteOutageStore(db);
+  const notices = createNoticeService({
+    store: outageStore,
+    households: householdStore,
+    settings: alertStore,
+    notifierFor: (channel) => createNotifier(channelConfigSchema.parse(channel.config)),
+    nameOf: (id) => registry.get(id)?.name,
+    logger,
+    onDelivery: (ok) => metrics.notifications.inc({ channel: 'customer', outcome: ok ? 'sent' : 'failed' }),
+  });
+  const outages = createOutageService({ store: outageStore, device: registry.get, notices });
   const ackLinks = createAckLinks(loadAckKey(config.dataDir, config.ackLinkSecret), () => config.publicUrl ?? serverUrl(http.server, config.http.host));
   const alerting = createAlertingService({
     store: alertStore,
@@ -174,8 +189,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
-  registerTicketRoutes(http, { allow, tickets, outages, registry, store, households });
+  registerTicketRoutes(http, { allow, tickets, registry, store, households });
   registerHouseholdRoutes(http, { allow, households });
+  registerOutageRoutes(http, { allow, outages, notices });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {
@@ -204,6 +220,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     logger,
   });
   alerting.start();
+  notices.start();
   const url = serverUrl(http.server, config.http.host);
   logger.info(
     { version, httpPort, mqttPort: mqtt.port, mqttWs: mqtt.mode === 'embedded' ? `${url.replace(/^http/, 'ws')}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
@@ -223,6 +240,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     presence.persist();
     rulesConfig.close();
     await alerting.close();
+    await notices.close();
     await live.close();
     await http.close();
     await store.close();

@@ -40,9 +40,23 @@ export class DeliveryError extends AppError {
   }
 }
 
+/** A notice to one household (a stop, its change, heat back): the customer channels' message. */
+export interface CustomerNotice {
+  /** Stable id of this notice, for receivers that de-duplicate. */
+  id: string;
+  outageId: number;
+  kind: 'stop' | 'change' | 'restore' | 'cancel';
+  householdId: string;
+  phone: string;
+  /** The whole notice, already worded (zh-CN). */
+  text: string;
+}
+
 export interface Notifier {
   readonly type: ChannelType;
   /** Resolves once the receiver accepted the message; rejects with a DeliveryError otherwise. */
   send(message: OutboundMessage): Promise<void>;
+  /** Channels that reach customers (SMS, a WeChat service account's webhook) also take notices. */
+  notify?(notice: CustomerNotice): Promise<void>;
   close?(): Promise<void>;
 }

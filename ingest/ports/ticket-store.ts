@@ -38,17 +38,6 @@ export interface TicketRecord {
 export type NewTicket = Omit<TicketRecord, 'id' | 'updatedAt'>;
 export type TimelineInput = { at: number; actor: string; action: string; note: string | null; data?: TimelineData | null };
 
-export interface Outage {
-  id: number;
-  substationId: string;
-  startsAt: number;
-  endsAt: number;
-  reason: string;
-  registeredAt: number;
-  registeredBy: string;
-  /** Registered less than 24 h before it starts: the customers' notice (服务承诺 二.1(3)) was broken. */
-  lateNotice: boolean;
-}
 
 export interface TicketStore {
   /** Tickets opened in [from, to), or whose callback falls due in it, with when the callback was made. */
@@ -64,6 +53,4 @@ export interface TicketStore {
   active(): TicketRecord[];
   update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): TicketRecord;
   timeline(id: string): TimelineEntry[];
-  insertOutage(outage: Omit<Outage, 'id'>): Outage;
-  outages(): Outage[];
 }

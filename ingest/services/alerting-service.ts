@@ -22,7 +22,7 @@ import { placeOf, renderAlert } from './alert-messages.ts';
 import { situationOf } from './facts-in-chinese.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
-const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
+export const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
 /** Consecutive failures after which a channel counts as failing (an alarm, on health and metrics). */
 const FAILING_AFTER = 3;
 const ACK_LINK_TTL_MS = 24 * 3_600_000;

@@ -1,39 +1,193 @@
 /**
- * Planned heat stops (计划停热): registered by dispatch, and while one lasts the substation and
- * its rooms open no tickets (DESIGN.md §3). Held in memory as well as stored: the rules ask for
- * every reading.
+ * Heat stops (停热, issue 14; DESIGN.md §3, §10): registered, changed, ended or cancelled by
+ * dispatch; each of those tells every household of the substation (notice-service.ts). While a
+ * stop lasts the substation and its rooms open no tickets; once it ends the rules judge them
+ * again. Held in memory as well as stored: the rules ask for every reading.
  */
 import { DAY_MS } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
+import type { NewOutage, NoticeKind, OutageChange, OutageStatus, OutageView, PublicStop } from '../contracts/outages.ts';
 import { AppError } from '../errors.ts';
-import type { Outage, TicketStore } from '../ports/ticket-store.ts';
+import type { Outage, OutageStore } from '../ports/outage-store.ts';
+import type { NoticeService } from './notice-service.ts';
 
 export interface OutageServiceDeps {
-  store: Pick<TicketStore, 'insertOutage' | 'outages'>;
-  device: (id: string) => Pick<Device, 'kind'> | undefined;
+  store: OutageStore;
+  device: (id: string) => Pick<Device, 'kind' | 'name' | 'address'> | undefined;
+  notices: Pick<NoticeService, 'announce' | 'summary' | 'firstSentAt'>;
   clock?: () => number;
 }
 
-export function createOutageService({ store, device, clock = Date.now }: OutageServiceDeps) {
-  let outages = store.outages();
+/** Where a stop's cover ends: when heat came back, or (planned) when it is to; an unplanned one lasts until ended. */
+function coverEnd(o: Outage): number {
+  if (o.cancelledAt !== null) return o.startsAt;
+  return o.endedAt ?? (o.kind === 'planned' && o.endsAt !== null ? o.endsAt : Number.POSITIVE_INFINITY);
+}
+
+export function statusOf(o: Outage, now: number): OutageStatus {
+  if (o.cancelledAt !== null) return 'cancelled';
+  if (now < o.startsAt) return 'scheduled';
+  return now < coverEnd(o) ? 'active' : 'ended';
+}
+
+export function createOutageService({ store, device, notices, clock = Date.now }: OutageServiceDeps) {
+  let outages = store.all();
+
+  const mustGet = (id: number): Outage => {
+    const o = store.get(id);
+    if (!o) throw new AppError('HW_NOT_FOUND', `no stop ${id}`);
+    return o;
+  };
+
+  /** Stores the change, tells the households, and refreshes what the rules ask. */
+  function changed(o: Outage, kind: NoticeKind): Outage {
+    outages = store.all();
+    notices.announce(o, kind);
+    return o;
+  }
+
+  /**
+   * 服务承诺 二.1(3): customers hear of a planned stop at least 24 h before it begins — judged on
+   * the first notice sent, not on when it was typed in; none yet with under 24 h to go is late.
+   */
+  function lateNotice(o: Outage, now: number): boolean {
+    if (o.kind !== 'planned') return false;
+    const told = notices.firstSentAt(o.id);
+    if (told !== null) return told > o.startsAt - DAY_MS;
+    if (o.cancelledAt !== null) return o.cancelledAt > o.startsAt - DAY_MS;
+    return now > o.startsAt - DAY_MS;
+  }
+
+  function view(o: Outage, now = clock()): OutageView {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      id: o.id,
+      substationId: o.substationId,
+      kind: o.kind,
+      status: statusOf(o, now),
+      startsAt: iso(o.startsAt)!,
+      endsAt: iso(o.endsAt),
+      endedAt: iso(o.endedAt),
+      cancelledAt: iso(o.cancelledAt),
+      reason: o.reason,
+      areas: o.areas,
+      registeredAt: iso(o.registeredAt)!,
+      registeredBy: o.registeredBy,
+      updatedAt: iso(o.updatedAt)!,
+      revision: o.revision,
+      lateNotice: lateNotice(o, now),
+      notices: notices.summary(o),
+    };
+  }
+
+  function mustBeOpen(o: Outage): void {
+    if (o.cancelledAt !== null) throw new AppError('HW_CONFLICT', `stop ${o.id} was cancelled`);
+    if (o.endedAt !== null) throw new AppError('HW_CONFLICT', `stop ${o.id} has ended`);
+  }
 
   return {
-    register(input: { substationId: string; startsAt: number; endsAt: number; reason: string }, actor: string): Outage {
+    view,
+
+    register(input: NewOutage, actor: string): OutageView {
       if (device(input.substationId)?.kind !== 'substation') throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
-      if (input.endsAt <= input.startsAt) throw new AppError('HW_BAD_REQUEST', '`endsAt` must be after `startsAt`');
       const now = clock();
-      // 服务承诺 二.1(3): customers are told at least 24 h ahead of a planned stop.
-      const outage = store.insertOutage({ ...input, registeredAt: now, registeredBy: actor, lateNotice: input.startsAt - now < DAY_MS });
-      outages = store.outages();
-      return outage;
+      const o = store.insert({
+        substationId: input.substationId,
+        kind: input.kind,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt ?? null,
+        reason: input.reason,
+        areas: input.areas || null,
+        registeredAt: now,
+        registeredBy: actor,
+        endedAt: null,
+        cancelledAt: null,
+        revision: 0,
+        updatedAt: now,
+      });
+      return view(changed(o, 'stop'), now);
     },
 
-    list: (): Outage[] => outages,
+    /** A new expected restore time (and, before a planned stop begins, a new start). */
+    change(id: number, input: OutageChange, _actor: string): OutageView {
+      const o = mustGet(id);
+      mustBeOpen(o);
+      const now = clock();
+      if (input.startsAt !== undefined && input.startsAt !== o.startsAt && (o.kind !== 'planned' || now >= o.startsAt)) {
+        throw new AppError('HW_CONFLICT', 'only a planned stop that has not begun may move its start');
+      }
+      const startsAt = input.startsAt ?? o.startsAt;
+      if (input.endsAt <= startsAt) throw new AppError('HW_BAD_REQUEST', '`endsAt` must be after `startsAt`');
+      const updated = store.update(id, { startsAt, endsAt: input.endsAt, reason: input.reason ?? o.reason, revision: o.revision + 1, updatedAt: now });
+      return view(changed(updated, 'change'), now);
+    },
 
-    /** Whether a registered outage covers the substation at `at` (event time). */
+    /** Heat is back (恢复供热): the rules judge the rooms again from `at`. */
+    end(id: number, at: number | undefined, _actor: string): OutageView {
+      const o = mustGet(id);
+      mustBeOpen(o);
+      const now = clock();
+      const endedAt = at ?? now;
+      if (endedAt > now) throw new AppError('HW_BAD_REQUEST', 'heat cannot be back in the future: end the stop when it is');
+      if (endedAt < o.startsAt) throw new AppError('HW_CONFLICT', 'the stop has not begun: cancel it instead');
+      const updated = store.update(id, { endedAt, revision: o.revision + 1, updatedAt: now });
+      return view(changed(updated, 'restore'), now);
+    },
+
+    /** Called off before it began; households already told are told it is off. */
+    cancel(id: number, _actor: string): OutageView {
+      const o = mustGet(id);
+      mustBeOpen(o);
+      const now = clock();
+      if (now >= o.startsAt) throw new AppError('HW_CONFLICT', 'the stop has begun: end it instead');
+      const updated = store.update(id, { cancelledAt: now, revision: o.revision + 1, updatedAt: now });
+      outages = store.all();
+      const s = notices.summary(updated);
+      if (s.sent + s.pending + s.failed > 0) notices.announce(updated, 'cancel');
+      return view(updated, now);
+    },
+
+    get: (id: number): OutageView => view(mustGet(id)),
+    find: (id: number): Outage => mustGet(id),
+    list: (): OutageView[] => {
+      const now = clock();
+      return outages.map((o) => view(o, now));
+    },
+
+    /** Stops overlapping [from, to) for the report: not cancelled, with the span they covered. */
+    forReport(from: number, to: number): { substationId: string; startsAt: number; endsAt: number; lateNotice: boolean }[] {
+      const now = clock();
+      return outages
+        .filter((o) => o.cancelledAt === null && o.startsAt < to && Math.min(coverEnd(o), now) > from)
+        .map((o) => ({ substationId: o.substationId, startsAt: o.startsAt, endsAt: Math.min(coverEnd(o), now), lateNotice: lateNotice(o, now) }));
+    },
+
+    /** Current and upcoming stops, as the public page shows them: places and times, no person. */
+    publicStops(substationId?: string): PublicStop[] {
+      const now = clock();
+      return outages
+        .filter((o) => (substationId === undefined || o.substationId === substationId) && ['scheduled', 'active'].includes(statusOf(o, now)))
+        .map((o) => {
+          const station = device(o.substationId);
+          return {
+            substationId: o.substationId,
+            substation: station?.name ?? o.substationId,
+            areas: o.areas ?? station?.address ?? '',
+            kind: o.kind,
+            status: statusOf(o, now) as PublicStop['status'],
+            reason: o.reason,
+            startsAt: new Date(o.startsAt).toISOString(),
+            expectedRestoreAt: o.endsAt === null ? null : new Date(o.endsAt).toISOString(),
+            updatedAt: new Date(o.updatedAt).toISOString(),
+          };
+        });
+    },
+
+    /** Whether a stop covers the substation at `at` (event time): no tickets then. */
     covers(substationId: string | null, at: number): boolean {
       if (!substationId) return false;
-      return outages.some((o) => o.substationId === substationId && o.startsAt <= at && at < o.endsAt);
+      for (const o of outages) if (o.substationId === substationId && o.startsAt <= at && at < coverEnd(o)) return true;
+      return false;
     },
   };
 }

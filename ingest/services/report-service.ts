@@ -9,7 +9,8 @@ import { isInHeatingSeason } from '../core/calendar/heating-season.ts';
 import { judgeRoomDays, type RoomDayVerdict } from '../core/reports/room-days.ts';
 import { ticketFigures } from '../core/reports/ticket-figures.ts';
 import type { DeviceRegistry } from '../ports/device-registry.ts';
-import type { Outage, TicketStore } from '../ports/ticket-store.ts';
+import type { TicketStore } from '../ports/ticket-store.ts';
+import type { OutageService } from './outage-service.ts';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
 import type { RulesConfigSource } from './rules-config-source.ts';
 
@@ -20,7 +21,7 @@ export interface ReportServiceDeps {
   store: Pick<TelemetryStore, 'dailyMeans'>;
   registry: Pick<DeviceRegistry, 'list'>;
   tickets: Pick<TicketStore, 'forReport'>;
-  outages: { list(): Outage[] };
+  outages: Pick<OutageService, 'forReport'>;
   rules: Pick<RulesConfigSource, 'current'>;
   clock?: () => number;
 }
@@ -48,7 +49,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
             store.dailyMeans({ kind: 'room', field: 'temp', deviceIds: rooms.map((r) => r.id), from, to }),
             store.dailyMeans({ kind: 'substation', field: 'outdoorTemp', deviceIds: stations.map((s) => s.id), from, to }),
           ]);
-      const stops = outages.list().filter((o) => o.startsAt < to && o.endsAt > from);
+      const stops = outages.forReport(from, to);
       const roomDays = judgeRoomDays({
         rooms: rooms.map((r) => ({ id: r.id, substationId: r.substationId })),
         days,

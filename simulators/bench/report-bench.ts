@@ -74,7 +74,7 @@ export async function benchMonthlyReport(o: { rooms: number; log: (line: string)
     const logger = pino({ level: 'silent' });
     const rules = createRulesConfigSource({ workdaysFile: WORKDAYS, logger });
     const tickets = createSqliteTicketStore(db);
-    const reports = createReportService({ store, registry, tickets, outages: { list: () => [] }, rules });
+    const reports = createReportService({ store, registry, tickets, outages: { forReport: () => [] }, rules });
     const t0 = performance.now();
     const cold = await reports.report({ from, to });
     const coldSeconds = (performance.now() - t0) / 1000;

@@ -5,12 +5,14 @@
  * The text is `title link`, cut to one segment (70 characters when it holds Chinese).
  */
 import { z } from 'zod';
-import { DeliveryError, type Notifier, type OutboundMessage } from '../../ports/notifier.ts';
+import { DeliveryError, type CustomerNotice, type Notifier, type OutboundMessage } from '../../ports/notifier.ts';
 import { REDACTED, headers, httpUrl, redactHeaders, redactUrl, secretsInUrl, timeoutMs } from './config-fields.ts';
 import { describeAnswer, postJson } from './http-delivery.ts';
 import { forRecipient, layoutSms } from './message-layout.ts';
 
 const PLACEHOLDER = /\{\{(mobile|text)\}\}/g;
+/** A customer notice goes whole, as a long SMS (gateways join up to ~500 characters). */
+const MAX_NOTICE_CHARS = 500;
 const PLACEHOLDER_TEST = /\{\{(mobile|text)\}\}/;
 
 export const smsConfigSchema = z
@@ -28,6 +30,8 @@ export const smsConfigSchema = z
     successField: z.string().min(1).optional(),
     successValue: z.string().optional(),
     maxChars: z.number().int().min(20).max(1000).default(70),
+    /** Also send the customers' stop notices (停热通知) through this gateway, whole (a long SMS). */
+    customerNotices: z.boolean().default(false),
     timeoutMs,
   })
   .refine((c) => (c.successField === undefined) === (c.successValue === undefined), {
@@ -68,6 +72,9 @@ export function createSmsNotifier(config: SmsConfig): Notifier {
 
   return {
     type: 'sms',
+    async notify(notice: CustomerNotice) {
+      await sendOne(notice.phone, notice.text.slice(0, MAX_NOTICE_CHARS));
+    },
     async send(message: OutboundMessage) {
       const reached = message.recipients.filter((r) => r.mobile);
       const mobiles = reached.map((r) => r.mobile!);

@@ -4,7 +4,7 @@
  * drop the duplicates a retry may produce.
  */
 import { z } from 'zod';
-import type { Notifier, OutboundMessage } from '../../ports/notifier.ts';
+import type { CustomerNotice, Notifier, OutboundMessage } from '../../ports/notifier.ts';
 import { headers, httpUrl, redactHeaders, redactUrl, secretsInUrl, timeoutMs } from './config-fields.ts';
 import { postJson } from './http-delivery.ts';
 
@@ -13,6 +13,8 @@ export const webhookConfigSchema = z.strictObject({
   url: httpUrl,
   /** E.g. Authorization; sent with every request, never shown back. */
   headers: headers.optional(),
+  /** Also send the customers' stop notices (e.g. a bridge to a WeChat service account), one request per household. */
+  customerNotices: z.boolean().default(false),
   timeoutMs,
 });
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
@@ -21,6 +23,16 @@ export function createWebhookNotifier(config: WebhookConfig): Notifier {
   const secrets = [...Object.values(config.headers ?? {}), ...secretsInUrl(config.url)];
   return {
     type: 'webhook',
+    async notify(notice: CustomerNotice) {
+      await postJson({
+        channel: 'webhook',
+        url: config.url,
+        headers: { ...config.headers, 'x-heatwatch-delivery': notice.id },
+        body: { type: 'customer_notice', ...notice },
+        timeoutMs: config.timeoutMs,
+        secrets,
+      });
+    },
     async send(message: OutboundMessage) {
       await postJson({
         channel: 'webhook',

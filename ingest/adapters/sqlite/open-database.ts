@@ -221,6 +221,51 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX household_devices_by_household ON household_devices (household_id);
   `,
+  // 10: stops and the customers' notices (issue 14): planned or unplanned, an expected restore
+  // that may be unknown, changed, ended or cancelled (each change one revision, one round of
+  // notices); every notice to a household through a customer channel, with its attempts. The
+  // old rows were planned stops; whether their customers were told on time is judged anew.
+  `
+  CREATE TABLE outages_new (
+    id INTEGER PRIMARY KEY,
+    substation_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('planned', 'unplanned')),
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER,
+    reason TEXT NOT NULL,
+    areas TEXT,
+    registered_at INTEGER NOT NULL,
+    registered_by TEXT NOT NULL,
+    ended_at INTEGER,
+    cancelled_at INTEGER,
+    revision INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO outages_new (id, substation_id, kind, starts_at, ends_at, reason, registered_at, registered_by, updated_at)
+    SELECT id, substation_id, 'planned', starts_at, ends_at, reason, registered_at, registered_by, registered_at FROM outages;
+  DROP TABLE outages;
+  ALTER TABLE outages_new RENAME TO outages;
+  CREATE INDEX outages_by_substation ON outages (substation_id, starts_at);
+  CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    outage_id INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    household_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    UNIQUE (outage_id, revision, household_id, channel_id)
+  );
+  CREATE INDEX notices_due ON notices (status, next_attempt_at);
+  CREATE INDEX notices_by_outage ON notices (outage_id, revision);
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

@@ -1,7 +1,7 @@
-/** Tickets, their timeline (audit of every change) and planned outages in SQLite. */
+/** Tickets and their timeline (audit of every change) in SQLite. */
 import type { TicketQuery, TimelineData, TimelineEntry } from '../../contracts/tickets.ts';
 import type { RuleId } from '../../contracts/tickets.ts';
-import type { NewTicket, Outage, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
+import type { NewTicket, TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
 import type { ReportTicket } from '../../core/reports/ticket-figures.ts';
 import { addDays, localMidnight } from '../../contracts/beijing-time.ts';
 import type { Db } from './open-database.ts';
@@ -61,11 +61,6 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   const activeAll = db.prepare("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY seq");
   const addEntry = db.prepare('INSERT INTO ticket_timeline (ticket_id, at, actor, action, note, data) VALUES (?, ?, ?, ?, ?, ?)');
   const entries = db.prepare('SELECT at, actor, action, note, data FROM ticket_timeline WHERE ticket_id = ? ORDER BY seq');
-  const insertOutage = db.prepare(
-    `INSERT INTO outages (substation_id, starts_at, ends_at, reason, registered_at, registered_by, late_notice)
-     VALUES (@substationId, @startsAt, @endsAt, @reason, @registeredAt, @registeredBy, @lateNotice)`,
-  );
-  const allOutages = db.prepare('SELECT * FROM outages ORDER BY starts_at');
   const stepRows = db.prepare(
     `SELECT e.ticket_id AS ticketId, e.action, MIN(e.at) AS at FROM ticket_timeline e JOIN tickets t ON t.id = e.ticket_id
       WHERE t.opened_at >= @from AND t.opened_at < @to AND e.action IN ('acknowledge', 'on_site', 'resolve', 'callback', 'close')
@@ -144,22 +139,5 @@ export function createSqliteTicketStore(db: Db): TicketStore {
     forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
 
     stepTimes: (from: number, to: number) => stepRows.all({ from, to }) as { ticketId: string; action: string; at: number }[],
-
-    insertOutage(o) {
-      const id = Number(insertOutage.run({ ...o, lateNotice: o.lateNotice ? 1 : 0 }).lastInsertRowid);
-      return { ...o, id };
-    },
-
-    outages: () =>
-      (allOutages.all() as Record<string, number | string>[]).map((r) => ({
-        id: r.id as number,
-        substationId: r.substation_id as string,
-        startsAt: r.starts_at as number,
-        endsAt: r.ends_at as number,
-        reason: r.reason as string,
-        registeredAt: r.registered_at as number,
-        registeredBy: r.registered_by as string,
-        lateNotice: r.late_notice === 1,
-      })),
   };
 }

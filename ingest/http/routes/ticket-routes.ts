@@ -4,26 +4,16 @@ import { ticketsCsv, writeTicketsWorkbook } from '../../adapters/export/ticket-e
 import { AppError } from '../../errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { newOutageSchema, type OutageView } from '../../contracts/outages.ts';
 import { acknowledgeSchema, callbackSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
 import { STEP_RULES, STEPS, type Step } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
-import type { Outage } from '../../ports/ticket-store.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
-import type { OutageService } from '../../services/outage-service.ts';
 import type { TicketService } from '../../services/ticket-service.ts';
 import { DISPATCH_ROLES, STAFF_ROLES } from '../../contracts/users.ts';
 import type { HouseholdService } from '../../services/household-service.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
 
 const HOUR = 3_600_000;
-
-const outageView = (o: Outage): OutageView => ({
-  ...o,
-  startsAt: new Date(o.startsAt).toISOString(),
-  endsAt: new Date(o.endsAt).toISOString(),
-  registeredAt: new Date(o.registeredAt).toISOString(),
-});
 
 const ticketParams = z.object({ id: z.string().max(64) });
 /**
@@ -36,7 +26,6 @@ const stepBody = (step: Step) =>
 export interface TicketRouteDeps {
   allow: RoleGuard;
   tickets: TicketService;
-  outages: OutageService;
   registry: Pick<DeviceRegistry, 'get'>;
   store: Pick<TelemetryStore, 'read'>;
   /** The household behind a room's ticket (staff roles only). */
@@ -44,7 +33,7 @@ export interface TicketRouteDeps {
   clock?: () => number;
 }
 
-export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, outages, registry, store, households, clock = Date.now }: TicketRouteDeps) {
+export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, registry, store, households, clock = Date.now }: TicketRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/tickets',
@@ -101,14 +90,4 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
       async (request) => tickets.step(request.params.id, step, request.session!.username, request.body ?? {}),
     );
   }
-
-  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Planned outages (计划停热)' }, onRequest: allow(...ALL_ROLES) }, async () => ({
-    outages: outages.list().map(outageView),
-  }));
-
-  app.post(
-    '/api/outages',
-    { schema: { tags: ['outages'], summary: 'Register a planned outage: no tickets for the substation and its rooms while it lasts', body: newOutageSchema }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => reply.code(201).send(outageView(outages.register(request.body, request.session!.username))),
-  );
 }

@@ -1,0 +1,61 @@
+import type { NoticeKind, OutageKind } from '../contracts/outages.ts';
+
+/** A stop as stored: times as epoch ms. */
+export interface Outage {
+  id: number;
+  substationId: string;
+  kind: OutageKind;
+  startsAt: number;
+  endsAt: number | null;
+  reason: string;
+  areas: string | null;
+  registeredAt: number;
+  registeredBy: string;
+  endedAt: number | null;
+  cancelledAt: number | null;
+  revision: number;
+  updatedAt: number;
+}
+
+/** One notice to one household through one channel, for one revision of a stop. */
+export interface Notice {
+  id: string;
+  outageId: number;
+  revision: number;
+  kind: NoticeKind;
+  householdId: string;
+  channelId: string;
+  phone: string;
+  text: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface NoticeCounts {
+  sent: number;
+  failed: number;
+  pending: number;
+  firstSentAt: number | null;
+}
+
+export interface OutageStore {
+  insert(o: Omit<Outage, 'id'>): Outage;
+  /** Applies the patch, bumping the revision when `bump` (a change customers are told of). */
+  update(id: number, patch: Partial<Omit<Outage, 'id'>>): Outage;
+  get(id: number): Outage | undefined;
+  all(): Outage[];
+  /** Queues notices; one already queued for the same stop, revision, household and channel is kept as it is. */
+  queueNotices(list: readonly Omit<Notice, 'status' | 'attempts' | 'lastError' | 'sentAt'>[]): number;
+  dueNotices(now: number, limit: number): Notice[];
+  nextNoticeAt(): number | null;
+  updateNotice(n: Pick<Notice, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>): void;
+  /** Per stop: its notices' counts over every revision, and when the first one was sent. */
+  noticeCounts(outageId: number): NoticeCounts;
+  notices(outageId: number): Notice[];
+  /** Failed notices of the stop queued again from now, attempts reset; how many. */
+  retryFailed(outageId: number, now: number): number;
+}

@@ -1,0 +1,238 @@
+/**
+ * Customer notices (issue 14; 服务承诺 二.1(3), 二.4; 供热报告制度): each change of a stop — its
+ * registration, a new restore time, heat back, a cancellation — is worded from the admin's
+ * templates and queued once per household of the substation and customer channel (config
+ * `customerNotices: true`: the SMS gateway, a WeChat service account's webhook), then sent and
+ * retried like an alert (2 s, 10 s, 1 min, 5 min, 15 min). Every notice is stored before it is
+ * sent: a restart sends nothing twice and forgets nothing due.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { formatBeijing } from '../contracts/beijing-time.ts';
+import { maskPhone } from '../contracts/households.ts';
+import {
+  DEFAULT_NOTICE_TEMPLATES,
+  fillNotice,
+  noticeTemplatesSchema,
+  type NoticeDeliveryView,
+  type NoticeKind,
+  type NoticeSummary,
+  type NoticeTemplates,
+} from '../contracts/outages.ts';
+import type { AlertStore, StoredChannel } from '../ports/alert-store.ts';
+import type { HouseholdStore } from '../ports/household-store.ts';
+import { DeliveryError, type Notifier } from '../ports/notifier.ts';
+import type { Notice, Outage, OutageStore } from '../ports/outage-store.ts';
+import { BACKOFF_MS } from './alerting-service.ts';
+
+const BATCH = 200;
+const PAGE = 5_000;
+
+export interface NoticeServiceDeps {
+  store: OutageStore;
+  households: Pick<HouseholdStore, 'list' | 'get'>;
+  /** Channels and the templates' setting live with the alerting configuration. */
+  settings: Pick<AlertStore, 'channels' | 'setting' | 'putSetting'>;
+  notifierFor(channel: StoredChannel): Notifier;
+  /** A substation's name, for the wording. */
+  nameOf(substationId: string): string | undefined;
+  clock?: () => number;
+  logger: Logger;
+  onDelivery?: (ok: boolean) => void;
+}
+
+/** 2026-12-06T08:00 → 12月6日 08:00 (Beijing time). */
+export function noticeTime(ms: number): string {
+  const s = formatBeijing(ms);
+  return `${Number(s.slice(5, 7))}月${Number(s.slice(8, 10))}日 ${s.slice(11, 16)}`;
+}
+
+/** Whether a channel reaches customers: its config says so, and its kind can carry a notice. */
+export const isCustomerChannel = (c: StoredChannel): boolean => c.enabled && (c.config as { customerNotices?: boolean }).customerNotices === true;
+
+export function createNoticeService(d: NoticeServiceDeps) {
+  const clock = d.clock ?? Date.now;
+  const log = d.logger.child({ component: 'notices' });
+  const notifiers = new Map<string, { key: string; notifier: Notifier }>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const templates = (): NoticeTemplates => {
+    const stored = d.settings.setting<unknown>('noticeTemplates');
+    return stored === undefined ? DEFAULT_NOTICE_TEMPLATES : noticeTemplatesSchema.parse(stored);
+  };
+
+  function notifier(channel: StoredChannel): Notifier {
+    const key = JSON.stringify(channel.config);
+    const known = notifiers.get(channel.id);
+    if (known?.key === key) return known.notifier;
+    const created = d.notifierFor(channel);
+    notifiers.set(channel.id, { key, notifier: created });
+    return created;
+  }
+
+  /** The words of one notice for a stop as it is now. */
+  function word(o: Outage, kind: NoticeKind): string {
+    const t = templates();
+    const template = kind === 'stop' ? t[o.kind] : t[kind];
+    const restoredAt = kind === 'restore' ? (o.endedAt ?? clock()) : o.endsAt;
+    return fillNotice(template, {
+      substation: d.nameOf(o.substationId) ?? o.substationId,
+      areas: o.areas ?? d.nameOf(o.substationId) ?? o.substationId,
+      reason: o.reason,
+      start: noticeTime(o.startsAt),
+      restore: restoredAt === null ? '另行通知' : noticeTime(restoredAt),
+    });
+  }
+
+  function householdsOf(substationId: string) {
+    const all = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const { households } = d.households.list({ substationId, limit: PAGE, offset });
+      all.push(...households);
+      if (households.length < PAGE) return all;
+    }
+  }
+
+  async function deliver(n: Notice, channel: StoredChannel | undefined): Promise<void> {
+    const attempts = n.attempts + 1;
+    try {
+      if (!channel || !isCustomerChannel(channel)) throw new DeliveryError(`channel ${n.channelId} is removed, disabled or no longer for customers`, false);
+      const send = notifier(channel).notify;
+      if (!send) throw new DeliveryError(`a ${channel.config.type} channel cannot reach customers (SMS or webhook only)`, false);
+      await send({ id: n.id, outageId: n.outageId, kind: n.kind, householdId: n.householdId, phone: n.phone, text: n.text });
+      d.store.updateNotice({ id: n.id, status: 'sent', attempts, nextAttemptAt: n.nextAttemptAt, lastError: null, sentAt: clock() });
+      d.onDelivery?.(true);
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, true, { cause: err });
+      const final = !e.retryable || attempts > BACKOFF_MS.length;
+      d.store.updateNotice({ id: n.id, status: final ? 'failed' : 'pending', attempts, nextAttemptAt: final ? n.nextAttemptAt : clock() + BACKOFF_MS[attempts - 1]!, lastError: e.message, sentAt: null });
+      d.onDelivery?.(false);
+      // The phone is personal data: the household's id says enough in a log.
+      if (final) log.warn({ outageId: n.outageId, householdId: n.householdId, channel: n.channelId, err: e.message }, 'customer notice failed for good');
+    }
+  }
+
+  async function runOnce(): Promise<void> {
+    const due = d.store.dueNotices(clock(), BATCH);
+    if (due.length === 0) return;
+    const channels = new Map(d.settings.channels().map((c) => [c.id, c]));
+    await Promise.all(due.map((n) => deliver(n, channels.get(n.channelId))));
+    if (due.length === BATCH) again = true;
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(timer);
+    const next = d.store.nextNoticeAt();
+    timer = setTimeout(kick, Math.max(0, Math.min(5_000, (next ?? Infinity) - clock())));
+  }
+
+  function kick(): void {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .catch((err: Error) => log.error({ err: err.message }, 'sending notices failed'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          kick();
+        } else schedule();
+      });
+  }
+
+  return {
+    start: kick,
+
+    /**
+     * Tells every household of the stop's substation about this revision of it, once per
+     * customer channel. Returns how many notices were queued (0: no household, or no channel).
+     */
+    announce(o: Outage, kind: NoticeKind): number {
+      const channels = d.settings.channels().filter(isCustomerChannel);
+      const households = householdsOf(o.substationId);
+      if (channels.length === 0 && households.length > 0) {
+        log.warn({ outageId: o.id, substationId: o.substationId, households: households.length }, 'no customer channel (customerNotices: true): the households of this stop are not told');
+      }
+      const now = clock();
+      const text = word(o, kind);
+      const queued = d.store.queueNotices(
+        households.flatMap((h) =>
+          channels.map((c) => ({ id: randomUUID(), outageId: o.id, revision: o.revision, kind, householdId: h.id, channelId: c.id, phone: h.phone, text, nextAttemptAt: now, createdAt: now })),
+        ),
+      );
+      if (queued > 0) kick();
+      return queued;
+    },
+
+    summary(o: Outage): NoticeSummary {
+      const c = d.store.noticeCounts(o.id);
+      return {
+        households: d.households.list({ substationId: o.substationId, limit: 1, offset: 0 }).total,
+        channels: d.settings.channels().filter(isCustomerChannel).length,
+        sent: c.sent,
+        failed: c.failed,
+        pending: c.pending,
+        firstSentAt: c.firstSentAt === null ? null : new Date(c.firstSentAt).toISOString(),
+      };
+    },
+
+    /** When the first notice of the stop reached a household (epoch ms), or null. */
+    firstSentAt: (outageId: number): number | null => d.store.noticeCounts(outageId).firstSentAt,
+
+    /** Every notice of the stop, per household and change; phones masked unless `staff`. */
+    deliveries(outageId: number, staff: boolean): NoticeDeliveryView[] {
+      const channelNames = new Map(d.settings.channels().map((c) => [c.id, c.name]));
+      const addresses = new Map<string, string>();
+      return d.store.notices(outageId).map((n) => {
+        if (!addresses.has(n.householdId)) addresses.set(n.householdId, d.households.get(n.householdId)?.address ?? '');
+        return {
+          id: n.id,
+          revision: n.revision,
+          kind: n.kind,
+          householdId: n.householdId,
+          phone: staff ? n.phone : maskPhone(n.phone),
+          address: addresses.get(n.householdId)!,
+          channel: channelNames.get(n.channelId) ?? n.channelId,
+          status: n.status,
+          attempts: n.attempts,
+          lastError: n.lastError,
+          sentAt: n.sentAt === null ? null : new Date(n.sentAt).toISOString(),
+        };
+      });
+    },
+
+    /** Sends the stop's failed notices again, from now. */
+    retryFailed(outageId: number): number {
+      const n = d.store.retryFailed(outageId, clock());
+      if (n > 0) kick();
+      return n;
+    },
+
+    templates,
+    putTemplates: (t: NoticeTemplates) => d.settings.putSetting('noticeTemplates', t, clock()),
+    /** A template filled in for a stop, to preview before saving. */
+    preview: word,
+
+    /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
+    async runNow(): Promise<void> {
+      while (running) await running;
+      kick();
+      while (running) await running;
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export type NoticeService = ReturnType<typeof createNoticeService>;
