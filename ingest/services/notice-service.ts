@@ -215,6 +215,8 @@ export function createNoticeService(d: NoticeServiceDeps) {
       return n;
     },
 
+    /** How many enabled channels reach customers (0: a stop tells nobody). */
+    customerChannels: (): number => d.settings.channels().filter(isCustomerChannel).length,
     templates,
     putTemplates: (t: NoticeTemplates) => d.settings.putSetting('noticeTemplates', t, clock()),
     /** A template filled in for a stop, to preview before saving. */

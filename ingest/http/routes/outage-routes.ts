@@ -27,7 +27,10 @@ export interface OutageRouteDeps {
 export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages, notices }: OutageRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Heat stops (停热), with their notices' }, onRequest: allow(...ALL_ROLES) }, async () => ({ outages: outages.list() }));
+  app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Heat stops (停热), with their notices; customerChannels: how many channels reach customers' }, onRequest: allow(...ALL_ROLES) }, async () => ({
+    outages: outages.list(),
+    customerChannels: notices.customerChannels(),
+  }));
 
   app.get('/api/outages/:id', { schema: { tags: ['outages'], summary: 'One stop, with its notices: {households, channels, sent, failed, pending, firstSentAt}', params }, onRequest: allow(...ALL_ROLES) }, async (request) =>
     outages.get(request.params.id),

@@ -49,10 +49,12 @@ export const CHANNEL_FIELDS: Record<ChannelType, FieldSpec[]> = {
     { key: 'bodyTemplate', kind: 'template', required: true, example: DEFAULT_SMS_TEMPLATE },
     { key: 'successField', kind: 'text', example: 'code' },
     { key: 'successValue', kind: 'text', example: '0' },
+    { key: 'customerNotices', kind: 'boolean' },
   ],
   webhook: [
     { key: 'url', kind: 'url', required: true, example: 'https://example.com/heatwatch' },
     { key: 'headers', kind: 'headers', example: 'Authorization: Bearer …' },
+    { key: 'customerNotices', kind: 'boolean' },
   ],
 };
 

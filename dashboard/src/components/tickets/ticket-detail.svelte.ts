@@ -3,12 +3,14 @@
  * then kept current. The store pushes the ticket itself live; the timeline is not in the live
  * event, so it is refetched (debounced: a correlation may touch a ticket several times at once).
  */
+import type { Household } from '../../../../ingest/contracts/households.ts';
 import type { Ticket, TimelineEntry } from '../../../../ingest/contracts/tickets.ts';
 import { ApiError, type ApiClient } from '../../lib/api/api-client.ts';
 import type { ReadingRow } from '../charts/chart-data.ts';
 import { actionPath, type ActionBody, type TicketAction } from './ticket-actions.ts';
 
-type TicketWithHistory = Ticket & { timeline: TimelineEntry[]; readings: ReadingRow[] };
+/** The household is sent to staff roles only (null for a viewer, or a ticket without a room). */
+type TicketWithHistory = Ticket & { timeline: TimelineEntry[]; readings: ReadingRow[]; household?: Household | null };
 
 const sameReadings = (a: readonly ReadingRow[], b: readonly ReadingRow[]) => a.length === b.length && a.at(-1)?.ts === b.at(-1)?.ts;
 
@@ -16,6 +18,7 @@ export class TicketDetailModel {
   ticket = $state.raw<Ticket | null>(null);
   timeline = $state.raw<TimelineEntry[]>([]);
   readings = $state.raw<ReadingRow[]>([]);
+  household = $state.raw<Household | null>(null);
   loading = $state(true);
   /** Why the ticket could not be shown (404: no such ticket). */
   error = $state<{ status: number; message: string } | null>(null);
@@ -35,7 +38,8 @@ export class TicketDetailModel {
     this.#abort?.abort();
     const abort = (this.#abort = new AbortController());
     try {
-      const { timeline, readings, ...ticket } = await this.api.get<TicketWithHistory>(`/api/tickets/${encodeURIComponent(this.id)}`, abort.signal);
+      const { timeline, readings, household, ...ticket } = await this.api.get<TicketWithHistory>(`/api/tickets/${encodeURIComponent(this.id)}`, abort.signal);
+      this.household = household ?? null;
       if (!this.ticket || ticket.updatedAt >= this.ticket.updatedAt) this.ticket = ticket;
       this.timeline = timeline;
       // The chart redraws on a new array: keep the old one when nothing was added.

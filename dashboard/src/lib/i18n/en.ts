@@ -6,6 +6,7 @@ import { mapMessages } from '../../components/map/map-messages.ts';
 import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import { factMessages } from '../facts/fact-messages.ts';
 import { reportMessages } from '../../components/reports/report-messages.ts';
+import { outageMessages } from '../../components/outages/outage-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...ticketMessages.en,
   ...factMessages.en,
   ...reportMessages.en,
+  ...outageMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,
