@@ -70,6 +70,6 @@ describe('channel list', () => {
     await fireEvent.input(field(form, 'url'), { target: { value: 'ftp://x' } });
     await fireEvent.click(screen.getByTestId('channel-save'));
     expect((await screen.findByTestId('channel-form-error')).textContent).toBe('未保存：config.url: must be an http:// or https:// URL');
-    expect(requests.find((r) => r.method === 'PUT')!.body).toEqual({ name: '值班系统', enabled: true, config: { type: 'webhook', url: 'ftp://x' } });
+    expect(requests.find((r) => r.method === 'PUT')!.body).toEqual({ name: '值班系统', enabled: true, config: { type: 'webhook', url: 'ftp://x', customerNotices: false } });
   });
 });
