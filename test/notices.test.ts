@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeDeliveryView, OutageView, PublicStop } from '../ingest/contracts/outages.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from '../simulators/chromium.ts';
-import { eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { ADMIN_PASSWORD, eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -193,6 +193,50 @@ describe('heat stops and their notices', () => {
       expect(await tab.getByRole('heading', { name: '停热公告' }).isVisible()).toBe(true);
       // Phone-first: nothing wider than the screen.
       expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('lets a dispatcher register a stop in the dashboard, warned first when its notice can only be late, and follow its notices', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
+      await page.locator('input[name=username]').fill('admin');
+      await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
+      await page.locator('button[type=submit]').click();
+      page.setDefaultTimeout(8000);
+      await page.getByTestId('nav-outages').click();
+      const form = page.getByTestId('stop-form');
+      await form.locator('select[name=substationId]').selectOption('S-2');
+      await form.getByTestId('stop-households').filter({ hasText: '受影响住户 1 户' }).waitFor();
+      // Two hours from now, in Beijing time as the dispatcher reads the clock.
+      const local = (ms: number) => new Date(ms + 8 * H).toISOString().slice(0, 16);
+      await form.locator('input[name=startsAt]').fill(local(Date.now() + 2 * H));
+      await form.locator('input[name=endsAt]').fill(local(Date.now() + 5 * H));
+      await form.locator('input[name=reason]').fill('阀门检修');
+      const before = (await world.api<{ outages: OutageView[] }>('GET', '/api/outages')).body.outages.length;
+      await page.getByTestId('stop-save').click();
+      await page.getByTestId('stop-late-warning').waitFor();
+      expect(await page.getByTestId('stop-save').textContent()).toContain('仍要登记');
+      expect((await world.api<{ outages: OutageView[] }>('GET', '/api/outages')).body.outages).toHaveLength(before);
+      await page.getByTestId('stop-save').click();
+      const card = page.locator('[data-testid=stop-card]', { hasText: '阀门检修' });
+      await card.waitFor();
+      const id = Number(await card.getAttribute('data-stop-id'));
+      const saved = await settled(id);
+      expect([saved.kind, saved.lateNotice, saved.notices.sent]).toEqual(['planned', true, 1]);
+      // Opened: the household's notice, as sent.
+      await card.locator('table[data-testid=stop-deliveries] tr[data-household="H-9"][data-status="sent"]').waitFor({ timeout: 15_000 });
+      await card.getByTestId('stop-late').waitFor();
+
+      // A room's ticket shows who lives there, to staff.
+      const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'heating_quality', description: '卧室不热', deviceId: 'R-1' })).body;
+      await page.goto(`http://127.0.0.1:${world.app.httpPort}/#ticket=${t.id}`);
+      await page.reload();
+      await page.getByTestId('household').filter({ hasText: '住户H-A' }).waitFor();
+      expect(await page.getByTestId('household').textContent()).toContain(PHONES.a);
     } finally {
       await browser.close();
     }

@@ -15,6 +15,7 @@ export class OutageModel {
   loaded = $state(false);
   error = $state<string | null>(null);
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #pending = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly api: ApiClient) {}
 
@@ -44,11 +45,22 @@ export class OutageModel {
 
   stop(): void {
     clearInterval(this.#timer);
+    for (const t of this.#pending) clearTimeout(t);
+    this.#pending.clear();
   }
 
+  /** Shows the stop as the server answered, and asks again soon: its notices go out meanwhile. */
   #replace(o: OutageView): OutageView {
     this.outages = [...this.outages.filter((x) => x.id !== o.id), o];
+    this.#soon();
     return o;
+  }
+
+  #soon(): void {
+    for (const ms of [1_500, 5_000]) {
+      const t = setTimeout(() => (this.#pending.delete(t), void this.load()), ms);
+      this.#pending.add(t);
+    }
   }
 
   async register(body: StopBody): Promise<OutageView> {
@@ -74,6 +86,7 @@ export class OutageModel {
   async retry(id: number): Promise<number> {
     const { retried } = await this.api.post<{ retried: number }>(`/api/outages/${id}/notices/retry`, {});
     await this.load();
+    this.#soon();
     return retried;
   }
 
