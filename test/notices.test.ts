@@ -258,4 +258,17 @@ describe('heat stops and their notices', () => {
     const opened = await eventually(async () => (await tickets()).find((t) => t.rule === 'room_low'), 10_000);
     expect(Date.parse(opened.eventAt!)).toBeGreaterThanOrEqual(now - 80 * MIN);
   });
+
+  it('words the notices as an admin wrote them', async () => {
+    const templates = (await world.api<Record<string, string>>('GET', '/api/notice-templates')).body;
+    const dispatcher = await login(world, 'dispatch1', 'dispatcher');
+    const mine = { ...templates, planned: '【停热】{{areas}}：{{start}}至{{restore}}停热，原因：{{reason}}。' };
+    expect((await world.api('PUT', '/api/notice-templates', mine, dispatcher)).status).toBe(403);
+    expect((await world.api('PUT', '/api/notice-templates', { ...mine, restore: '' })).status).toBe(400);
+    expect((await world.api('PUT', '/api/notice-templates', mine)).status).toBe(200);
+    const startsAt = Date.now() + 72 * H;
+    const res = await register({ substationId: 'S-2', startsAt: iso(startsAt), endsAt: iso(startsAt + H), reason: '换表', areas: '春华小区' });
+    await settled(res.body.id);
+    expect(gateway.to(PHONES.other).at(-1)!.content).toMatch(/^【停热】春华小区：\d+月\d+日 \d\d:\d\d至\d+月\d+日 \d\d:\d\d停热，原因：换表。$/);
+  });
 });
