@@ -20,7 +20,10 @@ import { loadConfigOrExit } from '../ingest/config/config.ts';
 import { isInHeatingSeason } from '../ingest/core/calendar/heating-season.ts';
 import { DEFAULT_RULES_CONFIG } from '../ingest/core/rules/rules-config.ts';
 import { addDays, formatBeijing, HOUR_MS, localDateOf, localMidnight } from '../ingest/contracts/beijing-time.ts';
-import { startConsolePager, type Page } from './demo-pager.ts';
+import { startConsolePager, type NoticeRound, type Page } from './demo-pager.ts';
+import { importDemoHouseholds } from './demo-households.ts';
+import { buildFleet } from './fleet.ts';
+import { HeatWatchClient } from './heatwatch-client.ts';
 import { DEMO_RUNS_KEPT, openDemoRun } from './demo-runs.ts';
 import { runFleet } from './fleet-runner.ts';
 import { isScenarioName, SCENARIO_DESCRIPTIONS, SCENARIO_NAMES } from './scenarios.ts';
@@ -150,7 +153,8 @@ const printPage = (page: Page) => {
   const to = page.recipients.map((r) => r.name).join('、') || '—';
   console.log(`\n  [page 通知 → ${to}] ${page.title}\n${page.text.replace(/^/gm, '      ')}\n      ${page.link}${page.ackLink ? `\n      接单 acknowledge: ${page.ackLink}` : ''}\n`);
 };
-const pager = await startConsolePager({ apiUrl: app.url, username: 'admin', password: adminPassword, print: printPage });
+const printNotices = (round: NoticeRound) => console.log(`\n  [用户通知 customer notice → ${round.households} 户 households] ${round.text}\n`);
+const pager = await startConsolePager({ apiUrl: app.url, username: 'admin', password: adminPassword, print: printPage, printNotices });
 
 // Whole minutes back from now: the replay reaches the present after hours×60/speed minutes.
 const storyStart = Math.floor((Date.now() - hours * HOUR_MS) / 60_000) * 60_000;
@@ -190,6 +194,9 @@ const fleet = await runFleet({
   start: storyStart,
   log: (line) => console.log(`  [sim] ${line}`),
 });
+// Whom a heat stop reaches: one household per room, through the admin's own import.
+const households = await importDemoHouseholds(await HeatWatchClient.login(app.url, 'admin', adminPassword), buildFleet({ rooms, substations, seed }));
+console.log(`  [demo] ${households.created} households imported: register a stop in 停热管理 and its notices print here`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -110,6 +110,12 @@ describe('npm run demo', () => {
       const report = (await (await fetch(`${url}/api/reports?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Report;
       expect(report.rooms.roomDays).toBeGreaterThan(0);
       expect(report.rooms.complianceRate).not.toBeNull();
+      // Its rooms' households are imported: a stop is told to them, one line in the terminal.
+      await eventually(() => out.includes('households imported'), 20_000);
+      const stop = { substationId: 'SS-001', startsAt: new Date(Date.now() + 30 * HOUR_MS).toISOString(), endsAt: new Date(Date.now() + 36 * HOUR_MS).toISOString(), reason: '换热器检修' };
+      const registered = await fetch(`${url}/api/outages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(stop) });
+      expect(registered.status).toBe(201);
+      await eventually(() => /\[用户通知 customer notice → \d+ 户 households\] 【停热通知】.*换热器检修/.test(out), 15_000);
     } finally {
       child.kill('SIGINT');
     }
