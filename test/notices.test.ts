@@ -271,4 +271,14 @@ describe('heat stops and their notices', () => {
     await settled(res.body.id);
     expect(gateway.to(PHONES.other).at(-1)!.content).toMatch(/^【停热】春华小区：\d+月\d+日 \d\d:\d\d至\d+月\d+日 \d\d:\d\d停热，原因：换表。$/);
   });
+
+  it('escapes what dispatch typed on the public page: a stop cannot inject a script', async () => {
+    const startsAt = Date.now() + 96 * H;
+    await register({ substationId: 'S-2', startsAt: iso(startsAt), endsAt: iso(startsAt + H), reason: '<script>alert(1)</script>', areas: '"><img src=x onerror=alert(2)>' });
+    const html = await (await fetch(`http://127.0.0.1:${world.app.httpPort}/notices?substation=S-2`)).text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect((await fetch(`http://127.0.0.1:${world.app.httpPort}/notices?substation=%3Cx%3E`)).status).toBe(400);
+  });
 });
