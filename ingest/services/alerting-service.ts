@@ -19,6 +19,7 @@ import type { TicketTimeline } from '../ports/ticket-timeline.ts';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
 import type { AckLinks } from './ack-links.ts';
 import { placeOf, renderAlert } from './alert-messages.ts';
+import { createDueWorkLoop } from './due-work-loop.ts';
 import { situationOf } from './facts-in-chinese.ts';
 
 /** Waits between attempts; after the last, the delivery is marked failed. */
@@ -63,10 +64,6 @@ export function createAlertingService(d: AlertingDeps) {
   const failures = new Map<string, number>();
   const notifiers = new Map<string, { config: string; notifier: Notifier }>();
   const inFlight = new Set<string>();
-  let running: Promise<void> | null = null;
-  let again = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
 
   const nameOf = (id: string) => d.device(id)?.name;
   const roster = (): Roster => d.store.setting<Roster>('roster') ?? EMPTY_ROSTER;
@@ -175,32 +172,15 @@ export function createAlertingService(d: AlertingDeps) {
     await Promise.all(due.map((x) => deliver(x, channels.get(x.channelId)).finally(() => inFlight.delete(x.id))));
   }
 
-  function schedule(): void {
-    if (closed) return;
-    clearTimeout(timer);
-    const next = Math.min(d.store.nextAlertAt() ?? Infinity, d.store.nextDeliveryAt() ?? Infinity);
-    // Wake for the next due item, and at least every 5 s (roster or channel changes, clock jumps).
-    const wait = Math.max(0, Math.min(5_000, next - clock()));
-    timer = setTimeout(kick, wait);
-  }
-
-  /** Runs due work now; a kick while running runs once more right after. */
-  function kick(): void {
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((err: Error) => log.error({ err: err.message }, 'alerting run failed'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        } else schedule();
-      });
-  }
+  const loop = createDueWorkLoop({
+    run: runOnce,
+    // The next alert or delivery due.
+    nextDueAt: () => Math.min(d.store.nextAlertAt() ?? Infinity, d.store.nextDeliveryAt() ?? Infinity),
+    clock,
+    log,
+    failure: 'alerting run failed',
+  });
+  const kick = loop.kick;
 
   return {
     start(): void {
@@ -210,11 +190,7 @@ export function createAlertingService(d: AlertingDeps) {
       kick();
     },
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
-    async runNow(): Promise<void> {
-      while (running) await running;
-      kick();
-      while (running) await running;
-    },
+    runNow: loop.runNow,
     /** A ticket was opened: plan its alerts and send what is due now at once. */
     onTicketOpened(t: Ticket): void {
       d.store.planAlerts(t.id, planAlerts(t, policy()));
@@ -258,9 +234,7 @@ export function createAlertingService(d: AlertingDeps) {
       });
     },
     async close(): Promise<void> {
-      closed = true;
-      clearTimeout(timer);
-      await running;
+      await loop.close();
       await Promise.all([...notifiers.values()].map((n) => n.notifier.close?.()));
     },
   };

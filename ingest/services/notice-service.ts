@@ -24,6 +24,7 @@ import type { HouseholdStore } from '../ports/household-store.ts';
 import { DeliveryError, type Notifier } from '../ports/notifier.ts';
 import type { Notice, Outage, OutageStore } from '../ports/outage-store.ts';
 import { BACKOFF_MS } from './alerting-service.ts';
+import { createDueWorkLoop } from './due-work-loop.ts';
 
 const BATCH = 200;
 const PAGE = 5_000;
@@ -54,10 +55,6 @@ export function createNoticeService(d: NoticeServiceDeps) {
   const clock = d.clock ?? Date.now;
   const log = d.logger.child({ component: 'notices' });
   const notifiers = new Map<string, { key: string; notifier: Notifier }>();
-  let running: Promise<void> | null = null;
-  let again = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
 
   const templates = (): NoticeTemplates => {
     const stored = d.settings.setting<unknown>('noticeTemplates');
@@ -120,32 +117,11 @@ export function createNoticeService(d: NoticeServiceDeps) {
     if (due.length === 0) return;
     const channels = new Map(d.settings.channels().map((c) => [c.id, c]));
     await Promise.all(due.map((n) => deliver(n, channels.get(n.channelId))));
-    if (due.length === BATCH) again = true;
+    if (due.length === BATCH) loop.again();
   }
 
-  function schedule(): void {
-    if (closed) return;
-    clearTimeout(timer);
-    const next = d.store.nextNoticeAt();
-    timer = setTimeout(kick, Math.max(0, Math.min(5_000, (next ?? Infinity) - clock())));
-  }
-
-  function kick(): void {
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((err: Error) => log.error({ err: err.message }, 'sending notices failed'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        } else schedule();
-      });
-  }
+  const loop = createDueWorkLoop({ run: runOnce, nextDueAt: d.store.nextNoticeAt, clock, log, failure: 'sending notices failed' });
+  const kick = loop.kick;
 
   return {
     start: kick,
@@ -223,17 +199,8 @@ export function createNoticeService(d: NoticeServiceDeps) {
     preview: word,
 
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
-    async runNow(): Promise<void> {
-      while (running) await running;
-      kick();
-      while (running) await running;
-    },
-
-    async close(): Promise<void> {
-      closed = true;
-      clearTimeout(timer);
-      await running;
-    },
+    runNow: loop.runNow,
+    close: loop.close,
   };
 }
 

@@ -1,0 +1,72 @@
+/**
+ * The loop behind everything HeatWatch sends from a stored queue (alerts, customer notices):
+ * run what is due, then sleep until the next item falls due — at most `maxSleepMs`, so changes
+ * made elsewhere (a roster, a channel, a clock jump) are seen. A kick while running runs once
+ * more right after; `runNow` waits for the work to settle (tests, a shutdown).
+ */
+import type { Logger } from 'pino';
+
+export interface DueWorkLoop {
+  /** Runs due work now (or right after the run in progress). */
+  kick(): void;
+  /** Asks for another run once the current one ends (a run that left work behind). */
+  again(): void;
+  runNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDueWorkLoop(o: {
+  run: () => Promise<void>;
+  /** When the next stored item falls due (epoch ms), or null. */
+  nextDueAt: () => number | null;
+  clock: () => number;
+  log: Logger;
+  /** What the log says when a run throws. */
+  failure: string;
+  maxSleepMs?: number;
+}): DueWorkLoop {
+  let running: Promise<void> | null = null;
+  let pending = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(o.maxSleepMs ?? 5_000, (o.nextDueAt() ?? Infinity) - o.clock()));
+    timer = setTimeout(kick, wait);
+  }
+
+  function kick(): void {
+    if (closed) return;
+    if (running) {
+      pending = true;
+      return;
+    }
+    running = o
+      .run()
+      .catch((err: Error) => o.log.error({ err: err.message }, o.failure))
+      .finally(() => {
+        running = null;
+        if (pending) {
+          pending = false;
+          kick();
+        } else schedule();
+      });
+  }
+
+  return {
+    kick,
+    again: () => void (pending = true),
+    async runNow(): Promise<void> {
+      while (running) await running;
+      kick();
+      while (running) await running;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
