@@ -73,6 +73,31 @@ describe('simulated scenarios open the expected tickets', () => {
     const children = all.filter((t) => t.parentId === parent.id);
     expect(children.length).toBeGreaterThanOrEqual(3);
     expect(children.every((t) => t.substationId === station && t.type === 'room_temp_low')).toBe(true);
+
+    // Dispatch handles the substation as one incident: a room already acknowledged on its own
+    // stays as it was for that step; every other step reaches each open room ticket too.
+    const step = (id: string, path: string, body: object = {}) => world!.api<Ticket>('POST', `/api/tickets/${id}/${path}`, body);
+    const alone = children[0]!;
+    expect((await step(alone.id, 'acknowledge', { note: '单独接单' })).status).toBe(200);
+    expect((await step(parent.id, 'acknowledge')).body.status).toBe('acknowledged');
+    expect((await step(parent.id, 'on-site')).body.status).toBe('on_site');
+    expect((await step(parent.id, 'resolve', { cause: '换热站循环泵跳闸，已复位' })).body.status).toBe('resolved');
+    const after = (await tickets()).filter((t) => t.parentId === parent.id);
+    expect(after.map((t) => [t.status, t.cause])).toEqual(after.map(() => ['resolved', '换热站循环泵跳闸，已复位']));
+    const timeline = async (id: string) => (await world!.api<{ timeline: { action: string; actor: string; note: string | null; data: unknown }[] }>('GET', `/api/tickets/${id}`)).body.timeline;
+    const steps = (await timeline(alone.id)).filter((e) => ['acknowledge', 'on_site', 'resolve'].includes(e.action));
+    expect(steps.map((e) => [e.action, e.data])).toEqual([
+      ['acknowledge', null],
+      ['on_site', { incident: parent.id }],
+      ['resolve', { incident: parent.id }],
+    ]);
+    const other = (await timeline(children[1]!.id)).filter((e) => e.action === 'acknowledge');
+    expect(other).toMatchObject([{ actor: 'admin', data: { incident: parent.id } }]);
+    // The callback stays per room: each customer is called; the incident itself closes without one.
+    expect(after.every((t) => t.callbackDueAt !== null)).toBe(true);
+    expect((await step(parent.id, 'callback', { satisfaction: 'satisfied', calledNumber: '13800000000' })).status).toBe(409);
+    expect((await step(parent.id, 'close')).body.status).toBe('closed');
+    expect((await tickets()).filter((t) => t.parentId === parent.id).every((t) => t.status === 'resolved')).toBe(true);
   }, 90_000);
 
   it('pipe-burst: a pipeline accident on the burst substation, due on site in 30 min', async () => {

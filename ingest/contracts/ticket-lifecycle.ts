@@ -29,21 +29,38 @@ export const STEP_RULES: Record<Step, StepRule> = {
   close: { path: 'close', from: ['callback_done', 'resolved'], to: 'closed', roles: DISPATCH },
 };
 
-/** A maintenance ticket has no customer to call back, so it closes straight from resolved. */
-export const closesWithoutCallback = (type: TicketType): boolean => type === 'sensor_offline';
+/**
+ * The steps a substation incident (a correlation ticket) takes for its linked room tickets too:
+ * one acknowledgement, one arrival, one cause for the whole substation. Callbacks and closing stay
+ * per room: each customer is called.
+ */
+export const INCIDENT_STEPS: readonly Step[] = ['acknowledge', 'on_site', 'resolve'];
+
+export interface StepSubject {
+  status: TicketStatus;
+  type: TicketType;
+  /** `correlation`: a substation incident, whose customers are its rooms' households. */
+  rule?: string | null;
+}
+
+/**
+ * No one customer to call back, so it closes straight from resolved: a maintenance ticket, and a
+ * substation incident (each of its room tickets gets its own callback).
+ */
+export const closesWithoutCallback = (t: Pick<StepSubject, 'type' | 'rule'>): boolean => t.type === 'sensor_offline' || t.rule === 'correlation';
 
 /** The status after `step`, or the reason it is not allowed now (roles aside). */
-export function applyStep(status: TicketStatus, step: Step, type: TicketType): { to: TicketStatus } | { refused: string } {
+export function applyStep(t: StepSubject, step: Step): { to: TicketStatus } | { refused: string } {
   const rule = STEP_RULES[step];
-  if (step === 'close' && status === 'resolved' && !closesWithoutCallback(type)) {
+  if (step === 'close' && t.status === 'resolved' && !closesWithoutCallback(t)) {
     return { refused: 'a customer ticket is closed after the callback (回访)' };
   }
-  if (step === 'callback' && closesWithoutCallback(type)) return { refused: 'a maintenance ticket has no customer to call back: close it' };
-  if (!rule.from.includes(status)) return { refused: `cannot ${step.replace('_', ' ')} a ticket that is ${status.replace('_', ' ')}` };
+  if (step === 'callback' && closesWithoutCallback(t)) return { refused: 'no one customer to call back here (a maintenance ticket, or an incident whose rooms are called one by one): close it' };
+  if (!rule.from.includes(t.status)) return { refused: `cannot ${step.replace('_', ' ')} a ticket that is ${t.status.replace('_', ' ')}` };
   return { to: rule.to };
 }
 
 /** The steps `role` may take on a ticket now, in lifecycle order. */
-export function availableSteps(t: { status: TicketStatus; type: TicketType }, role: Role): Step[] {
-  return STEPS.filter((step) => STEP_RULES[step].roles.includes(role) && 'to' in applyStep(t.status, step, t.type));
+export function availableSteps(t: StepSubject, role: Role): Step[] {
+  return STEPS.filter((step) => STEP_RULES[step].roles.includes(role) && 'to' in applyStep(t, step));
 }

@@ -114,7 +114,9 @@ export type TimelineData =
   /** Opened from a call to the hotline; or a step taken through the signed link in a page. */
   | { via: 'hotline' | 'ack_link' }
   /** The callback step: what the customer said and the number called. */
-  | { satisfaction: Satisfaction; calledNumber: string };
+  | { satisfaction: Satisfaction; calledNumber: string }
+  /** A step taken on the substation incident this room ticket is linked under, applied to it too. */
+  | { incident: string };
 
 export interface TimelineEntry {
   at: string;

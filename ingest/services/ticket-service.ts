@@ -7,7 +7,7 @@ import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-tim
 import type { Device } from '../contracts/devices.ts';
 import { HOTLINE_TYPES, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
-import { applyStep, type Step } from '../contracts/ticket-lifecycle.ts';
+import { applyStep, closesWithoutCallback, INCIDENT_STEPS, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
 import type { OpenEpisode, RuleEvent } from '../core/rules/rule-types.ts';
 import { AppError } from '../errors.ts';
@@ -186,6 +186,45 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     }
   }
 
+  /** One lifecycle step on one ticket; `incident`: taken on the substation incident it is linked under. */
+  function takeStep(
+    t: TicketRecord,
+    step: Step,
+    actor: string,
+    input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string },
+    incident: string | null,
+  ): Ticket {
+    if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
+    const result = applyStep(t, step);
+    if ('refused' in result) throw new AppError('HW_TICKET_STEP', result.refused);
+    const now = clock();
+    const patch: Partial<TicketRecord> = { status: result.to };
+    if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
+    // What the person wrote; the cause of a resolution is theirs too, and leads the line.
+    const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+    let data: TimelineData | null = input.via ? { via: input.via } : null;
+    if (input.complex) {
+      // The first reply is given now (the timeline keeps whether it was in time); the deadline
+      // becomes the full answer, reached when the ticket is resolved.
+      const due = deadlines.complexAnswerDueAt(t.openedAt);
+      Object.assign(patch, { milestone: 'full_answer', dueAt: due, milestoneAt: null });
+      data = { firstReply: t.dueAt === null ? null : now <= t.dueAt ? 'in_time' : 'late', fullAnswerDueAt: new Date(due).toISOString() };
+    }
+    if (step === 'resolve') {
+      patch.cause = input.cause ?? null;
+      patch.resolvedAt = now;
+      if (!closesWithoutCallback(t)) patch.callbackDueAt = deadlines.callbackDueAt(now);
+    }
+    if (step === 'callback') {
+      if (!input.satisfaction || !input.calledNumber) throw new AppError('HW_BAD_REQUEST', 'a callback records the satisfaction and the number called');
+      Object.assign(patch, { callbackAt: now, satisfaction: input.satisfaction, calledNumber: input.calledNumber });
+      data = { satisfaction: input.satisfaction, calledNumber: input.calledNumber };
+    }
+    if (step === 'close') patch.closedAt = now;
+    if (incident !== null) data = { incident };
+    return view(changed(store.update(t.id, patch, { at: now, actor, action: step, note, data })));
+  }
+
   const timeline: TicketTimeline = {
     record(id, actor, action, data) {
       if (!store.get(id)) return;
@@ -242,40 +281,23 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string }): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
-      if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
-      const result = applyStep(t.status, step, t.type);
-      if ('refused' in result) throw new AppError('HW_TICKET_STEP', result.refused);
-      const now = clock();
-      const patch: Partial<TicketRecord> = { status: result.to };
-      if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
-      // What the person wrote; the cause of a resolution is theirs too, and leads the line.
-      const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
-      let data: TimelineData | null = input.via ? { via: input.via } : null;
-      if (input.complex) {
-        // The first reply is given now (the timeline keeps whether it was in time); the deadline
-        // becomes the full answer, reached when the ticket is resolved.
-        const due = deadlines.complexAnswerDueAt(t.openedAt);
-        Object.assign(patch, { milestone: 'full_answer', dueAt: due, milestoneAt: null });
-        data = { firstReply: t.dueAt === null ? null : now <= t.dueAt ? 'in_time' : 'late', fullAnswerDueAt: new Date(due).toISOString() };
+      const taken = takeStep(t, step, actor, input, null);
+      // A substation incident: its open room tickets take the same step, each in its own
+      // timeline with the incident's id (a room may have gone ahead on its own: left as it is).
+      if (t.rule === 'correlation' && INCIDENT_STEPS.includes(step)) {
+        for (const child of store.active()) {
+          if (child.parentId === id && 'to' in applyStep(child, step)) takeStep(child, step, actor, input, id);
+        }
       }
-      if (step === 'resolve') {
-        patch.cause = input.cause ?? null;
-        patch.resolvedAt = now;
-        if (t.type !== 'sensor_offline') patch.callbackDueAt = deadlines.callbackDueAt(now);
-      }
-      if (step === 'callback') {
-        if (!input.satisfaction || !input.calledNumber) throw new AppError('HW_BAD_REQUEST', 'a callback records the satisfaction and the number called');
-        Object.assign(patch, { callbackAt: now, satisfaction: input.satisfaction, calledNumber: input.calledNumber });
-        data = { satisfaction: input.satisfaction, calledNumber: input.calledNumber };
-      }
-      if (step === 'close') patch.closedAt = now;
-      return view(changed(store.update(id, patch, { at: now, actor, action: step, note, data })));
+      return taken;
     },
 
     find(id: string): Ticket | undefined {
       const t = store.get(id);
       return t && view(t);
     },
+
+
 
     get(id: string): { ticket: Ticket; timeline: ReturnType<TicketStore['timeline']> } {
       const t = store.get(id);

@@ -16,6 +16,7 @@ describe('lifecycle actions', () => {
     expect(availableActions({ ...room, status: 'resolved' }, engineer)).toEqual([]);
     expect(availableActions({ ...room, status: 'resolved' }, dispatcher)).toEqual(['callback']);
     expect(availableActions({ type: 'sensor_offline', status: 'resolved' }, dispatcher)).toEqual(['close']); // no customer to call back
+    expect(availableActions({ type: 'room_temp_low', rule: 'correlation', status: 'resolved' }, dispatcher)).toEqual(['close']); // an incident: its rooms are called one by one
     expect(availableActions({ ...room, status: 'callback_done' }, dispatcher)).toEqual(['close']);
     expect(availableActions({ ...room, status: 'callback_done' }, engineer)).toEqual([]);
     expect(availableActions({ ...room, status: 'closed' }, dispatcher)).toEqual([]);

@@ -13,13 +13,13 @@ export type TicketAction = Step;
 /** POST /api/tickets/:id/<path>. */
 export const actionPath = (action: TicketAction): string => STEP_RULES[action].path;
 
-export function availableActions(t: Pick<Ticket, 'status' | 'type'>, role: Role | null): TicketAction[] {
+export function availableActions(t: Pick<Ticket, 'status' | 'type'> & Partial<Pick<Ticket, 'rule'>>, role: Role | null): TicketAction[] {
   return role ? availableSteps(t, role) : [];
 }
 
 /** A resolved customer ticket the role could call back, still waiting for it (the hint under the buttons). */
-export function waitsForCallback(t: Pick<Ticket, 'status' | 'type'>, role: Role | null): boolean {
-  return role !== null && STEP_RULES.callback.roles.includes(role) && t.status === 'resolved' && !closesWithoutCallback(t.type);
+export function waitsForCallback(t: Pick<Ticket, 'status' | 'type'> & Partial<Pick<Ticket, 'rule'>>, role: Role | null): boolean {
+  return role !== null && STEP_RULES.callback.roles.includes(role) && t.status === 'resolved' && !closesWithoutCallback(t);
 }
 
 export interface ActionInput {

@@ -75,5 +75,6 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
   }
   if ('firstReply' in d) return w.t(`timeline.data.firstReply.${d.firstReply ?? 'none'}`, { due: w.dateTime(d.fullAnswerDueAt) });
   if ('satisfaction' in d) return w.t('timeline.data.callback', { satisfaction: w.t(`ticket.satisfaction.${d.satisfaction}`), number: d.calledNumber });
+  if ('incident' in d) return w.t('timeline.data.incident', { id: d.incident });
   return w.t(d.via === 'ack_link' ? 'timeline.data.ack_link' : 'timeline.data.hotline');
 }
