@@ -134,6 +134,32 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows a substation going cold as one incident, and acknowledges its rooms with it in one click', async () => {
+    await world.provision({ id: 'SS-E2E', kind: 'substation', name: '测试换热站', lat: 35.42, lng: 116.98 });
+    const rooms = await Promise.all(['R-E2E-1', 'R-E2E-2', 'R-E2E-3'].map((id) => world.provision({ id, substationId: 'SS-E2E', roomType: 'bedroom', lat: 35.42, lng: 116.98 })));
+    const now = Date.now();
+    const cold = Array.from({ length: 9 }, (_, i) => ({ ts: now - (40 - i * 5) * 60_000, temp: 16 }));
+    for (const room of rooms) await (await world.connect(room)).publishAsync(`heat/room/${room.id}/telemetry`, JSON.stringify(cold), { qos: 1 });
+    const incident = await eventually(async () => (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?substationId=SS-E2E')).body.tickets.find((t) => t.rule === 'correlation'), 15_000);
+    const children = await eventually(async () => ((list) => list.length === 3 && list)((await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?substationId=SS-E2E')).body.tickets.filter((t) => t.parentId === incident.id)), 10_000);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    const row = page.locator(`[data-testid=ticket-row][data-ticket-id="${incident.id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('关联 3');
+    // One row: its rooms are not listed until asked for.
+    for (const child of children) expect(await page.locator(`[data-testid=ticket-row][data-ticket-id="${child.id}"]`).count()).toBe(0);
+    await row.click();
+    await page.getByTestId('incident-hint').filter({ hasText: '3 个测温点工单' }).waitFor();
+    await page.getByTestId('action-acknowledge').click();
+    await eventually(async () => {
+      const all = (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?substationId=SS-E2E')).body.tickets;
+      return all.length === 4 && all.every((t) => t.status === 'acknowledged');
+    }, 5000);
+    await page.close();
+  });
+
   it('opens a hotline ticket from the 5316206 form', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

@@ -25,30 +25,31 @@ function mount(store: TicketStore, role: 'dispatcher' | 'viewer' = 'dispatcher')
 const rowIds = () => screen.queryAllByTestId('ticket-row').map((r) => r.dataset.ticketId);
 
 describe('ticket queue', () => {
-  it('shows the live countdown in its deadline colour, the counts, and nests linked room tickets', async () => {
+  it('shows the live countdown in its deadline colour, an incident as one row counting down its most urgent room, and its rooms on demand', async () => {
     const store = new TicketStore();
     store.apply(ticket({ id: 'R-a', parentId: 'S-1' }));
     store.apply(ticket({ id: 'S-1', rule: 'correlation', deviceId: 'S1', dueAt: new Date(OPENED + 10 * HOUR).toISOString() }));
     store.apply(ticket({ id: 'L', type: 'leak', source: 'hotline', rule: null, milestone: 'on_site', dueAt: new Date(OPENED + 6 * HOUR).toISOString() }));
     const { calls, clock } = mount(store);
-    await vi.waitFor(() => expect(rowIds()).toEqual(['L', 'S-1', 'R-a']));
+    // The incident is one row: its room (due at 8 h, at risk) sets its countdown; counted once.
+    await vi.waitFor(() => expect(rowIds()).toEqual(['L', 'S-1']));
     const rows = screen.getAllByTestId('ticket-row');
-    expect(rows.map((r) => r.dataset.deadline)).toEqual(['breached', 'on_time', 'at_risk']);
+    expect(rows.map((r) => r.dataset.deadline)).toEqual(['breached', 'at_risk']);
     expect(rows[0]!.textContent).toContain('超时 1 小时 00 分');
     expect(rows[1]!.textContent).toContain('关联 1');
-    expect(rows[2]!.closest('li')!.classList.contains('nested')).toBe(true);
-    expect(screen.getByTestId('deadline-counts').textContent!.replace(/\s+/g, ' ')).toBe('超时 1 · 临近 1 · 按时 1');
+    expect(screen.getByTestId('deadline-counts').textContent!.replace(/\s+/g, ' ')).toBe('超时 1 · 临近 1 · 按时 0');
 
     clock.now = OPENED + 9 * HOUR;
-    await vi.waitFor(() => expect(screen.getAllByTestId('ticket-row').map((r) => r.dataset.deadline)).toEqual(['breached', 'at_risk', 'breached']));
+    await vi.waitFor(() => expect(screen.getAllByTestId('ticket-row').map((r) => r.dataset.deadline)).toEqual(['breached', 'breached']));
 
     await fireEvent.click(rows[1]!);
     expect(calls.open).toHaveBeenCalledWith('S-1');
-    await fireEvent.click(screen.getByTestId('group-toggle'));
-    expect(rowIds()).toEqual(['L', 'S-1']);
     expect(screen.getByTestId('group-toggle').getAttribute('aria-label')).toBe('展开 1 个关联工单');
     await fireEvent.click(screen.getByTestId('group-toggle'));
     expect(rowIds()).toEqual(['L', 'S-1', 'R-a']);
+    expect(screen.getAllByTestId('ticket-row')[2]!.closest('li')!.classList.contains('nested')).toBe(true);
+    await fireEvent.click(screen.getByTestId('group-toggle'));
+    expect(rowIds()).toEqual(['L', 'S-1']);
     await fireEvent.click(screen.getByTestId('hotline-open'));
     expect(calls.hotline).toHaveBeenCalledOnce();
   });

@@ -14,16 +14,17 @@ describe('queue rows', () => {
       ticket({ id: 'S-1', rule: 'correlation', deviceId: 'S1', dueAt: due(4) }),
       ticket({ id: 'R-c', parentId: 'S-gone', dueAt: due(5) }),
     ];
-    expect(nestRows(list).map((r) => [r.ticket.id, r.depth, r.children, r.linkedOutside])).toEqual([
-      ['S-1', 0, 2, false],
-      ['R-a', 1, 0, false],
-      ['R-b', 1, 0, false],
-      ['X', 0, 0, false],
+    // Expanded: the incident first, where its most urgent room (R-a) would be, then its rooms.
+    expect(nestRows(list, new Set(['S-1'])).map((r) => [r.ticket.id, r.urgent.id, r.depth, r.children, r.linkedOutside])).toEqual([
+      ['S-1', 'R-a', 0, 2, false],
+      ['R-a', 'R-a', 1, 0, false],
+      ['R-b', 'R-b', 1, 0, false],
+      ['X', 'X', 0, 0, false],
       // Its substation ticket is filtered out: shown on its own, marked as linked.
-      ['R-c', 0, 0, true],
+      ['R-c', 'R-c', 0, 0, true],
     ]);
-    // Folded: the incident keeps its place and its count, its rooms are not repeated elsewhere.
-    expect(nestRows(list, new Set(['S-1'])).map((r) => [r.ticket.id, r.children])).toEqual([
+    // By default one row per incident, keeping its place and its count; its rooms are not repeated elsewhere.
+    expect(nestRows(list).map((r) => [r.ticket.id, r.children])).toEqual([
       ['S-1', 2],
       ['X', 0],
       ['R-c', 0],

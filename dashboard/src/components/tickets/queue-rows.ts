@@ -25,6 +25,8 @@ export function queryPath(f: TicketFilter, limit = CLOSED_LIMIT): string {
 
 export interface QueueRow {
   ticket: Ticket;
+  /** Whose deadline the row counts down: the incident's most urgent member (itself when alone). */
+  urgent: Ticket;
   /** 1: a room ticket shown under its substation ticket. */
   depth: 0 | 1;
   /** Its linked room tickets in this list (a substation ticket). */
@@ -34,11 +36,12 @@ export interface QueueRow {
 }
 
 /**
- * Each substation ticket with its room tickets right under it, the group placed where its most
- * urgent member would be: one incident, one place in the queue. A collapsed group shows only its
- * substation ticket (fifty rooms of one trip need not push every other ticket off the screen).
+ * Each substation ticket with its room tickets, the group placed where its most urgent member
+ * would be: one incident, one row, counting down its most urgent deadline. Its rooms are shown
+ * under it only once expanded (fifty rooms of one trip must not push every other ticket off the
+ * screen). `list` is most urgent first.
  */
-export function nestRows(list: readonly Ticket[], collapsed: ReadonlySet<string> = new Set()): QueueRow[] {
+export function nestRows(list: readonly Ticket[], expanded: ReadonlySet<string> = new Set()): QueueRow[] {
   const byId = new Map(list.map((t) => [t.id, t]));
   const kids = new Map<string, Ticket[]>();
   for (const t of list) {
@@ -54,10 +57,11 @@ export function nestRows(list: readonly Ticket[], collapsed: ReadonlySet<string>
     if (placed.has(head.id)) continue;
     placed.add(head.id);
     const group = kids.get(head.id) ?? [];
-    rows.push({ ticket: head, depth: 0, children: group.length, linkedOutside: head.parentId !== null });
+    // The list is most urgent first: the first member met is the group's most urgent.
+    rows.push({ ticket: head, urgent: t, depth: 0, children: group.length, linkedOutside: head.parentId !== null });
     for (const k of group) {
       placed.add(k.id);
-      if (!collapsed.has(head.id)) rows.push({ ticket: k, depth: 1, children: 0, linkedOutside: false });
+      if (expanded.has(head.id)) rows.push({ ticket: k, urgent: k, depth: 1, children: 0, linkedOutside: false });
     }
   }
   return rows;
@@ -65,7 +69,10 @@ export function nestRows(list: readonly Ticket[], collapsed: ReadonlySet<string>
 
 export type DeadlineCounts = Record<Extract<DeadlineState, 'breached' | 'at_risk' | 'on_time'>, number>;
 
-/** How many are overdue, at risk and on time right now (met and deadline-less ones are not counted). */
+/**
+ * How many are overdue, at risk and on time right now (met and deadline-less ones are not
+ * counted). Given the queue's rows, an incident counts once, by its most urgent member.
+ */
 export function deadlineCounts(list: readonly Ticket[], now: number): DeadlineCounts {
   const counts: DeadlineCounts = { breached: 0, at_risk: 0, on_time: 0 };
   for (const t of list) {

@@ -9,7 +9,7 @@ import { byUrgency, type TicketFilter, type TicketStore } from '../../state/tick
 import { DEFAULT_FILTER, needsServer, queryPath } from './queue-rows.ts';
 
 let lastFilter: TicketFilter = { ...DEFAULT_FILTER };
-let lastCollapsed: ReadonlySet<string> = new Set();
+let lastExpanded: ReadonlySet<string> = new Set();
 let lastView: QueueView = 'tickets';
 
 /** The work queue, or the customers to call back. */
@@ -23,8 +23,8 @@ export class TicketQueueModel {
   #view = $state<QueueView>(lastView);
   /** Tickets from the API while the filter needs them; null: the store answers. */
   fetched = $state.raw<Ticket[] | null>(null);
-  /** Substation tickets whose linked room tickets are folded away. */
-  collapsed = $state.raw<ReadonlySet<string>>(lastCollapsed);
+  /** Substation incidents whose room tickets are shown (the others are one row each). */
+  expanded = $state.raw<ReadonlySet<string>>(lastExpanded);
   loading = $state(false);
   error = $state<string | null>(null);
   #abort: AbortController | null = null;
@@ -68,9 +68,9 @@ export class TicketQueueModel {
   }
 
   toggle(parentId: string): void {
-    const next = new Set(this.collapsed);
+    const next = new Set(this.expanded);
     if (!next.delete(parentId)) next.add(parentId);
-    this.collapsed = lastCollapsed = next;
+    this.expanded = lastExpanded = next;
   }
 
   /** A ticket changed live: a fetched list may now miss a ticket that was just closed. */
