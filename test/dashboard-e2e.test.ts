@@ -160,6 +160,48 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('sounds the alarm for a main-pipe accident until someone takes it, with a desktop notification', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The desktop notifications this page asks for and shows, as the browser would let it.
+    await page.addInitScript(() => {
+      const seen: { asked: number; shown: string[] } = { asked: 0, shown: [] };
+      (window as unknown as { notifications: typeof seen }).notifications = seen;
+      class FakeNotification {
+        static permission = 'default';
+        static requestPermission() {
+          seen.asked += 1;
+          FakeNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        constructor(title: string, options?: { body?: string }) {
+          seen.shown.push(`${title} | ${options?.body ?? ''}`);
+        }
+      }
+      (window as unknown as { Notification: unknown }).Notification = FakeNotification;
+    });
+    await signIn(page);
+    await page.getByTestId('live-status').filter({ hasText: '实时连接正常' }).waitFor();
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'pipeline_accident', description: '主管道爆裂', address: '钢山街道 东段' })).body;
+    const banner = page.locator(`[data-testid=alarm-banner][data-ticket-id="${t.id}"]`);
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('【主管道事故】');
+    await page.locator('[data-testid=alarm-sound][data-playing="true"]').waitFor({ state: 'attached' });
+    const seen = await page.evaluate(() => (window as unknown as { notifications: { asked: number; shown: string[] } }).notifications);
+    expect(seen.asked).toBe(1);
+    expect(seen.shown).toContainEqual(expect.stringContaining('HeatWatch 紧急工单 | 【主管道事故】'));
+    // The sound can be turned off in this browser; the banner stays.
+    await page.getByTestId('alarm-sound-toggle').click();
+    await page.locator('[data-testid=alarm-sound][data-playing="false"]').waitFor({ state: 'attached' });
+    await banner.waitFor();
+    await page.getByTestId('alarm-sound-toggle').click();
+    await page.locator('[data-testid=alarm-sound][data-playing="true"]').waitFor({ state: 'attached' });
+    // Taken: the alarm ends everywhere.
+    await world.api('POST', `/api/tickets/${t.id}/acknowledge`, {});
+    await banner.waitFor({ state: 'detached' });
+    await page.locator('[data-testid=alarm-sound][data-playing="false"]').waitFor({ state: 'attached' });
+    await page.close();
+  });
+
   it('opens a hotline ticket from the 5316206 form', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

@@ -7,6 +7,7 @@ import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import { factMessages } from '../facts/fact-messages.ts';
 import { reportMessages } from '../../components/reports/report-messages.ts';
 import { outageMessages } from '../../components/outages/outage-messages.ts';
+import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   ...factMessages.en,
   ...reportMessages.en,
   ...outageMessages.en,
+  ...alarmMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,

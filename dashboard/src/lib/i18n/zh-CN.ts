@@ -11,6 +11,7 @@ import { ticketMessages } from '../../components/tickets/ticket-messages.ts';
 import { factMessages } from '../facts/fact-messages.ts';
 import { reportMessages } from '../../components/reports/report-messages.ts';
 import { outageMessages } from '../../components/outages/outage-messages.ts';
+import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 
 const shared = {
   'app.title': 'HeatWatch 供热监测调度',
@@ -196,5 +197,5 @@ const shared = {
   'error.notFound': '未找到',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh };
 export type MessageKey = keyof typeof zhCN;
