@@ -33,6 +33,8 @@ import { registerHouseholdRoutes } from './http/routes/household-routes.ts';
 import { createSqliteHouseholdStore } from './adapters/sqlite/sqlite-household-store.ts';
 import { createHouseholdService } from './services/household-service.ts';
 import { registerOutageRoutes } from './http/routes/outage-routes.ts';
+import { registerSearchRoutes } from './http/routes/search-routes.ts';
+import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
 import { createNoticeService } from './services/notice-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
@@ -192,6 +194,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerTicketRoutes(http, { allow, tickets, registry, store, households });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
+  registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {

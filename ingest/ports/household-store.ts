@@ -13,6 +13,8 @@ export interface HouseholdStore {
   forDevice(deviceId: string): Household | undefined;
   /** Which household holds each of these sensors now (to refuse a sensor in two homes). */
   holders(deviceIds: readonly string[]): Map<string, string>;
+  /** Households whose id, name or address holds `text`, or whose phone holds `digits`. */
+  search(q: { text: string | null; digits: string | null; limit: number }): Household[];
   /** Many at once, in one transaction (an import): the ids already taken are skipped and returned. */
   insertMany(list: readonly HouseholdInput[], at: number): { inserted: number; taken: string[] };
 }

@@ -49,6 +49,11 @@ export interface TicketStore {
   get(id: string): TicketRecord | undefined;
   findOpen(deviceId: string, rule: RuleId): TicketRecord | undefined;
   list(query: TicketQuery): TicketRecord[];
+  /**
+   * Tickets whose id, device, address, contact or description holds `text`, or whose contact
+   * holds the `digits` of a phone number however it was typed (spaces, dashes); newest first.
+   */
+  search(q: { text: string | null; digits: string | null; deviceIds?: readonly string[]; limit: number }): TicketRecord[];
   /** Tickets not closed, for deadline states, correlation and metrics. */
   active(): TicketRecord[];
   update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): TicketRecord;

@@ -74,6 +74,13 @@ export function createSqliteHouseholdStore(db: Db): HouseholdStore {
       const r = byDevice.get(deviceId) as Row | undefined;
       return r && toHousehold(r);
     },
+    search: ({ text, digits, limit }) => {
+      const like = text === null ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const where = like === null ? [] : ['h.id', 'h.name', 'h.address'].map((c) => `${c} LIKE @like ESCAPE '\\'`);
+      if (digits) where.push("REPLACE(REPLACE(h.phone, ' ', ''), '-', '') LIKE @digits");
+      if (where.length === 0) return [];
+      return (db.prepare(`${SELECT} WHERE ${where.join(' OR ')} ORDER BY h.id LIMIT @limit`).all({ like, digits: digits ? `%${digits}%` : null, limit }) as Row[]).map(toHousehold);
+    },
     holders: (deviceIds) => {
       const out = new Map<string, string>();
       for (const d of deviceIds) {

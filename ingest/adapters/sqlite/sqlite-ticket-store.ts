@@ -101,6 +101,17 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       return row && toRecord(row);
     },
 
+    search({ text, digits, deviceIds = [], limit }) {
+      const like = text === null ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const where = like === null ? [] : ['id', 'device_id', 'address', 'contact', 'description'].map((c) => `${c} LIKE @like ESCAPE '\\'`);
+      if (digits) where.push("REPLACE(REPLACE(REPLACE(contact, ' ', ''), '-', ''), '+86', '') LIKE @digits");
+      if (deviceIds.length > 0) where.push(`device_id IN (${deviceIds.map((_, i) => `@d${i}`).join(', ')})`);
+      if (where.length === 0) return [];
+      const params: Record<string, unknown> = { like, digits: digits ? `%${digits}%` : null, limit };
+      deviceIds.forEach((d, i) => (params[`d${i}`] = d));
+      return (db.prepare(`SELECT * FROM tickets WHERE ${where.join(' OR ')} ORDER BY opened_at DESC, seq DESC LIMIT @limit`).all(params) as Record<string, unknown>[]).map(toRecord);
+    },
+
     list(q: TicketQuery) {
       const where: string[] = [];
       const params: unknown[] = [];

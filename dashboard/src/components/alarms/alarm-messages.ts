@@ -9,6 +9,7 @@ const zh = {
   'alarm.more': '另有 {count} 条',
   'alarm.open': '查看',
   'alarm.dismiss': '知道了',
+  'alarm.dismissAll': '全部知道了（{count}）',
   'alarm.soundOn': '🔔 提示音开',
   'alarm.soundOff': '🔕 提示音关',
 } as const;
@@ -21,6 +22,7 @@ const en = {
   'alarm.more': '{count} more',
   'alarm.open': 'Open',
   'alarm.dismiss': 'Dismiss',
+  'alarm.dismissAll': 'Dismiss all ({count})',
   'alarm.soundOn': '🔔 Sound on',
   'alarm.soundOff': '🔕 Sound off',
 };

@@ -1,0 +1,27 @@
+/** Search and a caller's history (issue 15): staff roles only — both can show names and phones. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { STAFF_ROLES } from '../../contracts/users.ts';
+import type { SearchService } from '../../services/search-service.ts';
+import type { RoleGuard } from '../authorize.ts';
+
+export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }: { allow: RoleGuard; search: SearchService }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/search',
+    {
+      schema: { tags: ['tickets'], summary: 'One box: ticket number, device id/name/address, household or caller name/phone (however typed) → {tickets, devices, households}, 10 each', querystring: z.object({ q: z.string().trim().min(1).max(100) }).strict() },
+      onRequest: allow(...STAFF_ROLES),
+    },
+    async (request) => search.search(request.query.q),
+  );
+  app.get(
+    '/api/callers/history',
+    {
+      schema: { tags: ['tickets'], summary: "A caller's earlier tickets (来电弹屏), newest first, and the households with that number", querystring: z.object({ phone: z.string().trim().min(1).max(40) }).strict() },
+      onRequest: allow(...STAFF_ROLES),
+    },
+    async (request) => search.history(request.query.phone),
+  );
+}
