@@ -217,6 +217,25 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('finds the caller by phone as typed, and recognises a repeat caller in the hotline form', async () => {
+    const leak = (await world.api<Ticket>('POST', '/api/tickets', { type: 'leak', description: '阳台暖气管漏水', contact: '赵女士 13600000006', address: '春华小区 3-2-201' })).body;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('search-input').fill('136 0000 0006');
+    const hit = page.locator(`[data-testid=search-ticket][data-ticket-id="${leak.id}"]`);
+    await hit.waitFor();
+    await hit.click();
+    await page.getByTestId('ticket-detail').getByText(leak.id).first().waitFor();
+    // The same caller rings again: their open leak is shown before the new ticket is written.
+    await page.getByTestId('detail-close').click();
+    await page.getByRole('button', { name: '热线开单' }).click();
+    await page.locator('input[name=contact]').fill('赵女士 136-0000-0006');
+    const history = page.getByTestId('caller-history');
+    await history.filter({ hasText: '重复来电' }).waitFor();
+    expect(await history.textContent()).toContain(leak.id);
+    await page.close();
+  });
+
   it('calls a customer back from the callback queue, recording what they said and the number called', async () => {
     const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '暖气片漏水', address: '幸福小区 5-1-302', contact: '王先生 138 0000 0000' })).body;
     for (const [path, body] of [['acknowledge', {}], ['on-site', {}], ['resolve', { cause: '阀门老化，已更换' }]] as const) {

@@ -49,6 +49,15 @@ const zh = {
   'ticket.detail.callbackAt': '回访时间',
   'ticket.detail.satisfaction': '满意度',
 
+  'search.placeholder': '搜索 工单号、测温点、地址、姓名、电话',
+  'search.none': '没有找到',
+  'search.tickets': '工单',
+  'search.households': '住户',
+  'search.devices': '测温点 / 换热站',
+  'hotline.history': '此号码以前的工单（{count}）',
+  'hotline.repeat': '重复来电',
+  'hotline.historyNone': '此号码以前没有工单',
+
   'callbacks.tab': '待回访 {count}',
   'callbacks.queueTab': '工单',
   'callbacks.title': '待回访',
@@ -112,6 +121,15 @@ const en = {
   'ticket.callback.numberRequired': 'Enter the number called (digits, e.g. 13800000000 or 0537-5316206)',
   'ticket.detail.callbackAt': 'Called back',
   'ticket.detail.satisfaction': 'Satisfaction',
+
+  'search.placeholder': 'Search ticket, sensor, address, name, phone',
+  'search.none': 'Nothing found',
+  'search.tickets': 'Tickets',
+  'search.households': 'Households',
+  'search.devices': 'Sensors / substations',
+  'hotline.history': 'Earlier tickets of this number ({count})',
+  'hotline.repeat': 'Repeat caller',
+  'hotline.historyNone': 'No earlier ticket from this number',
 
   'callbacks.tab': 'Callbacks {count}',
   'callbacks.queueTab': 'Tickets',
