@@ -191,7 +191,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
-  registerTicketRoutes(http, { allow, tickets, registry, store, households });
+  registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });

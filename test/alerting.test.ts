@@ -106,6 +106,40 @@ describe('a simulated pipe burst, through the real pipeline', () => {
     expect((await fetch(`http://127.0.0.1:${world.app.httpPort}${forged}`, { method: 'POST' })).status).toBe(403);
   });
 
+  it('派单: pages the person a ticket is given to, again only when it changes hands; 我的工单 lists it for their login', async () => {
+    await world.api('PUT', '/api/alerting/roster', { ...ROSTER, people: ROSTER.people.map((p) => (p.id === 'zhang' ? { ...p, username: 'zhanggong' } : p)) });
+    await world.api('POST', '/api/users', { username: 'zhanggong', password: 'zhanggong-password', role: 'engineer' });
+    const zhang = (await world.api<{ token: string }>('POST', '/api/login', { username: 'zhanggong', password: 'zhanggong-password' }, null)).body.token;
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'inquiry', description: '暖气费咨询', address: '钢山街道 5 号' })).body;
+    const assignments = () => receiver.received.filter((r) => String(r.body.title).startsWith('【派单】') && r.body.ticketId === t.id);
+
+    expect((await world.api('POST', `/api/tickets/${t.id}/assign`, { personId: 'zhang' }, zhang)).status).toBe(403); // dispatch gives out work
+    expect((await world.api('POST', `/api/tickets/${t.id}/assign`, { personId: 'nobody' })).status).toBe(400);
+    const given = await world.api<Ticket>('POST', `/api/tickets/${t.id}/assign`, { personId: 'zhang', note: '就近处理' });
+    expect(given.body.assignee).toEqual({ id: 'zhang', name: '张工' });
+    const first = await eventually(() => assignments()[0]);
+    expect(first.body).toMatchObject({ recipients: [{ name: '张工', mobile: '13800000001' }] });
+    expect(String(first.body.text)).toContain('派单给：张工');
+    expect(first.body.ackLink).toEqual(expect.stringContaining('/ack/'));
+    // Given again to the same person: no second page. To someone else: they are told.
+    await world.api('POST', `/api/tickets/${t.id}/assign`, { personId: 'zhang' });
+    await world.api('POST', `/api/tickets/${t.id}/assign`, { personId: 'wang' });
+    await eventually(() => assignments().length === 2);
+    expect(assignments().map((r) => (r.body.recipients as { name: string }[])[0]!.name)).toEqual(['张工', '王经理']);
+    const timeline = (await world.api<{ timeline: TimelineEntry[] }>('GET', `/api/tickets/${t.id}`)).body.timeline.filter((e) => e.action === 'assign');
+    expect(timeline.map((e) => [e.actor, e.data, e.note])).toEqual([
+      ['admin', { assignee: 'zhang', name: '张工' }, '就近处理'],
+      ['admin', { assignee: 'zhang', name: '张工' }, null],
+      ['admin', { assignee: 'wang', name: '王经理' }, null],
+    ]);
+
+    // 我的工单: the login linked to a roster person sees what is given to that person.
+    await world.api('POST', `/api/tickets/${t.id}/assign`, { personId: 'zhang' });
+    const mine = (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?assignee=me&status=active', undefined, zhang)).body.tickets;
+    expect(mine.map((x) => x.id)).toEqual([t.id]);
+    expect((await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?assignee=me')).body.tickets).toEqual([]); // admin is nobody on the roster
+  });
+
   it('tells who is paged right now for a substation, and never echoes a channel secret', async () => {
     const duty = await world.api<{ engineers: { name: string }[]; managers: { name: string }[] }>('GET', '/api/alerting/on-duty?substationId=SS-A');
     expect([duty.body.engineers.map((p) => p.name), duty.body.managers.map((p) => p.name)]).toEqual([['张工'], ['王经理']]);
@@ -150,6 +184,7 @@ describe('escalation, reminders and retries, with an injected clock', () => {
       callbackState: 'none',
       satisfaction: null,
       calledNumber: null,
+      assignee: null,
       updatedAt: new Date(t0).toISOString(),
     };
     const notes: { action: string; data: TimelineData }[] = [];

@@ -281,6 +281,38 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('派单: dispatch gives a ticket to an engineer, who finds it under 我的工单', async () => {
+    const all = [1, 2, 3, 4, 5, 6, 7];
+    await world.api('PUT', '/api/alerting/roster', {
+      people: [{ id: 'li', name: '李工', mobile: '13800000007', username: 'liwork' }],
+      teams: [{ id: 'east', name: '东区抢修班', substations: '*', channels: [] }],
+      shifts: [{ team: 'east', person: 'li', role: 'engineer', weekdays: all, start: '00:00', end: '00:00' }],
+    });
+    await world.api('POST', '/api/users', { username: 'liwork', password: 'liwork-password', role: 'engineer' });
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门关不严', address: '孟府小区 7-1-402' })).body;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${world.app.httpPort}/#ticket=${t.id}`);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    const form = page.getByTestId('assign-form');
+    // The engineer on duty is proposed.
+    await form.locator('select[name=assignee] option[value=li]').waitFor({ state: 'attached' });
+    expect(await form.locator('select[name=assignee]').inputValue()).toBe('li');
+    await form.getByTestId('assign-submit').click();
+    await page.getByTestId('detail-assignee').filter({ hasText: '李工' }).waitFor();
+    expect((await world.api<Ticket>('GET', `/api/tickets/${t.id}`)).body.assignee).toEqual({ id: 'li', name: '李工' });
+    await page.close();
+
+    // On the engineer's phone.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(phone, 'liwork', 'liwork-password');
+    await phone.getByTestId('tab-mine').click();
+    await phone.locator(`[data-testid=my-tickets] [data-testid=ticket-row][data-ticket-id="${t.id}"]`).waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await phone.close();
+  });
+
   it('switches to English and remembers it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

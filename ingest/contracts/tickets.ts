@@ -90,11 +90,13 @@ export interface Ticket {
   /** What the customer said, and the number that was called. */
   satisfaction: Satisfaction | null;
   calledNumber: string | null;
+  /** Whom dispatch gave it to (派单): a person of the duty roster. */
+  assignee: { id: string; name: string } | null;
   updatedAt: string;
 }
 
 /** Who is told what, and when (DESIGN.md §4; the alerting policy). */
-export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach', 'callback_reminder', 'callback_breach'] as const;
+export const ALERT_KINDS = ['page', 'escalation', 'reminder', 'breach', 'callback_reminder', 'callback_breach', 'assignment'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What a system entry of the timeline records, as facts; a person's words are in `note`. */
@@ -116,7 +118,9 @@ export type TimelineData =
   /** The callback step: what the customer said and the number called. */
   | { satisfaction: Satisfaction; calledNumber: string }
   /** A step taken on the substation incident this room ticket is linked under, applied to it too. */
-  | { incident: string };
+  | { incident: string }
+  /** Given to a person (派单); `incident` when it came with its substation incident. */
+  | { assignee: string; name: string; incident?: string };
 
 export interface TimelineEntry {
   at: string;
@@ -150,6 +154,8 @@ export const callbackSchema = z
     note: z.string().trim().max(2000).optional(),
   })
   .strict();
+/** 派单: to a person of the duty roster. */
+export const assignSchema = z.object({ personId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), note: z.string().trim().max(2000).optional() }).strict();
 export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
 
 /** Tickets in one answer without a `from`–`to` range, and with one (a month's history, an export). */
@@ -162,6 +168,8 @@ export const ticketQuerySchema = z
     type: z.enum(TICKET_TYPES).optional(),
     deviceId: z.string().max(64).optional(),
     substationId: z.string().max(64).optional(),
+    /** A roster person's id, or `me`: the people of the roster linked to the signed-in account. */
+    assignee: z.string().max(64).optional(),
     /** Opened on these Beijing dates, both included. */
     from: localDateSchema.optional(),
     to: localDateSchema.optional(),

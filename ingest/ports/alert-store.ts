@@ -49,6 +49,8 @@ export interface AlertStore {
   dueAlerts(now: number, limit: number): PendingAlert[];
   nextAlertAt(): number | null;
   resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): void;
+  /** Deliveries decided now, not planned (a 派单): stored under an alert `key` unique per ticket. */
+  sendNow(ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): void;
   dueDeliveries(now: number, limit: number): Delivery[];
   nextDeliveryAt(): number | null;
   updateDelivery(d: Delivery): void;

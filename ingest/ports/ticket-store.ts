@@ -31,6 +31,8 @@ export interface TicketRecord {
   callbackAt: number | null;
   satisfaction: Satisfaction | null;
   calledNumber: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
   closedAt: number | null;
   updatedAt: number;
 }

@@ -15,6 +15,7 @@ const KIND_PREFIX: Record<AlertKind, string> = {
   breach: '【已超时】',
   callback_reminder: '【回访提醒】',
   callback_breach: '【回访超时】',
+  assignment: '【派单】',
 };
 
 const MILESTONE_ZH: Record<string, string> = {
@@ -80,5 +81,6 @@ export function renderAlert(c: MessageContext): { title: string; text: string } 
     lines.push(`升级原因：开单 ${c.escalatedAfterMin ?? '?'} 分钟内无人接单；值班人员：${c.engineers.length ? c.engineers.join('、') : '无'}`);
   }
   if (c.kind === 'breach') lines.push('请值班干部立即协调处理。');
+  if (c.kind === 'assignment') lines.push(`派单给：${c.engineers.join('、')}，请尽快接单处理。`);
   return { title, text: lines.join('\n') };
 }

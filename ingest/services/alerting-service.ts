@@ -196,6 +196,28 @@ export function createAlertingService(d: AlertingDeps) {
       d.store.planAlerts(t.id, planAlerts(t, policy()));
       kick();
     },
+    /**
+     * 派单: the person dispatch gave the ticket to is told now, through the channels of the teams
+     * they are on shift with (any time), or else of the teams answering for the substation.
+     */
+    pageAssignee(t: Ticket, personId: string): void {
+      const r = roster();
+      const person = r.people.find((p) => p.id === personId);
+      if (!person) return;
+      const ownTeams = new Set(r.shifts.filter((s) => s.person === personId).map((s) => s.team));
+      const teams = r.teams.filter((team) => ownTeams.has(team.id));
+      const channelIds = new Set((teams.length > 0 ? teams : onDutyAt(r, t.substationId, clock()).teams).flatMap((team) => team.channels));
+      const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
+      const now = clock();
+      if (channels.length === 0) {
+        d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: 'assignment', skipped: 'no_channel', substationId: t.substationId });
+        return;
+      }
+      const { title, text } = renderAlert({ ticket: t, situation: situationOf(t, nameOf), kind: 'assignment', place: placeOf(t, d.device), engineers: [person.name], escalatedAfterMin: null, now });
+      const recipients = [{ id: person.id, name: person.name, ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.email ? { email: person.email } : {}) }];
+      d.store.sendNow(t.id, `assignment:${randomUUID()}`, now, channels.map((c) => ({ id: randomUUID(), ticketId: t.id, kind: 'assignment' as const, channelId: c.id, recipients, title, text, nextAttemptAt: now, createdAt: now })));
+      kick();
+    },
     /** A ticket changed: once resolved with a callback due, plan the callback's alerts (once). */
     onTicketChanged(t: Ticket): void {
       if (t.status !== 'resolved' || t.callbackDueAt === null) return;

@@ -63,6 +63,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       callbackState: t.resolvedAt === null ? 'none' : deadlineState({ openedAt: t.resolvedAt, dueAt: t.callbackDueAt, milestoneAt: t.callbackAt }, now),
       satisfaction: t.satisfaction,
       calledNumber: t.calledNumber,
+      assignee: t.assigneeId === null ? null : { id: t.assigneeId, name: t.assigneeName ?? t.assigneeId },
       updatedAt: iso(t.updatedAt)!,
     };
   }
@@ -78,7 +79,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
   /** An open correlation ticket for the substation, for new room tickets to hang under. */
   const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
 
-  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
+  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'assigneeId' | 'assigneeName' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
     const now = clock();
     const record = store.insert(
       {
@@ -96,6 +97,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         callbackAt: null,
         satisfaction: null,
         calledNumber: null,
+        assigneeId: null,
+        assigneeName: null,
         closedAt: null,
       },
       { at: now, actor, action: 'opened', note: null, data },
@@ -290,6 +293,27 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         }
       }
       return taken;
+    },
+
+    /**
+     * 派单: gives the ticket to a person of the roster (a substation incident with its open room
+     * tickets); each change of hands in the timeline. Returns the ticket and whether the person
+     * changed (only then is anyone paged).
+     */
+    assign(id: string, person: { id: string; name: string }, actor: string, note?: string): { ticket: Ticket; changed: boolean } {
+      const t = store.get(id);
+      if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
+      if (t.status === 'closed') throw new AppError('HW_TICKET_STEP', 'a closed ticket is not given to anyone');
+      const give = (x: TicketRecord, incident?: string) =>
+        changed(
+          store.update(x.id, { assigneeId: person.id, assigneeName: person.name }, { at: clock(), actor, action: 'assign', note: incident ? null : (note ?? null), data: { assignee: person.id, name: person.name, ...(incident ? { incident } : {}) } }),
+        );
+      const changedHands = t.assigneeId !== person.id;
+      const record = give(t);
+      if (t.rule === 'correlation') {
+        for (const child of store.active()) if (child.parentId === id && child.assigneeId !== person.id) give(child, id);
+      }
+      return { ticket: view(record), changed: changedHands };
     },
 
     find(id: string): Ticket | undefined {

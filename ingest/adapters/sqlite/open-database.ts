@@ -266,6 +266,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX notices_due ON notices (status, next_attempt_at);
   CREATE INDEX notices_by_outage ON notices (outage_id, revision);
   `,
+  // 11: 派单 (issue 15): whom dispatch gave a ticket to, a person of the duty roster (the name as
+  // it was then).
+  `
+  ALTER TABLE tickets ADD COLUMN assignee_id TEXT;
+  ALTER TABLE tickets ADD COLUMN assignee_name TEXT;
+  CREATE INDEX tickets_by_assignee ON tickets (assignee_id) WHERE assignee_id IS NOT NULL;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

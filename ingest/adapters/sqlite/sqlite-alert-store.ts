@@ -99,6 +99,11 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
       setAlertState.run(state, alertId);
       for (const d of deliveries) insertDelivery.run({ ...d, alertId, recipients: JSON.stringify(d.recipients) });
     }),
+    sendNow: db.transaction((ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]) => {
+      // An alert row made already handled, so its deliveries have one to belong to.
+      const alertId = Number(db.prepare("INSERT INTO alerts (ticket_id, kind, due_at, state) VALUES (?, ?, ?, 'done')").run(ticketId, key, at).lastInsertRowid);
+      for (const d of deliveries) insertDelivery.run({ ...d, alertId, recipients: JSON.stringify(d.recipients) });
+    }),
     dueDeliveries: (now, limit) => (dueDeliveries.all(now, limit) as DeliveryRow[]).map(toDelivery),
     nextDeliveryAt: () => (nextDelivery.get() as { at: number | null }).at,
     updateDelivery: (d) => void markDelivery.run({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, sentAt: d.sentAt }),

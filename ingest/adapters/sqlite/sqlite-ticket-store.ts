@@ -31,6 +31,8 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   callbackAt: 'callback_at',
   satisfaction: 'satisfaction',
   calledNumber: 'called_number',
+  assigneeId: 'assignee_id',
+  assigneeName: 'assignee_name',
   closedAt: 'closed_at',
   updatedAt: 'updated_at',
 };
@@ -120,6 +122,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       if (q.type) (where.push('type = ?'), params.push(q.type));
       if (q.deviceId) (where.push('device_id = ?'), params.push(q.deviceId));
       if (q.substationId) (where.push('substation_id = ?'), params.push(q.substationId));
+      if (q.assignee) (where.push('assignee_id = ?'), params.push(q.assignee));
       if (q.from && q.to) (where.push('opened_at >= ? AND opened_at < ?'), params.push(localMidnight(q.from), localMidnight(addDays(q.to, 1))));
       // A range is history: in the order things happened. Otherwise the work to do, most urgent first.
       const order = q.from ? 'opened_at, seq' : "CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COALESCE(due_at, 9e15), seq";

@@ -119,5 +119,8 @@ export function stillDue(kind: AlertKind, t: Pick<Ticket, 'status' | 'milestoneA
     case 'reminder':
     case 'breach':
       return t.parentId === null && t.milestoneAt === null;
+    // Sent when dispatch gives it to someone, never planned ahead.
+    case 'assignment':
+      return true;
   }
 }

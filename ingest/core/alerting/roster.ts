@@ -21,6 +21,8 @@ export const personSchema = z
     /** For SMS and for @-mentions in WeCom/DingTalk groups. */
     mobile: z.string().regex(/^\+?\d{6,15}$/, 'digits only, e.g. 13800000000').optional(),
     email: z.email().optional(),
+    /** Their HeatWatch login, so 我的工单 shows what was given to them. */
+    username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   })
   .strict();
 

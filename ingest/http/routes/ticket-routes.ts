@@ -4,7 +4,7 @@ import { ticketsCsv, writeTicketsWorkbook } from '../../adapters/export/ticket-e
 import { AppError } from '../../errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acknowledgeSchema, callbackSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema } from '../../contracts/tickets.ts';
+import { acknowledgeSchema, assignSchema, callbackSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema, type Ticket } from '../../contracts/tickets.ts';
 import { STEP_RULES, STEPS, type Step } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
@@ -30,10 +30,13 @@ export interface TicketRouteDeps {
   store: Pick<TelemetryStore, 'read'>;
   /** The household behind a room's ticket (staff roles only). */
   households: Pick<HouseholdService, 'forDevice'>;
+  /** The duty roster's people (派单 goes to one of them), and telling the one a ticket was given to. */
+  people: () => { id: string; name: string; username?: string }[];
+  pageAssignee: (t: Ticket, personId: string) => void;
   clock?: () => number;
 }
 
-export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, registry, store, households, clock = Date.now }: TicketRouteDeps) {
+export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, registry, store, households, people, pageAssignee, clock = Date.now }: TicketRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/tickets',
@@ -43,6 +46,12 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     },
     async (request, reply) => {
       const q = request.query;
+      if (q.assignee === 'me') {
+        // 我的工单: what was given to the roster person linked to this login.
+        const me = people().find((p) => p.username === request.session!.username);
+        if (!me) return { tickets: [] };
+        q.assignee = me.id;
+      }
       const list = tickets.list(q);
       if (q.format === 'json') return { tickets: list };
       if (!q.from || !q.to) throw new AppError('HW_BAD_REQUEST', 'query format: csv and xlsx need a `from`–`to` range');
@@ -73,6 +82,18 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
       const staff = (STAFF_ROLES as readonly string[]).includes(request.session!.role);
       const household = staff && device?.kind === 'room' ? (households.forDevice(device.id) ?? null) : null;
       return { ...ticket, timeline, readings, household };
+    },
+  );
+
+  app.post(
+    '/api/tickets/:id/assign',
+    { schema: { tags: ['tickets'], summary: '派单: give the ticket (an incident with its rooms) to a person of the duty roster; they are paged', params: ticketParams, body: assignSchema }, onRequest: allow(...DISPATCH_ROLES) },
+    async (request) => {
+      const person = people().find((p) => p.id === request.body.personId);
+      if (!person) throw new AppError('HW_BAD_REQUEST', `no person ${request.body.personId} in the duty roster`);
+      const { ticket, changed } = tickets.assign(request.params.id, { id: person.id, name: person.name }, request.session!.username, request.body.note);
+      if (changed) pageAssignee(ticket, person.id);
+      return ticket;
     },
   );
 

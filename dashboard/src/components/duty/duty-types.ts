@@ -9,6 +9,8 @@ export interface Person {
   name: string;
   mobile?: string;
   email?: string;
+  /** Their HeatWatch login: what is given to them shows under 我的工单. */
+  username?: string;
 }
 
 export interface Team {

@@ -11,6 +11,8 @@ export interface PersonDraft {
   name: string;
   mobile: string;
   email: string;
+  /** Their HeatWatch login (我的工单). */
+  username: string;
 }
 
 export interface TeamDraft {
@@ -40,7 +42,7 @@ export interface RosterDraft {
 
 export function draftFromRoster(r: Roster): RosterDraft {
   return {
-    people: r.people.map((p) => ({ id: p.id, name: p.name, mobile: p.mobile ?? '', email: p.email ?? '' })),
+    people: r.people.map((p) => ({ id: p.id, name: p.name, mobile: p.mobile ?? '', email: p.email ?? '', username: p.username ?? '' })),
     teams: r.teams.map((t) => ({
       id: t.id,
       name: t.name,
@@ -58,7 +60,8 @@ export function rosterFromDraft(d: RosterDraft): Roster {
     people: d.people.map((p) => {
       const mobile = p.mobile.trim();
       const email = p.email.trim();
-      return { id: p.id, name: p.name.trim(), ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) };
+      const username = p.username.trim();
+      return { id: p.id, name: p.name.trim(), ...(mobile ? { mobile } : {}), ...(email ? { email } : {}), ...(username ? { username } : {}) };
     }),
     teams: d.teams.map((t) => ({ id: t.id, name: t.name.trim(), substations: t.allSubstations ? '*' : [...t.substations], channels: [...t.channels] })),
     shifts: d.shifts.map((s) => ({ ...s, weekdays: [...new Set(s.weekdays)].sort((a, b) => a - b) })),
@@ -73,7 +76,7 @@ export function nextId(prefix: string, taken: Iterable<string>): string {
   return `${prefix}${n}`;
 }
 
-export const newPerson = (d: RosterDraft): PersonDraft => ({ id: nextId('p', d.people.map((p) => p.id)), name: '', mobile: '', email: '' });
+export const newPerson = (d: RosterDraft): PersonDraft => ({ id: nextId('p', d.people.map((p) => p.id)), name: '', mobile: '', email: '', username: '' });
 
 export const newTeam = (d: RosterDraft): TeamDraft => ({ id: nextId('team', d.teams.map((t) => t.id)), name: '', allSubstations: false, substations: [], channels: [] });
 
@@ -100,7 +103,7 @@ export function parseProblems(message: string): Problem[] {
 /** The problem paths as "shifts.0.person", for marking the fields in the form. */
 export const problemKeys = (problems: readonly Problem[]) => new Set(problems.map((p) => p.path.join('.')));
 
-const FIELDS = ['id', 'name', 'mobile', 'email', 'substations', 'channels', 'team', 'person', 'role', 'weekdays', 'start', 'end'] as const;
+const FIELDS = ['id', 'name', 'mobile', 'email', 'username', 'substations', 'channels', 'team', 'person', 'role', 'weekdays', 'start', 'end'] as const;
 const isField = (f: string | undefined): f is (typeof FIELDS)[number] => (FIELDS as readonly string[]).includes(f ?? '');
 
 /** Where a problem is, as the admin sees the form: "班次 2（张工）· 开始". */

@@ -72,7 +72,7 @@ describe('ticket detail', () => {
     await fireEvent.click(screen.getByTestId('action-acknowledge'));
     await vi.waitFor(() => expect(tickets.get('T-7')?.status).toBe('acknowledged'));
     expect(requests.filter((r) => r.method === 'POST')).toEqual([{ method: 'POST', url: '/api/tickets/T-7/acknowledge', body: { note: '张工接单' } }]);
-    await vi.waitFor(() => expect(requests.filter((r) => r.method === 'GET')).toHaveLength(2));
+    await vi.waitFor(() => expect(requests.filter((r) => r.method === 'GET' && r.url.startsWith('/api/tickets/'))).toHaveLength(2));
     expect(screen.getByTestId('detail-status').textContent).toBe('已接单');
     expect(screen.getByTestId('action-on-site')).toBeTruthy();
   });

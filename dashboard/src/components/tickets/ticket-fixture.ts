@@ -32,6 +32,7 @@ export function ticket(over: Partial<Ticket> & Pick<Ticket, 'id'>): Ticket {
     callbackState: 'none',
     satisfaction: null,
     calledNumber: null,
+    assignee: null,
     updatedAt: new Date(OPENED).toISOString(),
     ...over,
   };

@@ -13,7 +13,7 @@ let lastExpanded: ReadonlySet<string> = new Set();
 let lastView: QueueView = 'tickets';
 
 /** The work queue, or the customers to call back. */
-export type QueueView = 'tickets' | 'callbacks';
+export type QueueView = 'tickets' | 'callbacks' | 'mine';
 
 /** A burst of live changes (a correlation links fifty tickets) refetches the closed list once. */
 const REFETCH_DEBOUNCE_MS = 1000;

@@ -11,6 +11,7 @@ const ACTION_KEYS: Partial<Record<string, MessageKey>> = {
   recovered: 'timeline.recovered',
   condition_returned: 'timeline.condition_returned',
   linked: 'timeline.linked',
+  assign: 'timeline.assign',
   // Written by the alerting service (issue 6) as the actor "alerting".
   notified: 'timeline.notified',
   notify_failed: 'timeline.notify_failed',

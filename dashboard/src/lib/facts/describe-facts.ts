@@ -75,6 +75,7 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
   }
   if ('firstReply' in d) return w.t(`timeline.data.firstReply.${d.firstReply ?? 'none'}`, { due: w.dateTime(d.fullAnswerDueAt) });
   if ('satisfaction' in d) return w.t('timeline.data.callback', { satisfaction: w.t(`ticket.satisfaction.${d.satisfaction}`), number: d.calledNumber });
+  if ('assignee' in d) return d.incident ? w.t('timeline.data.assigneeIncident', { name: d.name, id: d.incident }) : w.t('timeline.data.assignee', { name: d.name });
   if ('incident' in d) return w.t('timeline.data.incident', { id: d.incident });
   return w.t(d.via === 'ack_link' ? 'timeline.data.ack_link' : 'timeline.data.hotline');
 }
