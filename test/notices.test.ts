@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeDeliveryView, OutageView, PublicStop } from '../ingest/contracts/outages.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from '../simulators/chromium.ts';
-import { ADMIN_PASSWORD, eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
+import { eventually, heatingAllYear, signInOnDashboard, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -202,11 +202,7 @@ describe('heat stops and their notices', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
-      await page.locator('input[name=username]').fill('admin');
-      await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
-      await page.locator('button[type=submit]').click();
-      page.setDefaultTimeout(8000);
+      await signInOnDashboard(page, world);
       await page.getByTestId('nav-outages').click();
       const form = page.getByTestId('stop-form');
       await form.locator('select[name=substationId]').selectOption('S-2');

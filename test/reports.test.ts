@@ -13,7 +13,7 @@ import type { Report } from '../ingest/contracts/reports.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import type { ErrorBody } from '../ingest/errors.ts';
 import { launchChromium } from '../simulators/chromium.ts';
-import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
+import { eventually, signInOnDashboard, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -128,10 +128,7 @@ describe('room-days from readings published over MQTT', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
-      await page.locator('input[name=username]').fill('admin');
-      await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
-      await page.locator('button[type=submit]').click();
+      await signInOnDashboard(page, world);
       await page.getByTestId('nav-report').click();
       await page.locator('input[name=from]').fill(d1);
       await page.locator('input[name=to]').fill(d2);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { startHeatWatch, type HeatWatch } from '../../ingest/app.ts';
 import { loadConfig } from '../../ingest/config/config.ts';
 import type { NewDevice, ProvisionedDevice } from '../../ingest/contracts/devices.ts';
@@ -119,6 +120,14 @@ export async function startWorld(extraEnv: Record<string, string> = {}, { onLog 
   }
   world.adminToken = await login();
   return world;
+}
+
+/** Signs in on the dashboard in a real browser page, as a person would (admin by default). */
+export async function signInOnDashboard(page: Page, world: TestWorld, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto(`http://127.0.0.1:${world.app.httpPort}/`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
 }
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
