@@ -143,6 +143,9 @@ describe('a simulated pipe burst, through the real pipeline', () => {
   it('tells who is paged right now for a substation, and never echoes a channel secret', async () => {
     const duty = await world.api<{ engineers: { name: string }[]; managers: { name: string }[] }>('GET', '/api/alerting/on-duty?substationId=SS-A');
     expect([duty.body.engineers.map((p) => p.name), duty.body.managers.map((p) => p.name)]).toEqual([['张工'], ['王经理']]);
+    // The duty board names the channels as people know them.
+    const board = (await world.api<{ teams: { team: { id: string }; channelNames: string[] }[] }>('GET', '/api/alerting/duty-board')).body.teams;
+    expect(board.find((e) => e.team.id === 'north')!.channelNames).toEqual(['抢修群 webhook']);
     await world.api('PUT', '/api/alerting/channels/ding', { name: '钉钉群', config: { type: 'dingtalk', url: `${receiver.url}/robot/send?access_token=secret-token-123`, secret: 'SECabcdef0123456789' } });
     const listed = JSON.stringify((await world.api('GET', '/api/alerting/channels')).body);
     expect(listed).not.toContain('secret-token-123');

@@ -93,7 +93,9 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
 
   app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)', querystring: onDutyQuery.pick({ at: true }) }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
     const at = request.query.at ?? clock();
-    return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at) };
+    // The channels by name (a dispatcher reads "抢修群 webhook", not "hook-2"), secrets never.
+    const names = new Map(store.channels().map((c) => [c.id, c.name]));
+    return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at).map((e) => ({ ...e, channelNames: e.team.channels.map((id) => names.get(id) ?? id) })) };
   });
 
   app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.policy());

@@ -45,6 +45,8 @@ export interface DutyTeam {
   team: Team;
   engineers: Person[];
   managers: Person[];
+  /** The team's channels by name, in the order of `team.channels`. */
+  channelNames?: string[];
 }
 
 export interface DutyBoard {

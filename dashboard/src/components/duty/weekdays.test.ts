@@ -35,5 +35,7 @@ describe('weekdays', () => {
     expect(isOvernight('23:59', '00:00')).toBe(true);
     expect(formatShiftHours('20:00', '08:00', zh.t)).toBe('20:00–次日08:00');
     expect(formatShiftHours('08:00', '20:00', en.t)).toBe('08:00–20:00');
+    expect(formatShiftHours('00:00', '00:00', zh.t)).toBe('全天');
+    expect(formatShiftHours('08:00', '08:00', en.t)).toBe('all day');
   });
 });

@@ -43,5 +43,7 @@ export function formatWeekdays(days: readonly number[], t: I18n['t']): string {
 
 /** "08:00–20:00", "20:00–08:00（跨夜）". */
 export function formatShiftHours(start: string, end: string, t: I18n['t']): string {
+  // 00:00–00:00 (or any start equal to its end) is the whole day.
+  if (start === end) return t('duty.shift.allDay');
   return isOvernight(start, end) ? t('duty.shift.hoursOvernight', { start, end }) : t('duty.shift.hours', { start, end });
 }
