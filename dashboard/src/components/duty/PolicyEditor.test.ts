@@ -6,14 +6,14 @@ import PolicyEditor from './PolicyEditor.svelte';
 
 const policy: AlertPolicy = {
   types: {
-    pipeline_accident: { page: true, escalateAfterMin: 5 },
-    leak: { page: true, escalateAfterMin: 10 },
-    repair: { page: true, escalateAfterMin: 15 },
-    heating_quality: { page: true, escalateAfterMin: 20 },
-    room_temp_low: { page: true, escalateAfterMin: 60 },
-    temp_drop: { page: true, escalateAfterMin: 60 },
-    inquiry: { page: false, escalateAfterMin: 15 },
-    sensor_offline: { page: false, escalateAfterMin: null },
+    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 },
+    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
+    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
+    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 },
+    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 },
+    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null },
   },
   remindAtFraction: 0.75,
   atBreach: true,
@@ -39,7 +39,7 @@ describe('policy editor', () => {
     await vi.waitFor(() => expect(screen.getByTestId('policy-editor').textContent).toContain('已保存'));
     expect(requests.find((r) => r.method === 'PUT')!.body).toEqual({
       ...policy,
-      types: { ...policy.types, room_temp_low: { page: true, escalateAfterMin: 45 }, inquiry: { page: true, escalateAfterMin: 15 } },
+      types: { ...policy.types, room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 45 }, inquiry: { page: true, pageAfterMin: 0, escalateAfterMin: 15 } },
     });
   });
 

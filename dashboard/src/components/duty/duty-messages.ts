@@ -106,6 +106,8 @@ const zh = {
 
   'duty.policy.page': '派单通知',
   'duty.policy.escalate': '未接单升级',
+  'duty.policy.hold': '延后通知',
+  'duty.policy.error.hold': '延后通知请填写 0 至 120 分钟',
   'duty.policy.minutes': '分钟',
   'duty.policy.never': '不升级',
   'duty.policy.escalateHint': '“派单通知”：工单一开立即通知值班工程师；“未接单升级”：开单后这么久仍无人接单，则通知值班经理（留空不升级）。',
@@ -234,6 +236,8 @@ const en = {
 
   'duty.policy.page': 'Page',
   'duty.policy.escalate': 'Escalate after',
+  'duty.policy.hold': 'Hold the page',
+  'duty.policy.error.hold': 'Hold the page 0 to 120 minutes',
   'duty.policy.minutes': 'min',
   'duty.policy.never': 'never',
   'duty.policy.escalateHint': '“Page”: the engineers on duty are told as soon as the ticket opens. “Escalate after”: still not acknowledged that long after opening, the duty manager is called (empty: never).',

@@ -84,6 +84,8 @@ export interface ChannelList {
 
 export interface TypePolicy {
   page: boolean;
+  /** The page held this long (a cold room: 10 min, so a substation going cold pages once). */
+  pageAfterMin?: number;
   escalateAfterMin: number | null;
 }
 

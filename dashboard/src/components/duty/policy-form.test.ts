@@ -4,14 +4,14 @@ import { draftFromPolicy, policyFromDraft } from './policy-form.ts';
 
 const policy: AlertPolicy = {
   types: {
-    pipeline_accident: { page: true, escalateAfterMin: 5 },
-    leak: { page: true, escalateAfterMin: 10 },
-    repair: { page: true, escalateAfterMin: 15 },
-    heating_quality: { page: true, escalateAfterMin: 20 },
-    room_temp_low: { page: true, escalateAfterMin: 60 },
-    temp_drop: { page: true, escalateAfterMin: 60 },
-    inquiry: { page: false, escalateAfterMin: 15 },
-    sensor_offline: { page: false, escalateAfterMin: null },
+    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 },
+    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
+    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
+    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 },
+    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 },
+    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null },
   },
   remindAtFraction: 0.75,
   atBreach: true,
@@ -32,8 +32,15 @@ describe('policy form', () => {
     d.remind = false;
     d.remindPercent = 'not checked when off';
     const out = policyFromDraft(d);
-    expect('policy' in out && out.policy.types.leak).toEqual({ page: true, escalateAfterMin: null });
+    expect('policy' in out && out.policy.types.leak).toEqual({ page: true, pageAfterMin: 0, escalateAfterMin: null });
     expect('policy' in out && out.policy.remindAtFraction).toBe(null);
+  });
+
+  it('keeps a cold room’s page hold through a save (it was lost before), and refuses one over 120 minutes', () => {
+    const d = draftFromPolicy(policy);
+    expect(d.types.room_temp_low.pageAfterMin).toBe('10');
+    d.types.temp_drop.pageAfterMin = '200';
+    expect(policyFromDraft(d)).toEqual({ errors: { 'temp_drop.hold': 'duty.policy.error.hold' } });
   });
 
   it('keeps callback messages off once an admin unticks them', () => {

@@ -9,7 +9,7 @@ import { TICKET_TYPE_OPTIONS } from '../tickets/ticket-options.ts';
 import type { AlertPolicy } from './duty-types.ts';
 
 export interface PolicyDraft {
-  types: Record<TicketType, { page: boolean; escalateAfterMin: string }>;
+  types: Record<TicketType, { page: boolean; pageAfterMin: string; escalateAfterMin: string }>;
   remind: boolean;
   remindPercent: string;
   atBreach: boolean;
@@ -17,17 +17,19 @@ export interface PolicyDraft {
   callbacks: boolean;
 }
 
-export type PolicyErrors = Partial<Record<TicketType | 'remindPercent', MessageKey>>;
+export type PolicyErrors = Partial<Record<TicketType | `${TicketType}.hold` | 'remindPercent', MessageKey>>;
 
 /** The API's own limit on an escalation delay (a day). */
 const MAX_ESCALATE_MIN = 24 * 60;
+/** The API's limit on holding a page. */
+const MAX_HOLD_MIN = 120;
 const DEFAULT_REMIND_PERCENT = '75';
 
 export function draftFromPolicy(p: AlertPolicy): PolicyDraft {
   const types = {} as PolicyDraft['types'];
   for (const type of TICKET_TYPE_OPTIONS) {
     const tp = p.types[type];
-    types[type] = { page: tp?.page ?? false, escalateAfterMin: tp?.escalateAfterMin == null ? '' : String(tp.escalateAfterMin) };
+    types[type] = { page: tp?.page ?? false, pageAfterMin: String(tp?.pageAfterMin ?? 0), escalateAfterMin: tp?.escalateAfterMin == null ? '' : String(tp.escalateAfterMin) };
   }
   return {
     types,
@@ -43,11 +45,14 @@ export function policyFromDraft(d: PolicyDraft): { policy: AlertPolicy } | { err
   const errors: PolicyErrors = {};
   const types: AlertPolicy['types'] = {};
   for (const type of TICKET_TYPE_OPTIONS) {
-    const { page, escalateAfterMin } = d.types[type];
+    const { page, pageAfterMin, escalateAfterMin } = d.types[type];
     const text = escalateAfterMin.trim();
     const minutes = Number(text);
     if (text !== '' && !(Number.isFinite(minutes) && minutes > 0 && minutes <= MAX_ESCALATE_MIN)) errors[type] = 'duty.policy.error.minutes';
-    types[type] = { page, escalateAfterMin: text === '' ? null : minutes };
+    // The hold: empty is none; the API takes 0–120 minutes.
+    const hold = pageAfterMin.trim() === '' ? 0 : Number(pageAfterMin.trim());
+    if (!(Number.isFinite(hold) && hold >= 0 && hold <= MAX_HOLD_MIN)) errors[`${type}.hold`] = 'duty.policy.error.hold';
+    types[type] = { page, pageAfterMin: hold, escalateAfterMin: text === '' ? null : minutes };
   }
   const percent = Number(d.remindPercent.trim());
   if (d.remind && !(d.remindPercent.trim() !== '' && percent > 0 && percent < 100)) errors.remindPercent = 'duty.policy.error.percent';
