@@ -16,6 +16,8 @@ import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from './chromium.ts';
 import { runFleet } from './fleet-runner.ts';
 import { HeatWatchClient } from './heatwatch-client.ts';
+import { importDemoHouseholds } from './demo-households.ts';
+import { buildFleet } from './fleet.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const docs = path.join(root, 'docs');
@@ -90,6 +92,8 @@ try {
   const station = await signedIn(1440, 900);
   const room = (await client.call<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active&type=room_temp_low')).tickets.find((t) => t.parentId === found.id);
   if (room?.deviceId) {
+    // An incident is one row: its rooms show once it is expanded.
+    await station.locator('li', { has: station.locator(`[data-testid=ticket-row][data-ticket-id="${found.id}"]`) }).getByTestId('group-toggle').click();
     await station.locator(`[data-testid=ticket-row][data-ticket-id="${room.id}"]`).first().click();
     await station.getByTestId('ticket-detail').waitFor();
   }
@@ -100,6 +104,17 @@ try {
 
   const phone = await signedIn(390, 844, 2);
   await shot(phone, 'screenshot-phone.png');
+
+  // 停热管理: the fleet's households, a planned stop tomorrow on another substation, its notices.
+  await importDemoHouseholds(client, buildFleet({ rooms: 400, substations: 8, seed: 7 }));
+  const other = (await client.call<{ devices: { id: string; kind: string }[] }>('GET', '/api/devices?kind=substation')).devices.find((d) => d.id !== found.substationId)!;
+  const start = Math.ceil((Date.now() + 30 * 3_600_000) / 3_600_000) * 3_600_000;
+  await client.call('POST', '/api/outages', { substationId: other.id, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 8 * 3_600_000).toISOString(), reason: '换热器检修', areas: '小区 1–6 号楼' });
+  const stops = await signedIn(1440, 900);
+  await stops.getByTestId('nav-outages').click();
+  await stops.locator('[data-testid=stop-card] button.head').first().click();
+  await stops.waitForTimeout(1500);
+  await shot(stops, 'screenshot-outages.png');
 } finally {
   await browser.close();
   await fleet.stop();

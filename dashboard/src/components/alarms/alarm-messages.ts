@@ -10,8 +10,8 @@ const zh = {
   'alarm.open': '查看',
   'alarm.dismiss': '知道了',
   'alarm.dismissAll': '全部知道了（{count}）',
-  'alarm.soundOn': '🔔 提示音开',
-  'alarm.soundOff': '🔕 提示音关',
+  'alarm.soundOn': '提示音：开',
+  'alarm.soundOff': '提示音：关',
 } as const;
 
 const en = {
@@ -23,8 +23,8 @@ const en = {
   'alarm.open': 'Open',
   'alarm.dismiss': 'Dismiss',
   'alarm.dismissAll': 'Dismiss all ({count})',
-  'alarm.soundOn': '🔔 Sound on',
-  'alarm.soundOff': '🔕 Sound off',
+  'alarm.soundOn': 'Sound: on',
+  'alarm.soundOff': 'Sound: off',
 };
 
 export const alarmMessages = defineMessages(zh, en);
