@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSeconds, timeLabels, toColumns, yRange } from './chart-data.ts';
+import { chartSeconds, legendTime, timeLabels, toColumns, yRange } from './chart-data.ts';
 
 describe('chart data', () => {
   it('labels in Asia/Shanghai whatever the browser zone', () => {
@@ -36,5 +36,10 @@ describe('chart data', () => {
     const at = (iso: string) => chartSeconds(Date.parse(iso));
     expect(timeLabels([at('2026-12-10T08:00:00+08:00'), at('2026-12-11T00:00:00+08:00')], 86_400)).toEqual(['08:00', '12-11']);
     expect(timeLabels([at('2026-12-10T08:00:00+08:00')], 7 * 86_400)).toEqual(['12-10']);
+  });
+
+  it('says the time under the cursor in the legend in Beijing time, and nothing ("--" before) without a cursor', () => {
+    expect(legendTime(chartSeconds(Date.parse('2026-12-10T08:05:00+08:00')))).toBe('12-10 08:05');
+    expect(legendTime(null)).toBe('');
   });
 });

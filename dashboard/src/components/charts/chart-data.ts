@@ -41,6 +41,13 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * x-axis labels as a Chinese control room writes them, 24-hour: "08:00" within a day, "12-10"
  * at midnight and over longer spans. Values are `chartSeconds`, so local getters read Beijing time.
  */
+/** The legend's time under the cursor (12-10 08:05, Beijing time), and nothing — not "--" — without one. */
+export function legendTime(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '';
+  const d = new Date(s * 1000);
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function timeLabels(splits: readonly number[], spanSeconds: number): string[] {
   return splits.map((s) => {
     const d = new Date(s * 1000);
