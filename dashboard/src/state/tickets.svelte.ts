@@ -11,6 +11,8 @@ export interface TicketFilter {
   /** 'active': anything not closed. */
   status: TicketStatus | 'active';
   substationId: string | 'all';
+  /** A roster person's id: the tickets given to them (派单). */
+  assignee?: string | 'all';
 }
 
 const dueOrder = (t: Ticket): number => (t.dueAt === null ? Number.POSITIVE_INFINITY : Date.parse(t.dueAt));
@@ -28,6 +30,7 @@ export function matches(t: Ticket, f: TicketFilter): boolean {
   if (f.type !== 'all' && t.type !== f.type) return false;
   if (f.status === 'active' ? t.status === 'closed' : t.status !== f.status) return false;
   if (f.substationId !== 'all' && t.substationId !== f.substationId) return false;
+  if (f.assignee !== undefined && f.assignee !== 'all' && t.assignee?.id !== f.assignee) return false;
   return true;
 }
 
@@ -93,6 +96,13 @@ export class TicketStore {
       if (this.#byId.get(id)?.type !== 'sensor_offline') return true;
     }
     return false;
+  }
+
+  /** The people tickets are given to, for the filter: by id, with their names. */
+  assignees(): { id: string; name: string }[] {
+    const people = new Map<string, string>();
+    for (const t of this.#byId.values()) if (t.assignee) people.set(t.assignee.id, t.assignee.name);
+    return [...people].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
   }
 
   /** Substations that have tickets, for the filter. */

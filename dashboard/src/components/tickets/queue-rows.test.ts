@@ -63,4 +63,15 @@ describe('queue filter', () => {
     expect(ids({ type: 'leak', status: 'open' })).toEqual(['c']);
     expect(ids({ substationId: 'S1' })).toEqual(['a']);
   });
+
+  it('selects the tickets given to one person, and lists who has tickets', () => {
+    const store = new TicketStore();
+    store.apply(ticket({ id: 'a', assignee: { id: 'li', name: '李工' } }));
+    store.apply(ticket({ id: 'b', assignee: { id: 'zhang', name: '张工' } }));
+    store.apply(ticket({ id: 'c' }));
+    expect(store.list({ ...DEFAULT_FILTER, assignee: 'li' }).map((t) => t.id)).toEqual(['a']);
+    expect(store.list(DEFAULT_FILTER).length).toBe(3);
+    expect(store.assignees().map((p) => p.id).sort()).toEqual(['li', 'zhang']);
+    expect(queryPath({ ...DEFAULT_FILTER, status: 'closed', assignee: 'li' })).toBe('/api/tickets?status=closed&assignee=li&limit=1000');
+  });
 });

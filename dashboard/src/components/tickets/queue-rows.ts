@@ -6,7 +6,7 @@ import type { DeadlineState, Ticket } from '../../../../ingest/contracts/tickets
 import type { TicketFilter } from '../../state/tickets.svelte.ts';
 import { liveState } from './countdown.ts';
 
-export const DEFAULT_FILTER: TicketFilter = { type: 'all', status: 'active', substationId: 'all' };
+export const DEFAULT_FILTER: TicketFilter = { type: 'all', status: 'active', substationId: 'all', assignee: 'all' };
 
 /** Enough for a control room to scan; 2 000 rows of live countdowns would only slow the page. */
 export const MAX_ROWS = 300;
@@ -19,6 +19,7 @@ export function queryPath(f: TicketFilter, limit = CLOSED_LIMIT): string {
   const q = new URLSearchParams({ status: f.status });
   if (f.type !== 'all') q.set('type', f.type);
   if (f.substationId !== 'all') q.set('substationId', f.substationId);
+  if (f.assignee !== undefined && f.assignee !== 'all') q.set('assignee', f.assignee);
   q.set('limit', String(limit));
   return `/api/tickets?${q}`;
 }
