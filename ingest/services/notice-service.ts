@@ -147,11 +147,12 @@ export function createNoticeService(d: NoticeServiceDeps) {
       return queued;
     },
 
-    summary(o: Outage): NoticeSummary {
+    /** `channels`: the customer channels' count when the caller has it already. */
+    summary(o: Outage, channels = d.settings.channels().filter(isCustomerChannel).length): NoticeSummary {
       const c = d.store.noticeCounts(o.id);
       return {
         households: d.households.list({ substationId: o.substationId, limit: 1, offset: 0 }).total,
-        channels: d.settings.channels().filter(isCustomerChannel).length,
+        channels,
         sent: c.sent,
         failed: c.failed,
         pending: c.pending,

@@ -14,7 +14,7 @@ import type { NoticeService } from './notice-service.ts';
 export interface OutageServiceDeps {
   store: OutageStore;
   device: (id: string) => Pick<Device, 'kind' | 'name' | 'address'> | undefined;
-  notices: Pick<NoticeService, 'announce' | 'summary' | 'firstSentAt'>;
+  notices: Pick<NoticeService, 'announce' | 'summary' | 'firstSentAt' | 'customerChannels'>;
   clock?: () => number;
 }
 
@@ -50,16 +50,18 @@ export function createOutageService({ store, device, notices, clock = Date.now }
    * 服务承诺 二.1(3): customers hear of a planned stop at least 24 h before it begins — judged on
    * the first notice sent, not on when it was typed in; none yet with under 24 h to go is late.
    */
-  function lateNotice(o: Outage, now: number): boolean {
+  function lateNotice(o: Outage, now: number, told = notices.firstSentAt(o.id)): boolean {
     if (o.kind !== 'planned') return false;
-    const told = notices.firstSentAt(o.id);
     if (told !== null) return told > o.startsAt - DAY_MS;
     if (o.cancelledAt !== null) return o.cancelledAt > o.startsAt - DAY_MS;
     return now > o.startsAt - DAY_MS;
   }
 
-  function view(o: Outage, now = clock()): OutageView {
+  /** `channels`: the customer channels, counted once for a whole list (their configs are sealed). */
+  function view(o: Outage, now = clock(), channels?: number): OutageView {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    // One look at the notices serves both the summary and whether they were late.
+    const summary = notices.summary(o, channels);
     return {
       id: o.id,
       substationId: o.substationId,
@@ -75,8 +77,8 @@ export function createOutageService({ store, device, notices, clock = Date.now }
       registeredBy: o.registeredBy,
       updatedAt: iso(o.updatedAt)!,
       revision: o.revision,
-      lateNotice: lateNotice(o, now),
-      notices: notices.summary(o),
+      lateNotice: lateNotice(o, now, summary.firstSentAt === null ? null : Date.parse(summary.firstSentAt)),
+      notices: summary,
     };
   }
 
@@ -151,7 +153,8 @@ export function createOutageService({ store, device, notices, clock = Date.now }
     find: (id: number): Outage => mustGet(id),
     list: (): OutageView[] => {
       const now = clock();
-      return outages.map((o) => view(o, now));
+      const channels = notices.customerChannels();
+      return outages.map((o) => view(o, now, channels));
     },
 
     /** Stops overlapping [from, to) for the report: not cancelled, with the span they covered. */
