@@ -22,6 +22,15 @@ export const newUserSchema = z
   })
   .strict();
 
+/** PATCH /api/users/:username (admin): a person's name as shown, or their role. */
+export const userUpdateSchema = z
+  .object({ displayName: z.string().trim().max(100).optional(), role: z.enum(ROLES).optional() })
+  .strict()
+  .refine((u) => u.displayName !== undefined || u.role !== undefined, 'give displayName, role or both');
+
+/** POST /api/users/:username/password (admin): a new password for someone who lost theirs. */
+export const passwordResetSchema = z.object({ newPassword: z.string().min(1).max(1024) }).strict();
+
 /** POST /api/me/password. The new password's policy is checked by the service (it needs the username). */
 export const passwordChangeSchema = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) })
@@ -34,6 +43,12 @@ export interface User {
   createdAt: string;
   /** Disabled by an admin: cannot log in, has no session. */
   disabled: boolean;
+}
+
+/** Who is who, for every signed-in role: timelines and the header show names, not logins. */
+export interface UserName {
+  username: string;
+  displayName: string;
 }
 
 export interface LoginResponse {

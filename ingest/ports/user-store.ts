@@ -24,6 +24,8 @@ export interface UserStore {
   replaceHash(username: string, passwordHash: string): void;
   /** Disables (ending every session, whose digests it returns) or enables an account. */
   setDisabled(username: string, disabled: boolean): string[];
+  /** Renames or re-roles an account; a new role ends its sessions (which carry the role), whose digests it returns. */
+  update(username: string, patch: { displayName?: string; role?: Role }): string[];
   purgeExpiredSessions(now: number): number;
 }
 

@@ -4,7 +4,7 @@
  * there is no default password.
  */
 import type { Logger } from 'pino';
-import type { LoginResponse, Role, User } from '../contracts/users.ts';
+import type { LoginResponse, Role, User, UserName } from '../contracts/users.ts';
 import { AppError, ERRORS } from '../errors.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../ports/user-store.ts';
 import { createLoginLockout } from '../core/accounts/login-lockout.ts';
@@ -107,6 +107,41 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
     },
 
     listUsers: (): User[] => users.list(),
+
+    /** Everyone's name as shown (disabled accounts too: they still appear in old timelines). */
+    names: (): UserName[] => users.list().map((u) => ({ username: u.username, displayName: u.displayName })),
+
+    /** The signed-in person's account, for the header. */
+    profile(username: string): User {
+      const found = users.find(username);
+      if (!found) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
+      return found.user;
+    },
+
+    /**
+     * An admin renames someone or changes their role. A new role ends that person's sessions (the
+     * role is checked per session). Admins cannot change their own role, so one admin always remains.
+     */
+    updateUser(by: Session, username: string, patch: { displayName?: string; role?: Role }): User {
+      const target = users.find(username);
+      if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
+      if (patch.role !== undefined && patch.role !== target.user.role && username === by.username) throw new AppError('HW_CONFLICT', 'you cannot change your own role');
+      ended(users.update(username, patch));
+      return users.find(username)!.user;
+    },
+
+    /**
+     * An admin sets a new password for someone who lost theirs: the policy applies, and every
+     * session of that person ends (the admin's own current one excepted, when they reset their own).
+     */
+    async resetPassword(by: Session, username: string, newPassword: string): Promise<User> {
+      const target = users.find(username);
+      if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
+      checkPassword(newPassword, username);
+      const keep = username === by.username ? by.tokenDigest : undefined;
+      ended(users.setPasswordHash(username, await hashSecret(newPassword, PASSWORD_COST), keep));
+      return users.find(username)!.user;
+    },
 
     /** A person changes their own password: the current one first, under the lockout as a login is; their other sessions end. */
     changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {

@@ -44,6 +44,8 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
   const purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
   const updatePassword = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?');
   const updateDisabled = db.prepare('UPDATE users SET disabled_at = ?, updated_at = ? WHERE username = ?');
+  const updateName = db.prepare('UPDATE users SET display_name = ?, updated_at = ? WHERE username = ?');
+  const updateRole = db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE username = ?');
   const sessionsOf = db.prepare('SELECT token_hash FROM sessions WHERE username = ?');
   const deleteOtherSessions = db.prepare('DELETE FROM sessions WHERE username = ? AND token_hash != ?');
 
@@ -96,6 +98,17 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
         const ended = disabled ? (sessionsOf.all(username) as { token_hash: string }[]).map((r) => r.token_hash) : [];
         updateDisabled.run(disabled ? clock() : null, clock(), username);
         if (disabled) deleteSessionsOf.run(username);
+        return ended;
+      })();
+    },
+    update(username, { displayName, role }) {
+      return db.transaction(() => {
+        if (displayName !== undefined) updateName.run(displayName, clock(), username);
+        const before = find(username)?.user.role;
+        if (role === undefined || role === before) return [];
+        const ended = (sessionsOf.all(username) as { token_hash: string }[]).map((r) => r.token_hash);
+        updateRole.run(role, clock(), username);
+        deleteSessionsOf.run(username);
         return ended;
       })();
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loginSchema, newUserSchema, passwordChangeSchema } from '../../contracts/users.ts';
+import { loginSchema, newUserSchema, passwordChangeSchema, passwordResetSchema, userUpdateSchema } from '../../contracts/users.ts';
 import type { AuthService } from '../../services/auth-service.ts';
 import { ALL_ROLES, bearerToken, type RoleGuard } from '../authorize.ts';
 
@@ -27,8 +27,28 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthS
 
   app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' }, onRequest: allow(...ALL_ROLES) }, async (request) => {
     const s = request.session!;
-    return { username: s.username, role: s.role, expiresAt: new Date(s.expiresAt).toISOString() };
+    return { username: s.username, role: s.role, displayName: auth.profile(s.username).displayName, expiresAt: new Date(s.expiresAt).toISOString() };
   });
+
+  app.get('/api/users/names', { schema: { tags: ['users'], summary: "Everyone's name as shown, for timelines and assignees" }, onRequest: allow(...ALL_ROLES) }, async () => ({
+    users: auth.names(),
+  }));
+
+  app.patch(
+    '/api/users/:username',
+    { schema: { tags: ['users'], summary: "Change a person's shown name or role (a new role ends their sessions)", params: usernameParams, body: userUpdateSchema }, onRequest: allow('admin') },
+    async (request) => auth.updateUser(request.session!, request.params.username, request.body),
+  );
+
+  app.post(
+    '/api/users/:username/password',
+    {
+      schema: { tags: ['users'], summary: "Set a new password for someone who lost theirs; their sessions end", params: usernameParams, body: passwordResetSchema },
+      onRequest: allow('admin'),
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    },
+    async (request) => auth.resetPassword(request.session!, request.params.username, request.body.newPassword),
+  );
 
   app.get('/api/users', { schema: { tags: ['users'], summary: 'List users' }, onRequest: allow('admin') }, async () => ({
     users: auth.listUsers(),

@@ -24,7 +24,7 @@ function answerPasswordChange(status: number, code: string, headers: Record<stri
 function signedIn(): Session {
   const session = new Session(null);
   session.token = 'token-of-li';
-  session.user = { username: 'li', role: 'engineer' };
+  session.user = { username: 'li', role: 'engineer', displayName: '李' };
   return session;
 }
 
@@ -43,7 +43,7 @@ describe('account panel, refused', () => {
     render(AccountPanel, { session, i18n: new I18n(null), onClose: () => undefined });
     await change('not-my-password', 'new-password-1');
     await vi.waitFor(() => expect(screen.getByTestId('password-outcome').textContent).toContain('当前密码不正确'));
-    expect(session.user).toEqual({ username: 'li', role: 'engineer' });
+    expect(session.user).toEqual({ username: 'li', role: 'engineer', displayName: '李' });
     expect(session.expired).toBe(false);
   });
 

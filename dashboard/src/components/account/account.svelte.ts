@@ -1,8 +1,9 @@
 /**
- * The account panel's state: changing one's own password, and for admins the list of users
- * with disable / enable. Talks to the API only; the component renders.
+ * The account panel's state: changing one's own password, and for admins the users — create,
+ * rename, change a role, reset a lost password, disable / enable. Talks to the API only; the
+ * component renders.
  */
-import type { User } from '../../../../ingest/contracts/users.ts';
+import type { Role, User } from '../../../../ingest/contracts/users.ts';
 import { ApiError, type ApiClient } from '../../lib/api/api-client.ts';
 
 export type PasswordOutcome =
@@ -64,12 +65,69 @@ function refusal(e: Error): PasswordOutcome {
   return { kind: 'failed', message: e.message };
 }
 
+/** What an admin's change to an account came to; `weak` and `exists` are said in the panel's words. */
+export type AdminOutcome =
+  | { kind: 'created' | 'updated' | 'reset'; username: string }
+  | { kind: 'exists' }
+  | { kind: 'weak'; reasons: WeakReason[] }
+  | { kind: 'failed'; message: string };
+
+function adminRefusal(e: Error): AdminOutcome {
+  if (e instanceof ApiError && e.code === 'HW_USER_EXISTS') return { kind: 'exists' };
+  if (e instanceof ApiError && e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.message) };
+  return { kind: 'failed', message: e.message };
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
 export class UserList {
   users = $state<User[]>([]);
   error = $state<string | null>(null);
   busy = $state<string | null>(null);
+  /** The last create / edit / reset: said under the form it came from. */
+  outcome = $state<AdminOutcome | null>(null);
 
-  constructor(private readonly api: Pick<ApiClient, 'get' | 'post'>) {}
+  constructor(
+    private readonly api: Pick<ApiClient, 'get' | 'post' | 'request'>,
+    /** After a rename: the names shown elsewhere (timelines, header) are asked again. */
+    private readonly onRenamed: () => void = () => undefined,
+  ) {}
+
+  /** Runs one admin change; true when it went through. */
+  async #change(username: string, run: () => Promise<User>, kind: 'created' | 'updated' | 'reset'): Promise<boolean> {
+    this.busy = username;
+    try {
+      const user = await run();
+      const known = this.users.some((u) => u.username === user.username);
+      this.users = known ? this.users.map((u) => (u.username === user.username ? user : u)) : [...this.users, user].sort((a, b) => a.username.localeCompare(b.username));
+      this.outcome = { kind, username: user.username };
+      if (kind !== 'reset') this.onRenamed();
+      return true;
+    } catch (err) {
+      this.outcome = adminRefusal(err as Error);
+      return false;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  create(input: NewUser): Promise<boolean> {
+    const body = { ...input, username: input.username.trim(), displayName: input.displayName.trim() };
+    return this.#change(body.username, () => this.api.post<User>('/api/users', body), 'created');
+  }
+
+  update(username: string, patch: { displayName: string; role: Role }): Promise<boolean> {
+    return this.#change(username, () => this.api.request<User>('PATCH', `/api/users/${encodeURIComponent(username)}`, { ...patch, displayName: patch.displayName.trim() }), 'updated');
+  }
+
+  resetPassword(username: string, newPassword: string): Promise<boolean> {
+    return this.#change(username, () => this.api.post<User>(`/api/users/${encodeURIComponent(username)}/password`, { newPassword }), 'reset');
+  }
 
   async load(signal?: AbortSignal): Promise<void> {
     try {

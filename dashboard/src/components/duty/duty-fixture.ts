@@ -50,6 +50,6 @@ export async function dutyWorld(role: 'admin' | 'dispatcher' | 'engineer' = 'adm
   const devices = new DeviceStore();
   await devices.load(new ApiClient({ token: () => 't', onUnauthorized: () => undefined, fetch: async () => new Response(JSON.stringify({ devices: structuredClone(FLEET) })) }));
   const session = new Session(null);
-  session.user = { username: 'zhang', role };
+  session.user = { username: 'zhang', role, displayName: '张' };
   return { devices, session, i18n: new I18n(null) };
 }

@@ -43,7 +43,7 @@ function mount(role: 'dispatcher' | 'viewer' = 'dispatcher') {
   const tickets = new TicketStore();
   tickets.apply(server);
   const session = new Session(null);
-  session.user = { username: 'zhang', role };
+  session.user = { username: 'zhang', role, displayName: '张' };
   const clock = new Clock();
   clock.now = OPENED + 2 * HOUR;
   const calls = { close: vi.fn(), openTicket: vi.fn(), selectDevice: vi.fn() };

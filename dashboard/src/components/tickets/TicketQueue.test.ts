@@ -14,7 +14,7 @@ afterEach(() => {
 
 function mount(store: TicketStore, role: 'dispatcher' | 'viewer' = 'dispatcher') {
   const session = new Session(null);
-  session.user = { username: 'zhang', role };
+  session.user = { username: 'zhang', role, displayName: '张' };
   const clock = new Clock();
   clock.now = OPENED + 7 * HOUR;
   const calls = { open: vi.fn(), hotline: vi.fn() };
