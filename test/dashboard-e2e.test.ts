@@ -84,7 +84,9 @@ describe('dispatch dashboard in Chromium', () => {
     await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
     await page.locator('button[type=submit]').click();
     await page.getByTestId('live-status').waitFor();
-    expect(await page.getByTestId('user').textContent()).toContain('admin');
+    // Named as colleagues know them (the admin account is 管理员), the login on hover.
+    expect(await page.getByTestId('user').textContent()).toContain('管理员');
+    expect(await page.getByTestId('user').getAttribute('title')).toBe('admin');
     await page.close();
   });
 
@@ -236,6 +238,26 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it("opens a household's page from search: its rooms, its tickets, its room's temperatures", async () => {
+    await world.provision({ id: 'SS-E2E-H', kind: 'substation', name: '幸福换热站', lat: 35.409, lng: 116.968 });
+    await world.api('POST', '/api/households', { id: 'H-E2E', name: '孔繁华', phone: '135 0000 0009', address: '幸福小区 9-1-101', substationId: 'SS-E2E-H', deviceIds: ['R-E2E-COLD'] });
+    const called = (await world.api<Ticket>('POST', '/api/tickets', { type: 'heating_quality', description: '卧室偏凉', contact: '孔女士 13500000009' })).body;
+    await makeRoomCold();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByTestId('search-input').fill('孔繁华');
+    await page.locator('[data-testid=search-household][data-household-id="H-E2E"]').click();
+    const household = page.getByTestId('household-page');
+    await household.getByTestId('household-rooms').getByText('幸福小区 9-1-101 卧室').waitFor();
+    await household.locator(`[data-testid=household-tickets] [data-testid=device-ticket]`).first().waitFor();
+    // The ticket its phone called in, though it names no sensor.
+    await household.getByTestId('household-tickets').getByText(called.id).waitFor();
+    expect(await household.getByTestId('household-phone').getAttribute('href')).toBe('tel:13500000009');
+    // The room's chart, under its own heading.
+    await household.locator('.uplot').first().waitFor();
+    await page.close();
+  });
+
   it('calls a customer back from the callback queue, recording what they said and the number called', async () => {
     const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '暖气片漏水', address: '幸福小区 5-1-302', contact: '王先生 138 0000 0000' })).body;
     for (const [path, body] of [['acknowledge', {}], ['on-site', {}], ['resolve', { cause: '阀门老化，已更换' }]] as const) {
@@ -311,6 +333,39 @@ describe('dispatch dashboard in Chromium', () => {
     await phone.locator(`[data-testid=my-tickets] [data-testid=ticket-row][data-ticket-id="${t.id}"]`).waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await phone.close();
+  });
+
+  it('用户管理: an admin creates a dispatcher and resets a lost password; she is named in the header and the timeline', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(admin);
+    await admin.getByTestId('nav-account').click();
+    await admin.getByTestId('user-new').click();
+    const create = admin.getByTestId('user-create');
+    await create.locator('input[name=username]').fill('wang.li');
+    await create.locator('input[name=displayName]').fill('王丽');
+    await create.locator('input[name=password]').fill('wang-first-password');
+    await create.locator('button[type=submit]').click();
+    const row = admin.locator('[data-testid=user-list] li[data-username="wang.li"]');
+    await row.filter({ hasText: '调度员' }).waitFor();
+    expect(await row.textContent()).toContain('王丽');
+
+    // She forgot it: the admin sets another; the first no longer signs in.
+    await row.getByTestId('user-reset').click();
+    await row.locator('input[name=newPassword]').fill('wang-second-password');
+    await row.getByTestId('user-form').locator('button[type=submit]').click();
+    await admin.getByTestId('user-outcome').filter({ hasText: '已为 王丽 设置新密码' }).waitFor();
+    expect((await world.api('POST', '/api/login', { username: 'wang.li', password: 'wang-first-password' }, null)).status).toBe(401);
+    await admin.close();
+
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '暖气片漏水', address: '幸福小区 3-2-201' })).body;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, 'wang.li', 'wang-second-password');
+    expect(await page.getByTestId('user').textContent()).toBe('王丽 · 调度员');
+    await page.locator(`[data-testid=ticket-row][data-ticket-id="${t.id}"]`).click();
+    await page.getByTestId('action-acknowledge').click();
+    await page.getByTestId('ticket-timeline').locator('li').filter({ hasText: '王丽' }).waitFor();
+    expect(await page.getByTestId('ticket-timeline').textContent()).not.toContain('wang.li');
+    await page.close();
   });
 
   it('switches to English and remembers it', async () => {

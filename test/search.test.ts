@@ -59,6 +59,17 @@ describe('search and caller history', () => {
     expect((await world.api<{ tickets: Ticket[] }>('GET', '/api/callers/history?phone=12')).body.tickets).toEqual([]);
   });
 
+  it("gives a household's page its tickets: about its sensors, or called in from its phone, newest first", async () => {
+    const page = await world.api<{ household: Household; tickets: Ticket[] }>('GET', '/api/households/H-901/history');
+    expect(page.status).toBe(200);
+    expect(page.body.household).toMatchObject({ id: 'H-901', name: '孔德明', deviceIds: ['R-901'] });
+    expect(page.body.tickets.map((t) => t.type)).toEqual(['repair', 'heating_quality']);
+    // Another family's inquiry is not on it.
+    expect(page.body.tickets.some((t) => t.type === 'inquiry')).toBe(false);
+    expect((await world.api('GET', '/api/households/H-404/history')).status).toBe(404);
+    expect((await world.api('GET', '/api/households/H-901/history', undefined, viewer)).status).toBe(403);
+  });
+
   it('is for staff only: a viewer may not search names and phones', async () => {
     expect((await world.api('GET', '/api/search?q=139', undefined, viewer)).status).toBe(403);
     expect((await world.api('GET', '/api/callers/history?phone=13900000001', undefined, viewer)).status).toBe(403);

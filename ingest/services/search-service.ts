@@ -27,7 +27,7 @@ export function ticketNumber(q: string): string | null {
 
 export interface SearchDeps {
   tickets: Pick<TicketStore, 'search'>;
-  households: Pick<HouseholdStore, 'search' | 'forDevice'>;
+  households: Pick<HouseholdStore, 'search' | 'forDevice' | 'get'>;
   devices: () => Iterable<Device>;
   view: (t: TicketRecord) => Ticket;
 }
@@ -56,6 +56,17 @@ export function createSearchService(d: SearchDeps) {
       const households = d.households.search({ text: null, digits, limit: LIMIT });
       const tickets = d.tickets.search({ text: null, digits, deviceIds: households.flatMap((h) => h.deviceIds), limit: HISTORY_LIMIT }).map(d.view);
       return { households, tickets };
+    },
+
+    /**
+     * A household's page: its tickets, newest first — those about its rooms' sensors and those
+     * its phone number called in (a hotline ticket may name no sensor). Undefined when unknown.
+     */
+    household(id: string): { household: Household; tickets: Ticket[] } | undefined {
+      const household = d.households.get(id);
+      if (!household) return undefined;
+      const tickets = d.tickets.search({ text: null, digits: phoneDigits(household.phone), deviceIds: household.deviceIds, limit: HISTORY_LIMIT }).map(d.view);
+      return { household, tickets };
     },
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../contracts/users.ts';
+import { AppError } from '../../errors.ts';
 import type { SearchService } from '../../services/search-service.ts';
 import type { RoleGuard } from '../authorize.ts';
 
@@ -23,5 +24,17 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       onRequest: allow(...STAFF_ROLES),
     },
     async (request) => search.history(request.query.phone),
+  );
+  app.get(
+    '/api/households/:id/history',
+    {
+      schema: { tags: ['households'], summary: "A household's page: the household and its tickets (about its sensors, or called in from its phone), newest first, 50 at most", params: z.object({ id: z.string().max(64) }) },
+      onRequest: allow(...STAFF_ROLES),
+    },
+    async (request) => {
+      const found = search.household(request.params.id);
+      if (!found) throw new AppError('HW_NOT_FOUND', `no household ${request.params.id}`);
+      return found;
+    },
   );
 }

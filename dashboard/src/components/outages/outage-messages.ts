@@ -75,6 +75,17 @@ const zh = {
   'household.phone': '电话',
   'household.address': '地址',
   'household.area': '供热面积 {area} m²',
+  'household.open': '住户档案',
+  'household.page': '住户档案 · {name}',
+  'household.substation': '供热换热站：{name}',
+  'household.rooms': '房间',
+  'household.noRooms': '未登记房间传感器',
+  'household.tickets': '工单记录（{count}）',
+  'household.ticketsHint': '该户传感器的工单，及该户电话打入的热线工单，最近的在前',
+  'household.noTickets': '暂无工单',
+  'household.readings': '室温记录 · {name}',
+  'household.notFound': '住户 {id} 不存在',
+  'household.close': '关闭',
 } as const;
 
 const en = {
@@ -151,6 +162,17 @@ const en = {
   'household.phone': 'Phone',
   'household.address': 'Address',
   'household.area': 'Heated area {area} m²',
+  'household.open': 'Household record',
+  'household.page': 'Household · {name}',
+  'household.substation': 'Fed by {name}',
+  'household.rooms': 'Rooms',
+  'household.noRooms': 'No room sensor registered',
+  'household.tickets': 'Tickets ({count})',
+  'household.ticketsHint': "Tickets about its sensors, and hotline tickets called in from its phone, newest first",
+  'household.noTickets': 'No tickets',
+  'household.readings': 'Room temperature · {name}',
+  'household.notFound': 'No household {id}',
+  'household.close': 'Close',
 };
 
 export const outageMessages = defineMessages(zh, en);
