@@ -40,14 +40,14 @@ describe('ticket notifications', () => {
     expect(details.textContent).toContain('已发送');
     expect(details.textContent).toContain('派单');
 
-    list = [...list, delivery({ id: 'd2', kind: 'escalation', recipients: ['李经理'], status: 'pending', attempts: 2, lastError: 'webhook: could not reach the receiver', sentAt: null })];
+    list = [...list, delivery({ id: 'd2', kind: 'escalation', recipients: ['李经理'], status: 'pending', attempts: 2, lastError: 'webhook: could not reach the receiver (ECONNREFUSED)', sentAt: null })];
     await view.rerender({ ticketId: 'T-7', timelineLength: 3, session, i18n });
     await vi.waitFor(() => expect(details.querySelectorAll('li')).toHaveLength(2));
     expect(requests.map((r) => r.url)).toEqual(['/api/tickets/T-7/deliveries', '/api/tickets/T-7/deliveries']);
     const retrying = details.querySelector('[data-status=pending]')!;
     expect(retrying.textContent).toContain('重试中');
     expect(retrying.textContent).toContain('李经理 · 尝试 2 次');
-    expect(retrying.textContent).toContain('webhook: could not reach the receiver');
+    expect(retrying.textContent).toContain('无法连接接收方（ECONNREFUSED）');
   });
 
   it('the alerting service\'s timeline entries have names', () => {

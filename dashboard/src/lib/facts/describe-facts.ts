@@ -6,6 +6,7 @@ import type { FieldName } from '../../../../ingest/contracts/payloads.ts';
 import type { RuleFact } from '../../../../ingest/contracts/rule-facts.ts';
 import type { Ticket, TimelineData } from '../../../../ingest/contracts/tickets.ts';
 import type { MessageKey } from '../i18n/i18n.svelte.ts';
+import { deliveryErrorText } from './delivery-errors.ts';
 
 export interface Words {
   t(key: MessageKey, vars?: Record<string, string | number>): string;
@@ -70,7 +71,7 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
   if ('under' in d) return w.t('timeline.data.under', { id: d.under });
   if ('skipped' in d) return w.t(`timeline.data.skipped.${d.skipped}`, { kind: w.t(`alert.kind.${d.alert}`), substation: d.substationId ? (nameOf?.(d.substationId) ?? d.substationId) : '—' });
   if ('channel' in d) {
-    const vars = { kind: w.t(`alert.kind.${d.alert}`), channel: d.channel, people: d.people.join('、'), error: d.error ?? '' };
+    const vars = { kind: w.t(`alert.kind.${d.alert}`), channel: d.channel, people: d.people.join('、'), error: d.error === undefined ? '' : deliveryErrorText(w, d.error) };
     return w.t(d.error === undefined ? 'timeline.data.alert' : 'timeline.data.alertFailed', vars);
   }
   if ('firstReply' in d) return w.t(`timeline.data.firstReply.${d.firstReply ?? 'none'}`, { due: w.dateTime(d.fullAnswerDueAt) });
