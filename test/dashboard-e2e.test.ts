@@ -415,9 +415,15 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('fits a phone screen', async () => {
+  it('fits a phone screen, queue rows led by the room’s whole name', async () => {
+    await makeRoomCold();
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await signIn(page);
+    const place = page.locator('[data-testid=ticket-row][data-type=room_temp_low]').first().getByTestId('row-place');
+    await place.waitFor({ timeout: 15_000 });
+    // The name, not the code, and not cut: the text fits in the lines it has.
+    expect(await place.textContent()).toBe('幸福小区 9-1-101 卧室');
+    expect(await place.evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth)).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.close();

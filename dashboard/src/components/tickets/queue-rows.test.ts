@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TicketStore } from '../../state/tickets.svelte.ts';
-import { DEFAULT_FILTER, deadlineCounts, needsServer, nestRows, queryPath } from './queue-rows.ts';
+import { DEFAULT_FILTER, deadlineCounts, needsServer, nestRows, queryPath, rowPlace } from './queue-rows.ts';
 import { HOUR, OPENED, ticket } from './ticket-fixture.ts';
 
 const due = (h: number) => new Date(OPENED + h * HOUR).toISOString();
@@ -73,5 +73,16 @@ describe('queue filter', () => {
     expect(store.list(DEFAULT_FILTER).length).toBe(3);
     expect(store.assignees().map((p) => p.id).sort()).toEqual(['li', 'zhang']);
     expect(queryPath({ ...DEFAULT_FILTER, status: 'closed', assignee: 'li' })).toBe('/api/tickets?status=closed&assignee=li&limit=1000');
+  });
+
+  it('leads a row with names, the codes apart, and says an address once', () => {
+    const names: Record<string, string> = { 'R-0101': '幸福小区 9-1-101 卧室', 'SS-01': '一号换热站' };
+    const nameOf = (id: string) => names[id];
+    expect(rowPlace({ deviceId: 'R-0101', substationId: 'SS-01', address: '幸福小区 9-1-101' }, nameOf)).toEqual({ names: '幸福小区 9-1-101 卧室 · 一号换热站', codes: 'R-0101 · SS-01' });
+    // A substation's own ticket: its name once.
+    expect(rowPlace({ deviceId: 'SS-01', substationId: 'SS-01', address: null }, nameOf)).toEqual({ names: '一号换热站', codes: 'SS-01' });
+    // A hotline ticket with only an address; a device the store does not know is its code, not repeated.
+    expect(rowPlace({ deviceId: null, substationId: null, address: '春华小区 3-2-201' }, nameOf)).toEqual({ names: '春华小区 3-2-201', codes: '' });
+    expect(rowPlace({ deviceId: 'R-gone', substationId: null, address: null }, nameOf)).toEqual({ names: 'R-gone', codes: '' });
   });
 });

@@ -24,6 +24,20 @@ export function queryPath(f: TicketFilter, limit = CLOSED_LIMIT): string {
   return `/api/tickets?${q}`;
 }
 
+/**
+ * Where a ticket is, as the dispatcher reads it: the room's (or substation's) name, its
+ * substation's name and the caller's address when the names do not already say it — and the
+ * codes apart, secondary. A device the store does not know is its code.
+ */
+export function rowPlace(t: Pick<Ticket, 'deviceId' | 'substationId' | 'address'>, nameOf: (id: string) => string | undefined = () => undefined): { names: string; codes: string } {
+  const names: string[] = [];
+  if (t.deviceId) names.push(nameOf(t.deviceId) ?? t.deviceId);
+  if (t.substationId && t.substationId !== t.deviceId) names.push(nameOf(t.substationId) ?? t.substationId);
+  if (t.address && !names.some((n) => n.includes(t.address!))) names.push(t.address);
+  const codes = [t.deviceId, t.substationId !== t.deviceId ? t.substationId : null].filter((c): c is string => !!c && nameOf(c) !== undefined);
+  return { names: names.join(' · '), codes: codes.join(' · ') };
+}
+
 export interface QueueRow {
   ticket: Ticket;
   /** Whose deadline the row counts down: the incident's most urgent member (itself when alone). */
