@@ -8,14 +8,15 @@ import type { Fleet } from './fleet.ts';
 import type { HeatWatchClient } from './heatwatch-client.ts';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '孔', '孟', '颜', '曾'];
-const GIVEN = ['建国', '秀英', '桂兰', '志强', '海燕', '明', '静', '伟', '丽', '军', '霞', '磊'];
+const GIVEN = ['建国', '秀英', '桂兰', '志强', '海燕', '明', '静', '伟', '丽', '军', '霞', '磊', '淑珍', '国强', '玉兰', '红梅', '建华', '丽娟', '文', '芳', '勇', '艳', '涛', '洁'];
 
 /** The fleet's households as the import takes them. */
 export function demoHouseholdsCsv(fleet: Fleet): string {
   const lines = [csvLine(['id', 'name', 'phone', 'address', 'substationId', 'deviceIds', 'areaM2'])];
   fleet.rooms.forEach((r, i) => {
     const d = r.device;
-    const name = `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i * 7) % GIVEN.length]}`;
+    // 336 different names before one repeats: a search by name finds one family in a demo.
+    const name = `${SURNAMES[i % SURNAMES.length]}${GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]}`;
     lines.push(csvLine([`H-${d.id}`, name, `139${String(i).padStart(8, '0')}`, d.address ?? '', d.substationId ?? '', d.id, String(60 + ((i * 37) % 70))]));
   });
   return `${lines.join('\r\n')}\r\n`;

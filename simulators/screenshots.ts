@@ -2,7 +2,7 @@
  * `npm run screenshots`: the documentation's pictures, made the way a dispatcher would see them.
  * Starts HeatWatch in a temp dir with a simulated substation trip, lets the rules open their
  * tickets, then photographs the dashboard in real Chromium (zh-CN, English, a ticket, a
- * substation, a phone) into docs/. Needs the build (`npm run build`) and Debian's chromium.
+ * substation, a phone, stops, search, a household, callbacks, users) into docs/. Needs the build (`npm run build`) and Debian's chromium.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -115,6 +115,43 @@ try {
   await stops.locator('[data-testid=stop-card] button.head').first().click();
   await stops.waitForTimeout(1500);
   await shot(stops, 'screenshot-outages.png');
+
+  // 搜索 and 住户档案: a household found by name, its page with its tickets and its room's chart.
+  const { households } = await client.call<{ households: { id: string; name: string; phone: string; deviceIds: string[] }[] }>('GET', '/api/households?limit=50');
+  const family = households.find((h) => h.deviceIds.length > 0)!;
+  const called = await client.call<Ticket>('POST', '/api/tickets', { type: 'heating_quality', description: '客厅不热', contact: `${family.name} ${family.phone}` });
+  const finder = await signedIn(1440, 900);
+  await finder.getByTestId('search-input').fill(family.name);
+  await finder.locator(`[data-testid=search-household][data-household-id="${family.id}"]`).waitFor();
+  await finder.waitForTimeout(500);
+  await shot(finder, 'screenshot-search.png');
+  await finder.locator(`[data-testid=search-household][data-household-id="${family.id}"]`).click();
+  await finder.getByTestId('household-tickets').getByText(called.id).waitFor();
+  await finder.locator('[data-testid=household-page] .uplot').first().waitFor();
+  await finder.waitForTimeout(1000);
+  await shot(finder, 'screenshot-household.png');
+
+  // 待回访: hotline tickets resolved and waiting for their callback.
+  for (const [description, contact] of [['暖气片漏水', '王先生 13800000011'], ['阀门关不严', '李女士 13800000012'], ['缴费后仍未供热', '赵先生 13800000013']] as const) {
+    const t = await client.call<Ticket>('POST', '/api/tickets', { type: 'repair', description, contact, address: '幸福小区 5-1-302' });
+    for (const step of ['acknowledge', 'on-site']) await client.call('POST', `/api/tickets/${t.id}/${step}`, {});
+    await client.call('POST', `/api/tickets/${t.id}/resolve`, { cause: '户内阀门老化', note: '已更换阀门，室温恢复' });
+  }
+  const callbacks = await signedIn(1440, 900);
+  await callbacks.getByTestId('tab-callbacks').click();
+  await callbacks.waitForTimeout(1000);
+  await shot(callbacks, 'screenshot-callbacks.png');
+
+  // 用户管理: the accounts a control room has.
+  for (const [username, displayName, role] of [['wang.li', '王丽', 'dispatcher'], ['zhao.gang', '赵刚', 'dispatcher'], ['li.qiang', '李强', 'engineer'], ['kanban', '大屏', 'viewer']] as const) {
+    await client.call('POST', '/api/users', { username, displayName, role, password: `${username}-password-1` });
+  }
+  const users = await signedIn(1440, 900);
+  await users.getByTestId('nav-account').click();
+  await users.getByTestId('user-list').locator('li[data-username="wang.li"]').waitFor();
+  await users.getByTestId('user-list').locator('li[data-username="wang.li"]').getByTestId('user-reset').click();
+  await users.waitForTimeout(500);
+  await shot(users, 'screenshot-users.png');
 } finally {
   await browser.close();
   await fleet.stop();

@@ -224,6 +224,8 @@ describe('dispatch dashboard in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);
     await page.getByTestId('search-input').fill('136 0000 0006');
+    // What is typed shows: not white on the white field.
+    expect(await page.getByTestId('search-input').evaluate((el) => getComputedStyle(el).color !== getComputedStyle(el).backgroundColor)).toBe(true);
     const hit = page.locator(`[data-testid=search-ticket][data-ticket-id="${leak.id}"]`);
     await hit.waitFor();
     await hit.click();
@@ -255,6 +257,8 @@ describe('dispatch dashboard in Chromium', () => {
     expect(await household.getByTestId('household-phone').getAttribute('href')).toBe('tel:13500000009');
     // The room's chart, under its own heading.
     await household.locator('.uplot').first().waitFor();
+    // Its legend says no English "Time".
+    expect((await household.locator('.u-legend').first().innerText()).toLowerCase()).not.toContain('time');
     await page.close();
   });
 
