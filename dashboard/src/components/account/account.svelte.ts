@@ -61,7 +61,7 @@ function refusal(e: Error): PasswordOutcome {
   if (!(e instanceof ApiError)) return { kind: 'failed', message: e.message };
   if (e.code === 'HW_BAD_CREDENTIALS') return { kind: 'wrongCurrent' };
   if (e.code === 'HW_ACCOUNT_LOCKED') return { kind: 'locked', minutes: lockedMinutes(e.retryAfterSec) };
-  if (e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.message) };
+  if (e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.serverMessage) };
   return { kind: 'failed', message: e.message };
 }
 
@@ -74,7 +74,7 @@ export type AdminOutcome =
 
 function adminRefusal(e: Error): AdminOutcome {
   if (e instanceof ApiError && e.code === 'HW_USER_EXISTS') return { kind: 'exists' };
-  if (e instanceof ApiError && e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.message) };
+  if (e instanceof ApiError && e.code === 'HW_WEAK_PASSWORD') return { kind: 'weak', reasons: weakReasons(e.serverMessage) };
   return { kind: 'failed', message: e.message };
 }
 

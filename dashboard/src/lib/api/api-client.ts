@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     /** From `Retry-After` (a locked account, a busy address). */
     readonly retryAfterSec?: number,
+    /** The server's own words (English), for what parses them; `message` is what the reader sees. */
+    readonly serverMessage: string = message,
   ) {
     super(message);
   }
@@ -20,6 +22,8 @@ export interface ApiClientOptions {
   /** A request was refused as unauthenticated: the login expired or was ended elsewhere. */
   onUnauthorized: () => void;
   fetch?: typeof fetch;
+  /** A refusal's message in the reader's words (`message` of the ApiError); the server's stays in `serverMessage`. */
+  describe?: (code: string, serverMessage: string) => string;
 }
 
 export class ApiClient {
@@ -54,7 +58,7 @@ export class ApiClient {
       res = await (this.options.fetch ?? fetch)(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
-      throw new ApiError(0, 'HW_UNREACHABLE', (err as Error).message);
+      throw this.#error(0, 'HW_UNREACHABLE', (err as Error).message);
     }
     if (res.ok) return res;
     const payload = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
@@ -62,6 +66,11 @@ export class ApiClient {
     // A wrong password (changing one's own) is a 401 too, but the login is still good.
     if (res.status === 401 && token && code !== 'HW_BAD_CREDENTIALS') this.options.onUnauthorized();
     const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
-    throw new ApiError(res.status, code, payload?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    throw this.#error(res.status, code, payload?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined);
+  }
+
+  #error(status: number, code: string, serverMessage: string, retryAfterSec?: number): ApiError {
+    const said = this.options.describe?.(code, serverMessage) ?? serverMessage;
+    return new ApiError(status, code, said, retryAfterSec, serverMessage);
   }
 }

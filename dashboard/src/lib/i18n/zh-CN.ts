@@ -195,6 +195,28 @@ const shared = {
   'error.generic': '出错了：{message}',
   'error.forbidden': '当前角色无权执行此操作',
   'error.notFound': '未找到',
+
+  'apiError.withDetail': '{sentence}（{detail}）',
+  'apiError.HW_BAD_REQUEST': '填写的内容有误',
+  'apiError.HW_UNKNOWN_SUBSTATION': '换热站不存在',
+  'apiError.HW_SECRET_REQUIRED': '通知渠道的地址已改变，请重新填写其密钥',
+  'apiError.HW_WEAK_PASSWORD': '密码不符合要求',
+  'apiError.HW_UNAUTHENTICATED': '请先登录',
+  'apiError.HW_BAD_CREDENTIALS': '用户名或密码错误',
+  'apiError.HW_FORBIDDEN': '当前角色无权执行此操作',
+  'apiError.HW_ACCOUNT_DISABLED': '账号已停用，请联系管理员',
+  'apiError.HW_NOT_FOUND': '未找到',
+  'apiError.HW_DEVICE_EXISTS': '该编号的测温点已存在',
+  'apiError.HW_USER_EXISTS': '该登录名已存在',
+  'apiError.HW_HOUSEHOLD_EXISTS': '该编号的住户已存在',
+  'apiError.HW_TICKET_STEP': '工单当前的状态不允许这一步（可能已被他人处理，请刷新查看）',
+  'apiError.HW_CONFLICT': '当前状态下不能这样做',
+  'apiError.HW_PAYLOAD_TOO_LARGE': '提交的内容过大',
+  'apiError.HW_RATE_LIMITED': '操作过于频繁，请稍后再试',
+  'apiError.HW_ACCOUNT_LOCKED': '密码错误次数过多，账号暂时锁定',
+  'apiError.HW_INTERNAL': '服务器内部错误，请联系系统管理员',
+  'apiError.HW_CHANNEL_FAILED': '通知渠道拒收或无应答',
+  'apiError.HW_UNREACHABLE': '无法连接服务器，请检查网络',
 } as const;
 
 export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh };

@@ -25,8 +25,12 @@ export class Session {
   expired = $state(false);
   readonly api: ApiClient;
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = globalThis.sessionStorage ?? null) {
-    this.api = new ApiClient({ token: () => this.token, onUnauthorized: () => this.end(true) });
+  constructor(
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = globalThis.sessionStorage ?? null,
+    /** A refusal in the reader's language (the dashboard passes its I18n's; tests read the server's words). */
+    describe?: (code: string, serverMessage: string) => string,
+  ) {
+    this.api = new ApiClient({ token: () => this.token, onUnauthorized: () => this.end(true), describe });
   }
 
   /** Lifecycle actions (acknowledge, resolve…): everyone but a viewer. */
