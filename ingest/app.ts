@@ -33,6 +33,9 @@ import { registerHouseholdRoutes } from './http/routes/household-routes.ts';
 import { createSqliteHouseholdStore } from './adapters/sqlite/sqlite-household-store.ts';
 import { createHouseholdService } from './services/household-service.ts';
 import { registerOutageRoutes } from './http/routes/outage-routes.ts';
+import { registerHandoverRoutes } from './http/routes/handover-routes.ts';
+import { createSqliteHandoverStore } from './adapters/sqlite/sqlite-handover-store.ts';
+import { createHandoverService } from './services/handover-service.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -194,6 +197,14 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
+  const handovers = createHandoverService({
+    store: createSqliteHandoverStore(db),
+    activeTickets: tickets.active,
+    stops: outages.list,
+    nameOf: (id) => registry.get(id)?.name,
+    personOf: (username) => auth.names().find((u) => u.username === username)?.displayName || username,
+  });
+  registerHandoverRoutes(http, { allow, handovers });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
   registerReportRoutes(http, { allow, registry, reports });

@@ -372,6 +372,49 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('交接班: the outgoing dispatcher produces the sheet, the incoming one sees it waiting and takes the shift over; it prints alone', async () => {
+    await world.api('POST', '/api/users', { username: 'zhao.gang', password: 'zhao-gang-password', role: 'dispatcher', displayName: '赵刚' });
+    await world.api('POST', '/api/users', { username: 'sun.yue', password: 'sun-yue-password', role: 'dispatcher', displayName: '孙悦' });
+    const open = (await world.api<Ticket>('POST', '/api/tickets', { type: 'leak', description: '楼道管道漏水', address: '春华小区 3 号楼', contact: '孙先生 13600000001' })).body;
+
+    const outgoing = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(outgoing, 'zhao.gang', 'zhao-gang-password');
+    await outgoing.getByTestId('nav-handover').click();
+    // The sheet as it is now: the open leak, and the caller it was promised to.
+    await outgoing.getByTestId('handover-tickets').getByText(open.id).waitFor();
+    expect(await outgoing.getByTestId('handover-promises').textContent()).toContain('孙先生 13600000001');
+    await outgoing.locator('textarea[name=note]').fill('3 号楼漏水：抢修班已出发，孙先生等回电');
+    await outgoing.getByTestId('handover-produce').click();
+    const record = outgoing.getByTestId('handover-record');
+    await record.waitFor();
+    expect(await record.getByTestId('handover-from').textContent()).toContain('赵刚');
+    // Its author cannot take it over.
+    expect(await outgoing.getByTestId('handover-acknowledge').count()).toBe(0);
+    await outgoing.close();
+
+    const incoming = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(incoming, 'sun.yue', 'sun-yue-password');
+    await incoming.locator('[data-testid=nav-handover][data-waiting=true]').waitFor();
+    await incoming.getByTestId('nav-handover').click();
+    // Opened at the waiting sheet, note first.
+    await incoming.getByTestId('handover-note').filter({ hasText: '孙先生等回电' }).waitFor();
+    await incoming.locator('input[name=ackNote]').fill('已接班，10 点前回电孙先生');
+    await incoming.getByTestId('handover-acknowledge').click();
+    await incoming.getByTestId('handover-taken').filter({ hasText: '孙悦' }).waitFor();
+    await incoming.locator('[data-testid=nav-handover][data-waiting=false]').waitFor();
+    const [kept] = (await world.api<{ handovers: { acknowledgedBy: { name: string } | null; from: { name: string } }[] }>('GET', '/api/handovers?limit=1')).body.handovers;
+    expect(kept).toMatchObject({ from: { name: '赵刚' }, acknowledgedBy: { name: '孙悦' } });
+
+    // Printed: the sheet with both names, without the top bar, the map or the buttons.
+    expect(await incoming.getByTestId('handover-print').isVisible()).toBe(true);
+    await incoming.emulateMedia({ media: 'print' });
+    expect(await incoming.locator('header.bar').isVisible()).toBe(false);
+    expect(await incoming.getByTestId('handover-print').isVisible()).toBe(false);
+    expect(await incoming.getByTestId('handover-sheet').isVisible()).toBe(true);
+    expect(await incoming.getByTestId('handover-taken').isVisible()).toBe(true);
+    await incoming.close();
+  });
+
   it('switches to English and remembers it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

@@ -273,6 +273,22 @@ const MIGRATIONS: string[] = [
   ALTER TABLE tickets ADD COLUMN assignee_name TEXT;
   CREATE INDEX tickets_by_assignee ON tickets (assignee_id) WHERE assignee_id IS NOT NULL;
   `,
+  // 12: 交接班 (issue 15): the handover sheet as the outgoing dispatcher produced it (JSON, so the
+  // record keeps what was handed over after the tickets move on), and who took it over, when.
+  `
+  CREATE TABLE handovers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    from_username TEXT NOT NULL,
+    from_name TEXT NOT NULL,
+    note TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    acknowledged_at INTEGER,
+    ack_username TEXT,
+    ack_name TEXT,
+    ack_note TEXT
+  );
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

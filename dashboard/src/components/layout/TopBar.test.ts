@@ -25,7 +25,7 @@ describe('top bar', () => {
     render(TopBar, {
       session, i18n, health, live: new LiveConnection(), devices: fresh, alarms: new AlarmCenter(),
       dutyOpen: false, onToggleDuty: noop, reportOpen: false, onToggleReport: noop, outagesOpen: false, onToggleOutages: noop,
-      accountOpen: false, onToggleAccount: noop, onOpenTicket: noop, onSelectDevice: noop, onOpenHousehold: noop,
+      accountOpen: false, onToggleAccount: noop, onOpenTicket: noop, onSelectDevice: noop, onOpenHousehold: noop, handoverOpen: false, onToggleHandover: noop, handoverWaiting: false,
     });
     expect(screen.getByTestId('devices-online').textContent).toBe('测温点 0/0 在线');
     const offline = FLEET.map((d) => ({ ...d, online: false }));

@@ -8,6 +8,7 @@ import { factMessages } from '../facts/fact-messages.ts';
 import { reportMessages } from '../../components/reports/report-messages.ts';
 import { outageMessages } from '../../components/outages/outage-messages.ts';
 import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
+import { handoverMessages } from '../../components/handover/handover-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...reportMessages.en,
   ...outageMessages.en,
   ...alarmMessages.en,
+  ...handoverMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,

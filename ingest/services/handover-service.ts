@@ -1,0 +1,53 @@
+/**
+ * 交接班 (issue 15, part 5): the outgoing dispatcher produces the handover sheet from what is
+ * open now and it is kept as produced; someone else acknowledges taking it over, once. Names
+ * are the accounts' shown names as they were then.
+ */
+import type { Handover, HandoverSheet, Person } from '../contracts/handovers.ts';
+import type { OutageView } from '../contracts/outages.ts';
+import type { Ticket } from '../contracts/tickets.ts';
+import { handoverSheet } from '../core/handover/handover-sheet.ts';
+import { AppError } from '../errors.ts';
+import type { HandoverStore } from '../ports/handover-store.ts';
+
+export interface HandoverDeps {
+  store: HandoverStore;
+  activeTickets: () => Ticket[];
+  stops: () => OutageView[];
+  nameOf: (deviceId: string) => string | undefined;
+  /** A login's shown name (the account's display name, else the login). */
+  personOf: (username: string) => string;
+  clock?: () => number;
+}
+
+export function createHandoverService({ store, activeTickets, stops, nameOf, personOf, clock = Date.now }: HandoverDeps) {
+  const person = (username: string): Person => ({ username, name: personOf(username) });
+  const mustGet = (id: number): Handover => {
+    const h = store.get(id);
+    if (!h) throw new AppError('HW_NOT_FOUND', `no handover ${id}`);
+    return h;
+  };
+
+  return {
+    /** The sheet as it would be produced now (not kept). */
+    draft: (): HandoverSheet => handoverSheet(activeTickets(), stops(), nameOf, clock()),
+
+    produce(username: string, note: string): Handover {
+      const now = clock();
+      return store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) });
+    },
+
+    list: (limit: number): Handover[] => store.list(limit),
+    get: mustGet,
+
+    /** The incoming dispatcher takes it over: not its author, and only once. */
+    acknowledge(username: string, id: number, note: string): Handover {
+      const h = mustGet(id);
+      if (h.from.username === username) throw new AppError('HW_CONFLICT', 'the sheet is acknowledged by the one taking over, not by its author');
+      if (!store.acknowledge(id, clock(), person(username), note)) throw new AppError('HW_CONFLICT', `handover ${id} was already acknowledged by ${store.get(id)?.acknowledgedBy?.name ?? 'someone'}`);
+      return mustGet(id);
+    },
+  };
+}
+
+export type HandoverService = ReturnType<typeof createHandoverService>;
