@@ -2,7 +2,7 @@
  * `npm run screenshots`: the documentation's pictures, made the way a dispatcher would see them.
  * Starts HeatWatch in a temp dir with a simulated substation trip, lets the rules open their
  * tickets, then photographs the dashboard in real Chromium (zh-CN, English, a ticket, a
- * substation, a phone, stops, search, a household, callbacks, users) into docs/. Needs the build (`npm run build`) and Debian's chromium.
+ * substation, a phone, stops, search, a household, callbacks, a handover, users) into docs/. Needs the build (`npm run build`) and Debian's chromium.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -141,6 +141,14 @@ try {
   await callbacks.getByTestId('tab-callbacks').click();
   await callbacks.waitForTimeout(1000);
   await shot(callbacks, 'screenshot-callbacks.png');
+
+  // 交接班: the sheet a dispatcher hands over at the end of the shift.
+  const handover = await signedIn(1440, 900);
+  await handover.getByTestId('nav-handover').click();
+  await handover.getByTestId('handover-sheet').waitFor();
+  await handover.locator('textarea[name=note]').fill('四号换热站跳闸，抢修班已到场，预计 2 小时恢复；王先生等回访电话。');
+  await handover.waitForTimeout(1000);
+  await shot(handover, 'screenshot-handover.png');
 
   // 用户管理: the accounts a control room has.
   for (const [username, displayName, role] of [['wang.li', '王丽', 'dispatcher'], ['zhao.gang', '赵刚', 'dispatcher'], ['li.qiang', '李强', 'engineer'], ['kanban', '大屏', 'viewer']] as const) {

@@ -48,6 +48,8 @@ describe('the handover sheet', () => {
       { ticketId: 'T-6', kind: 'full_answer', to: '李女士 13700000002', dueAt: at(100), state: 'on_time' },
     ]);
     expect(sheet.tickets.map((t) => t.id)).toEqual(['T-7', 'T-6']);
+    // A caller who gave no address: what they said.
+    expect(handoverSheet([ticket({ id: 'T-8', source: 'hotline', rule: null, type: 'inquiry', deviceId: null, substationId: null, address: null, description: '问缴费时间' })], [], nameOf, OPENED).tickets[0]!.place).toBe('问缴费时间');
   });
 
   it('lists stops under way and those starting within a day, not later ones or finished ones', () => {

@@ -17,7 +17,8 @@ const byUrgency = (a: { deadlineState: DeadlineState; dueAt: string | null }, b:
   URGENCY[a.deadlineState] - URGENCY[b.deadlineState] || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9');
 
 export function handoverSheet(active: readonly Ticket[], stops: readonly OutageView[], nameOf: (id: string) => string | undefined, now: number): HandoverSheet {
-  const place = (t: Ticket) => (t.deviceId ? (nameOf(t.deviceId) ?? t.deviceId) : (t.address ?? t.substationId ?? '—'));
+  // A caller who gave no address: what they said stands for the place.
+  const place = (t: Ticket) => (t.deviceId ? (nameOf(t.deviceId) ?? t.deviceId) : (t.address ?? (t.substationId ? (nameOf(t.substationId) ?? t.substationId) : t.description.slice(0, 40) || '—')));
   const working = active.filter((t) => WORKING.has(t.status));
   const rooms = new Map<string, number>();
   for (const t of working) if (t.parentId) rooms.set(t.parentId, (rooms.get(t.parentId) ?? 0) + 1);
