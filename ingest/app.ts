@@ -36,6 +36,10 @@ import { registerOutageRoutes } from './http/routes/outage-routes.ts';
 import { registerHandoverRoutes } from './http/routes/handover-routes.ts';
 import { createSqliteHandoverStore } from './adapters/sqlite/sqlite-handover-store.ts';
 import { createHandoverService } from './services/handover-service.ts';
+import { createSqliteVisitStore } from './adapters/sqlite/sqlite-visit-store.ts';
+import { createVisitService } from './services/visit-service.ts';
+import { registerVisitRoutes } from './http/routes/visit-routes.ts';
+import { CALIBRATION_LIMIT_C } from './contracts/visits.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -205,6 +209,21 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     personOf: (username) => auth.names().find((u) => u.username === username)?.displayName || username,
   });
   registerHandoverRoutes(http, { allow, handovers });
+  const visits = createVisitService({
+    store: createSqliteVisitStore(db),
+    household: householdStore.get,
+    device: registry.get,
+    ticket: tickets.find,
+    step: (id, step, actor, input) => tickets.step(id, step, actor, input),
+    readings: (deviceId, from, to) => store.read({ deviceId, kind: 'room', from, to, limit: 200 }),
+    onCalibration: (deviceId, flag) => {
+      presence.flagCalibration(deviceId, flag && { ...flag, limitC: CALIBRATION_LIMIT_C });
+      const device = registry.get(deviceId);
+      if (device) live.publishDevice({ ...device, ...presence.view(deviceId) });
+    },
+  });
+  visits.restoreFlags();
+  registerVisitRoutes(http, { allow, visits });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
   registerReportRoutes(http, { allow, registry, reports });

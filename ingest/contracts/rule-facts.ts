@@ -21,6 +21,8 @@ export type RuleFact =
   /** Implausible data: a flag on the device, never a customer ticket. */
   | { fact: 'out_of_range'; field: FieldName; value: number; min: number; max: number }
   | { fact: 'too_fast'; field: FieldName; from: number; to: number; withinMs: number; maxChange: number; perMin: number }
+  /** Seed 六: a visit's thermometer and the room sensor more than the limit apart — calibrate it. */
+  | { fact: 'calibrate'; measuredC: number; sensorC: number; limitC: number; visitId: string }
   /** Several rooms of one substation at once: one substation-level ticket. */
   | { fact: 'rooms_together'; substationId: string; rooms: number; affected: number; windowMin: number; needed: number }
   /** 服务承诺 二.1(2): not counted against the 18 °C promise while outdoors is below the design minimum. */

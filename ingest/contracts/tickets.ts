@@ -120,7 +120,9 @@ export type TimelineData =
   /** A step taken on the substation incident this room ticket is linked under, applied to it too. */
   | { incident: string }
   /** Given to a person (派单); `incident` when it came with its substation incident. */
-  | { assignee: string; name: string; incident?: string };
+  | { assignee: string; name: string; incident?: string }
+  /** The step was a visit with on-site measurement (走访测温): its form is the evidence. */
+  | { visit: string };
 
 export interface TimelineEntry {
   at: string;

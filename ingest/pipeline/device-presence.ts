@@ -41,6 +41,15 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
     applyRuleEvents(events: readonly RuleEvent[]): void {
       for (const e of events) if (e.kind === 'data_quality') quality.set(e.deviceId, { at: new Date(e.at).toISOString(), facts: e.facts });
     },
+    /**
+     * A visit's thermometer disagreed with the sensor (a data-quality flag until a later visit
+     * agrees with it: `null` clears it).
+     */
+    flagCalibration(deviceId: string, flag: { at: number; measuredC: number; sensorC: number; limitC: number; visitId: string } | null): void {
+      const current = quality.get(deviceId);
+      if (flag) quality.set(deviceId, { at: new Date(flag.at).toISOString(), facts: [{ fact: 'calibrate', measuredC: flag.measuredC, sensorC: flag.sensorC, limitC: flag.limitC, visitId: flag.visitId }] });
+      else if (current?.facts.some((f) => f.fact === 'calibrate')) quality.delete(deviceId);
+    },
     view(deviceId: string): DeviceLive {
       const s = last.get(deviceId);
       return {

@@ -53,6 +53,8 @@ export function factInChinese(f: RuleFact, nameOf: (id: string) => string | unde
       return `${FIELD_ZH[f.field]} ${f.value} 超出合理范围 ${f.min}…${f.max}`;
     case 'too_fast':
       return `${FIELD_ZH[f.field]} ${minutes(f.withinMs)}内由 ${c(f.from)} ${f.to > f.from ? '升至' : '降至'} ${c(f.to)}，超过每 ${f.perMin} 分钟 ${c(f.maxChange)} 的物理可能`;
+    case 'calibrate':
+      return `走访实测 ${c(f.measuredC)}，测温点读数 ${c(f.sensorC)}，相差超过 ${c(f.limitC)}，需校准（${f.visitId}）`;
     case 'rooms_together':
       return `${nameOf(f.substationId) ?? f.substationId} 所带 ${f.rooms} 个测温点中 ${f.affected} 个在 ${f.windowMin} 分钟内室温不达标或骤降（达到 ${f.needed} 个即合并为换热站事件）`;
     case 'outdoor_below_design':

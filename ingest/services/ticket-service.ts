@@ -194,7 +194,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     t: TicketRecord,
     step: Step,
     actor: string,
-    input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string },
+    input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string; visit?: string },
     incident: string | null,
   ): Ticket {
     if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
@@ -205,7 +205,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
     // What the person wrote; the cause of a resolution is theirs too, and leads the line.
     const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
-    let data: TimelineData | null = input.via ? { via: input.via } : null;
+    let data: TimelineData | null = input.via ? { via: input.via } : input.visit ? { visit: input.visit } : null;
     if (input.complex) {
       // The first reply is given now (the timeline keeps whether it was in time); the deadline
       // becomes the full answer, reached when the ticket is resolved.
@@ -281,7 +281,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * `via`: taken through the signed link in a page (recorded in the timeline). The callback
      * carries what the customer said and the number called (the route requires both).
      */
-    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string }): Ticket {
+    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string; visit?: string }): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       const taken = takeStep(t, step, actor, input, null);

@@ -289,6 +289,31 @@ const MIGRATIONS: string[] = [
     ack_note TEXT
   );
   `,
+  // 13: visits with on-site measurement (issue 16, seed 六): planned for a household by two or
+  // more staff; the form (measurements beside the sensor, the signature as a PNG, or the
+  // refusal and a neighbour's measurement) recorded once.
+  `
+  CREATE TABLE visits (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    household_id TEXT NOT NULL,
+    scheduled_at INTEGER NOT NULL,
+    staff TEXT NOT NULL,
+    ticket_id TEXT,
+    night_asked INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('planned', 'done', 'cancelled')),
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    completed_at INTEGER,
+    completed_by TEXT,
+    measurements TEXT,
+    signature BLOB,
+    refused TEXT,
+    completion_note TEXT
+  );
+  CREATE INDEX visits_by_household ON visits (household_id, scheduled_at);
+  CREATE INDEX visits_by_status ON visits (status, scheduled_at);
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

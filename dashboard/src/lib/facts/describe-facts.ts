@@ -50,6 +50,8 @@ export function describeFact(w: Words, f: RuleFact, nameOf: NameOf = () => undef
       return w.t(f.to > f.from ? 'fact.too_fast.rise' : 'fact.too_fast.fall', { field: fieldName(w, f.field), within: minutes(f.withinMs), from: c(f.from), to: c(f.to), perMin: f.perMin, max: c(f.maxChange) });
     case 'rooms_together':
       return w.t('fact.rooms_together', { substation: nameOf(f.substationId) ?? f.substationId, rooms: f.rooms, affected: f.affected, windowMin: f.windowMin, needed: f.needed });
+    case 'calibrate':
+      return w.t('fact.calibrate', { measured: c(f.measuredC), sensor: c(f.sensorC), limit: c(f.limitC), visit: f.visitId });
     case 'outdoor_below_design':
       return w.t('fact.outdoor_below_design', { outdoor: c(f.outdoorC), design: c(f.designC) });
   }
@@ -78,5 +80,6 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
   if ('satisfaction' in d) return w.t('timeline.data.callback', { satisfaction: w.t(`ticket.satisfaction.${d.satisfaction}`), number: d.calledNumber });
   if ('assignee' in d) return d.incident ? w.t('timeline.data.assigneeIncident', { name: d.name, id: d.incident }) : w.t('timeline.data.assignee', { name: d.name });
   if ('incident' in d) return w.t('timeline.data.incident', { id: d.incident });
+  if ('visit' in d) return w.t('timeline.data.visit', { id: d.visit });
   return w.t(d.via === 'ack_link' ? 'timeline.data.ack_link' : 'timeline.data.hotline');
 }

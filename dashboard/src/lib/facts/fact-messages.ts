@@ -19,6 +19,7 @@ const zh = {
   'fact.too_fast.fall': '{field} {within}内由 {from} 降至 {to}，超过每 {perMin} 分钟 {max} 的物理可能',
   'fact.rooms_together': '{substation} 所带 {rooms} 个测温点中 {affected} 个在 {windowMin} 分钟内室温不达标或骤降（达到 {needed} 个即合并为换热站事件）',
   'fact.outdoor_below_design': '室外 {outdoor} 低于设计温度 {design}，不计考核',
+  'fact.calibrate': '走访实测 {measured}，测温点读数 {sensor}，相差超过 {limit}，需校准（{visit}）',
   'fact.separator': '；',
   'fact.minutes': '{n} 分钟',
 
@@ -27,6 +28,7 @@ const zh = {
   'timeline.data.under': '归入 {id}',
   'timeline.data.alert': '{kind} · {channel} → {people}',
   'timeline.data.alertFailed': '{kind} · {channel} → {people}：{error}',
+  'timeline.data.visit': '走访测温 {id}（测温记录见走访单）',
   'delivery.unreachable': '无法连接接收方（{code}）',
   'delivery.network': '无法连接接收方（网络错误）',
   'delivery.timeout': '接收方 {seconds} 秒内无应答',
@@ -80,6 +82,7 @@ const en = {
   'fact.too_fast.fall': '{field} fell from {from} to {to} within {within}, faster than {max} per {perMin} min is physically possible',
   'fact.rooms_together': '{affected} of the {rooms} rooms fed by {substation} went cold or dropped within {windowMin} min ({needed} make a substation incident)',
   'fact.outdoor_below_design': 'Outdoors {outdoor}, below the design temperature {design}: not counted',
+  'fact.calibrate': 'Measured {measured} on a visit, the sensor read {sensor}: more than {limit} apart, calibrate it ({visit})',
   'fact.separator': '; ',
   'fact.minutes': '{n} min',
 
@@ -88,6 +91,7 @@ const en = {
   'timeline.data.under': 'under {id}',
   'timeline.data.alert': '{kind} · {channel} → {people}',
   'timeline.data.alertFailed': '{kind} · {channel} → {people}: {error}',
+  'timeline.data.visit': 'Visit with measurement {id} (its form has the temperatures)',
   'delivery.unreachable': 'could not reach the receiver ({code})',
   'delivery.network': 'could not reach the receiver (network error)',
   'delivery.timeout': 'no answer from the receiver within {seconds} s',

@@ -1,0 +1,23 @@
+import type { Measurement, Visit } from '../contracts/visits.ts';
+
+export interface VisitCompletion {
+  at: number;
+  by: string;
+  measurements: Measurement[];
+  signaturePng: Buffer | null;
+  refused: Visit['refused'];
+  note: string;
+}
+
+/** Visits and their forms; the signature apart (a PNG), read only when asked for. */
+export interface VisitStore {
+  insert(v: { householdId: string; scheduledAt: number; staff: string[]; ticketId: string | null; customerAskedForNight: boolean; note: string; at: number; by: string }): Visit;
+  get(id: string): Visit | undefined;
+  list(q: { householdId?: string; status?: Visit['status']; limit: number }): Visit[];
+  /** Records the form once: false when the visit was not planned any more. */
+  complete(id: string, c: VisitCompletion): boolean;
+  cancel(id: string, at: number): boolean;
+  signature(id: string): Buffer | undefined;
+  /** Sensors whose last measured visit said calibrate, with that visit (flags survive a restart). */
+  calibrationFlags(): { deviceId: string; visitId: string; at: number; measuredC: number; sensorC: number }[];
+}
