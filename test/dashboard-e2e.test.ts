@@ -415,6 +415,49 @@ describe('dispatch dashboard in Chromium', () => {
     await incoming.close();
   });
 
+  it('走访测温 on a phone: two engineers plan a visit, measure the room and the customer signs on the pad', async () => {
+    await world.provision({ id: 'SS-E2E-V', kind: 'substation', name: '泉城换热站', lat: 35.43, lng: 116.99 });
+    await world.provision({ id: 'R-E2E-V', substationId: 'SS-E2E-V', roomType: 'living', name: '泉城小区 2-1-301 客厅', lat: 35.431, lng: 116.991, address: '泉城小区 2-1-301' });
+    await world.api('POST', '/api/households', { id: 'H-E2E-V', name: '郑晓光', phone: '135 0000 0021', address: '泉城小区 2-1-301', substationId: 'SS-E2E-V', deviceIds: ['R-E2E-V'] });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await signIn(phone);
+    await phone.getByTestId('search-input').fill('郑晓光');
+    await phone.locator('[data-testid=search-household][data-household-id="H-E2E-V"]').click();
+    const visits = phone.getByTestId('household-visits');
+    await visits.getByTestId('visit-plan').click();
+    const plan = visits.getByTestId('visit-plan-form');
+    // One person is not a visit (seed 六.1).
+    await plan.locator('input[name=staff]').fill('张工');
+    await plan.locator('button[type=submit]').click();
+    await visits.getByTestId('visit-problem').filter({ hasText: '至少 2 人' }).waitFor();
+    await plan.locator('input[name=staff]').fill('张工，李工');
+    await plan.locator('button[type=submit]').click();
+    const planned = visits.locator('[data-testid=visit][data-status=planned]');
+    await planned.waitFor();
+
+    await planned.getByTestId('visit-fill').click();
+    const form = visits.getByTestId('visit-form');
+    await form.locator('input[name=temp]').first().fill('17.2');
+    // Not signed yet: said before anything is sent.
+    await form.getByTestId('visit-submit').click();
+    await visits.getByTestId('visit-problem').filter({ hasText: '请用户签字' }).waitFor();
+    const pad = form.getByTestId('signature-pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    await phone.mouse.move(box.x + 20, box.y + box.height / 2);
+    await phone.mouse.down();
+    for (let i = 1; i <= 10; i++) await phone.mouse.move(box.x + 20 + i * 25, box.y + box.height / 2 + (i % 2 ? -20 : 20));
+    await phone.mouse.up();
+    await form.getByTestId('visit-submit').click();
+    const done = visits.locator('[data-testid=visit][data-status=done]');
+    await done.getByTestId('visit-signature').waitFor();
+    expect(await done.textContent()).toContain('17.2 °C');
+    const [kept] = (await world.api<{ visits: { staff: string[]; signed: boolean; measurements: { temp: number; deviceId: string | null }[] }[] }>('GET', '/api/visits?householdId=H-E2E-V')).body.visits;
+    expect(kept).toMatchObject({ staff: ['张工', '李工'], signed: true, measurements: [{ temp: 17.2, deviceId: 'R-E2E-V' }] });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await phone.close();
+  });
+
   it('switches to English and remembers it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page);

@@ -9,6 +9,7 @@ import { reportMessages } from '../../components/reports/report-messages.ts';
 import { outageMessages } from '../../components/outages/outage-messages.ts';
 import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 import { handoverMessages } from '../../components/handover/handover-messages.ts';
+import { visitMessages } from '../../components/visits/visit-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -19,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   ...outageMessages.en,
   ...alarmMessages.en,
   ...handoverMessages.en,
+  ...visitMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,

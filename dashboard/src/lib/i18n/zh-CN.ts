@@ -13,6 +13,7 @@ import { reportMessages } from '../../components/reports/report-messages.ts';
 import { outageMessages } from '../../components/outages/outage-messages.ts';
 import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 import { handoverMessages } from '../../components/handover/handover-messages.ts';
+import { visitMessages } from '../../components/visits/visit-messages.ts';
 
 const shared = {
   'app.title': 'HeatWatch 供热监测调度',
@@ -220,5 +221,5 @@ const shared = {
   'apiError.HW_UNREACHABLE': '无法连接服务器，请检查网络',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh, ...handoverMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh, ...handoverMessages.zh, ...visitMessages.zh };
 export type MessageKey = keyof typeof zhCN;
