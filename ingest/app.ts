@@ -208,6 +208,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     nameOf: (id) => registry.get(id)?.name,
     personOf: (username) => auth.names().find((u) => u.username === username)?.displayName || username,
   });
+  handovers.onChange(live.publishHandover);
   registerHandoverRoutes(http, { allow, handovers });
   const visits = createVisitService({
     store: createSqliteVisitStore(db),

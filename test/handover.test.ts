@@ -4,13 +4,15 @@
  * produced, and acknowledged by the one taking over, once. The sheet's rules alone, then against
  * a real HeatWatch.
  */
+import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HandoverChange } from '../ingest/contracts/events.ts';
 import type { Handover, HandoverSheet } from '../ingest/contracts/handovers.ts';
 import type { OutageView } from '../ingest/contracts/outages.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { handoverSheet } from '../ingest/core/handover/handover-sheet.ts';
 import { HOUR, OPENED, ticket } from '../dashboard/src/components/tickets/ticket-fixture.ts';
-import { startWorld, type TestWorld } from './support/heatwatch.ts';
+import { eventually, heatingAllYear, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 const at = (h: number) => new Date(OPENED + h * HOUR).toISOString();
 
@@ -74,27 +76,60 @@ describe('交接班 over the API', () => {
   };
 
   beforeAll(async () => {
-    world = await startWorld();
+    // Rooms go cold on the real clock: the heating season must be every day of the year.
+    world = await startWorld(heatingAllYear());
     outgoing = await account('zhao.gang', 'dispatcher', '赵刚');
     incoming = await account('wang.li', 'dispatcher', '王丽');
     viewer = await account('kanban', 'viewer', '大屏');
   });
   afterAll(() => world?.close());
 
+  it('drafts a substation incident once with its open rooms, and a stop under way with its areas and whom it told', async () => {
+    await world.provision({ id: 'SS-H', kind: 'substation', name: '二号换热站', lat: 35.42, lng: 116.98 });
+    const rooms = await Promise.all(['R-H-1', 'R-H-2', 'R-H-3'].map((id) => world.provision({ id, substationId: 'SS-H', roomType: 'bedroom', lat: 35.42, lng: 116.98 })));
+    // 40 minutes at 16 °C in event time, in three rooms of one substation: one incident.
+    const now = Date.now();
+    const cold = Array.from({ length: 9 }, (_, i) => ({ ts: now - (40 - i * 5) * 60_000, temp: 16 }));
+    for (const room of rooms) {
+      const client = await world.connect(room);
+      await client.publishAsync(`heat/room/${room.id}/telemetry`, JSON.stringify(cold), { qos: 1 });
+      await client.endAsync();
+    }
+    const underSS = async () => (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?substationId=SS-H')).body.tickets;
+    const incident = await eventually(async () => (await underSS()).find((t) => t.rule === 'correlation'), 15_000);
+    const children = await eventually(async () => ((list) => list.length === 3 && list)((await underSS()).filter((t) => t.parentId === incident.id)), 10_000);
+    const stop = await world.api('POST', '/api/outages', { substationId: 'SS-H', kind: 'unplanned', startsAt: new Date(now - 3_600_000).toISOString(), reason: '一次网抢修', areas: '春华小区 1–6 号楼' }, outgoing);
+    expect(stop.status).toBe(201);
+
+    const draft = (await world.api<HandoverSheet>('GET', '/api/handovers/draft', undefined, outgoing)).body;
+    expect(draft.incidents).toEqual([expect.objectContaining({ id: incident.id, place: '二号换热站', rooms: 3, milestone: incident.milestone, dueAt: incident.dueAt })]);
+    for (const child of children) expect(draft.tickets.map((t) => t.id)).not.toContain(child.id);
+    expect(draft.stops).toEqual([
+      { id: (stop.body as { id: number }).id, substation: '二号换热站', areas: '春华小区 1–6 号楼', kind: 'unplanned', status: 'active', startsAt: new Date(now - 3_600_000).toISOString(), endsAt: null, reason: '一次网抢修', households: 0, told: 0, failed: 0 },
+    ]);
+  });
+
   it('hands over the open tickets and what was promised, kept as produced; the next dispatcher takes it over once', async () => {
+    // Every dashboard hears that a sheet changed, but only which one: the sheet is the API's to give.
+    const socket = connectSocket(`http://127.0.0.1:${world.app.httpPort}`, { auth: { token: viewer }, transports: ['websocket'] });
+    const cues: HandoverChange[] = [];
+    socket.on('handover', (change) => cues.push(change));
+    await new Promise<void>((r) => socket.once('connect', () => r()));
     const leak = (await world.api<Ticket>('POST', '/api/tickets', { type: 'leak', description: '楼道管道漏水', address: '春华小区 3 号楼', contact: '孙先生 13600000001' }, outgoing)).body;
     const repair = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门关不严', contact: '钱女士 13600000002' }, outgoing)).body;
     for (const step of ['acknowledge', 'on-site']) await world.api('POST', `/api/tickets/${repair.id}/${step}`, {}, outgoing);
     expect((await world.api('POST', `/api/tickets/${repair.id}/resolve`, { cause: '阀芯损坏，已更换' }, outgoing)).status).toBe(200);
 
     const draft = (await world.api<HandoverSheet>('GET', '/api/handovers/draft', undefined, outgoing)).body;
-    expect(draft.tickets.map((t) => t.id)).toContain(leak.id);
+    expect(draft.tickets.find((t) => t.id === leak.id)).toMatchObject({ place: '春华小区 3 号楼', status: 'open', milestone: 'on_site', dueAt: leak.dueAt, deadlineState: 'on_time', assignee: null });
     expect(draft.tickets.map((t) => t.id)).not.toContain(repair.id);
     expect(draft.promises).toEqual(expect.arrayContaining([expect.objectContaining({ ticketId: repair.id, kind: 'callback', to: '钱女士 13600000002' }), expect.objectContaining({ ticketId: leak.id, kind: 'on_site', to: '孙先生 13600000001' })]));
 
     const produced = await world.api<Handover>('POST', '/api/handovers', { note: '3 号楼漏水已通知抢修班，孙先生等回电' }, outgoing);
     expect(produced.status).toBe(201);
     expect(produced.body).toMatchObject({ from: { username: 'zhao.gang', name: '赵刚' }, note: '3 号楼漏水已通知抢修班，孙先生等回电', acknowledgedAt: null });
+    await eventually(() => cues.length === 1);
+    expect(cues).toEqual([{ id: produced.body.id, acknowledged: false }]);
 
     // The leak moves on; the record still shows what was handed over.
     await world.api('POST', `/api/tickets/${leak.id}/acknowledge`, {}, incoming);
@@ -108,6 +143,9 @@ describe('交接班 over the API', () => {
     expect(taken.body).toMatchObject({ acknowledgedBy: { username: 'wang.li', name: '王丽' }, ackNote: '已接班' });
     expect(taken.body.acknowledgedAt).not.toBeNull();
     expect((await world.api('POST', `/api/handovers/${produced.body.id}/acknowledge`, {})).status).toBe(409);
+    await eventually(() => cues.length === 2);
+    expect(cues[1]).toEqual({ id: produced.body.id, acknowledged: true });
+    socket.close();
 
     const list = (await world.api<{ handovers: Handover[] }>('GET', '/api/handovers?limit=5', undefined, incoming)).body.handovers;
     expect(list[0]).toMatchObject({ id: produced.body.id, from: { name: '赵刚' }, acknowledgedBy: { name: '王丽' } });

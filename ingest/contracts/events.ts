@@ -16,6 +16,15 @@ export interface LiveReading {
   values: Partial<Record<FieldName, number>>;
 }
 
+/**
+ * Which sheet changed, and no more: every role receives every event, but the sheet names callers
+ * and their numbers, so it is read from the API by the roles allowed to.
+ */
+export interface HandoverChange {
+  id: number;
+  acknowledged: boolean;
+}
+
 export interface ServerToClientEvents {
   /**
    * The newest reading of every device that reported since the last push, coalesced per
@@ -27,6 +36,8 @@ export interface ServerToClientEvents {
   device: (device: DeviceView) => void;
   /** A ticket was opened or changed (any step, a recovery, a link under a substation ticket). */
   ticket: (ticket: Ticket) => void;
+  /** A handover sheet (交接班) was produced or taken over: the dispatchers' cue to look. */
+  handover: (change: HandoverChange) => void;
   /** Sent just before the server closes a socket whose login expired or was logged out. */
   session_expired: () => void;
 }

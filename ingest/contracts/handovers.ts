@@ -43,6 +43,8 @@ export interface HandoverPromise {
 export interface HandoverStop {
   id: number;
   substation: string;
+  /** The areas it feeds as customers know them (春华小区 1–6 号楼); absent on sheets kept before it was listed. */
+  areas?: string | null;
   kind: OutageKind;
   status: OutageStatus;
   startsAt: string;

@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { DeviceView } from '../contracts/devices.ts';
 import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
+import type { Handover } from '../contracts/handovers.ts';
 import type { Reading } from '../contracts/payloads.ts';
 import type { Ticket } from '../contracts/tickets.ts';
 import type { AuthService } from '../services/auth-service.ts';
@@ -82,6 +83,9 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
     },
     publishTicket(ticket: Ticket): void {
       io.emit('ticket', ticket);
+    },
+    publishHandover(h: Handover): void {
+      io.emit('handover', { id: h.id, acknowledged: h.acknowledgedAt !== null });
     },
     async close(): Promise<void> {
       clearInterval(flusher);

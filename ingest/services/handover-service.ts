@@ -10,6 +10,8 @@ import { handoverSheet } from '../core/handover/handover-sheet.ts';
 import { AppError } from '../errors.ts';
 import type { HandoverStore } from '../ports/handover-store.ts';
 
+export type HandoverListener = (h: Handover) => void;
+
 export interface HandoverDeps {
   store: HandoverStore;
   activeTickets: () => Ticket[];
@@ -27,6 +29,11 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
     if (!h) throw new AppError('HW_NOT_FOUND', `no handover ${id}`);
     return h;
   };
+  const listeners: HandoverListener[] = [];
+  const changed = (h: Handover): Handover => {
+    for (const listener of listeners) listener(h);
+    return h;
+  };
 
   return {
     /** The sheet as it would be produced now (not kept). */
@@ -34,7 +41,7 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
 
     produce(username: string, note: string): Handover {
       const now = clock();
-      return store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) });
+      return changed(store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) }));
     },
 
     list: (limit: number): Handover[] => store.list(limit),
@@ -45,7 +52,12 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
       const h = mustGet(id);
       if (h.from.username === username) throw new AppError('HW_CONFLICT', 'the sheet is acknowledged by the one taking over, not by its author');
       if (!store.acknowledge(id, clock(), person(username), note)) throw new AppError('HW_CONFLICT', `handover ${id} was already acknowledged by ${store.get(id)?.acknowledgedBy?.name ?? 'someone'}`);
-      return mustGet(id);
+      return changed(mustGet(id));
+    },
+
+    /** A sheet produced or taken over: the live hub cues the dispatchers' top bars. */
+    onChange(listener: HandoverListener): void {
+      listeners.push(listener);
     },
   };
 }

@@ -49,6 +49,7 @@ export function handoverSheet(active: readonly Ticket[], stops: readonly OutageV
   const stopItems: HandoverStop[] = underWay.map((s) => ({
     id: s.id,
     substation: nameOf(s.substationId) ?? s.substationId,
+    areas: s.areas,
     kind: s.kind,
     status: s.status,
     startsAt: s.startsAt,

@@ -23,7 +23,8 @@ export class HandoverModel {
   openId = $state<number | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
-  readonly #abort = new AbortController();
+  /** The load under way: a live cue may start another, and the older answer must not win. */
+  #loading: AbortController | null = null;
 
   constructor(private readonly api: Pick<ApiClient, 'get' | 'post'>) {}
 
@@ -32,10 +33,12 @@ export class HandoverModel {
   }
 
   async load(): Promise<void> {
+    this.#loading?.abort();
+    const abort = (this.#loading = new AbortController());
     try {
       const [draft, { handovers }] = await Promise.all([
-        this.api.get<HandoverSheet>('/api/handovers/draft', this.#abort.signal),
-        this.api.get<{ handovers: Handover[] }>('/api/handovers?limit=20', this.#abort.signal),
+        this.api.get<HandoverSheet>('/api/handovers/draft', abort.signal),
+        this.api.get<{ handovers: Handover[] }>('/api/handovers?limit=20', abort.signal),
       ]);
       this.draft = draft;
       this.list = handovers;
@@ -48,7 +51,8 @@ export class HandoverModel {
   async produce(note: string): Promise<boolean> {
     return this.#act(async () => {
       const h = await this.api.post<Handover>('/api/handovers', { note });
-      this.list = [h, ...this.list];
+      // The live cue of this very sheet may have reloaded the list before the answer came.
+      this.list = [h, ...this.list.filter((x) => x.id !== h.id)];
       this.openId = h.id;
     });
   }
@@ -77,16 +81,19 @@ export class HandoverModel {
   }
 
   close(): void {
-    this.#abort.abort();
+    this.#loading?.abort();
   }
 }
 
 /**
- * The top bar's cue that a sheet waits to be taken over: asked at sign-in, every minute, and
- * when this browser produced or took over one. Dispatch roles only (they take shifts over).
+ * The top bar's cue that a sheet waits to be taken over: asked at sign-in, when the live hub
+ * says a sheet was produced or taken over, when this browser did, and every minute (a cue missed
+ * while the link was down). Dispatch roles only (they take shifts over).
  */
 export class HandoverCue {
   waiting = $state.raw<Handover | null>(null);
+  /** Live cues seen: an open 交接班 page reloads on each. */
+  changes = $state(0);
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -101,6 +108,12 @@ export class HandoverCue {
     } catch {
       // A missed look is taken again in a minute.
     }
+  }
+
+  /** The live hub's cue: a sheet was produced or taken over, here or elsewhere. */
+  changed(): void {
+    this.changes += 1;
+    void this.refresh();
   }
 
   start(everyMs = 60_000): void {

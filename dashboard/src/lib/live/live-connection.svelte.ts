@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { DeviceView } from '../../../../ingest/contracts/devices.ts';
-import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../../../../ingest/contracts/events.ts';
+import type { ClientToServerEvents, HandoverChange, LiveReading, ServerToClientEvents } from '../../../../ingest/contracts/events.ts';
 import type { Ticket } from '../../../../ingest/contracts/tickets.ts';
 
 export type LiveStatus = 'connecting' | 'connected' | 'disconnected';
@@ -14,6 +14,8 @@ export interface LiveHandlers {
   readings(list: LiveReading[]): void;
   device(d: DeviceView): void;
   ticket(t: Ticket): void;
+  /** A handover sheet was produced or taken over (which one only: the API says the rest). */
+  handover(change: HandoverChange): void;
   /** Connected again after a drop: reload what may have been missed. */
   resync(): Promise<void>;
   /** The server ended the login (expired, logged out elsewhere, or refused the token). */
@@ -64,6 +66,7 @@ export class LiveConnection {
     socket.on('reading', (list) => on.readings(list));
     socket.on('device', (d) => on.device(d));
     socket.on('ticket', (t) => on.ticket(t));
+    socket.on('handover', (change) => on.handover(change));
   }
 
   close(): void {
