@@ -226,7 +226,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   visits.restoreFlags();
   registerVisitRoutes(http, { allow, visits });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
-  const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig });
+  const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig, visits });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {
     health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),

@@ -117,4 +117,13 @@ describe('visits with on-site measurement (走访测温)', () => {
     expect(list.length).toBeGreaterThanOrEqual(3);
     expect(list.every((v) => v.householdId === 'H-1' && v.status === 'done')).toBe(true);
   });
+
+  it("counts in the report: visits recorded, refused signatures, sensors flagged", async () => {
+    // The visits were recorded 10 minutes ago: yesterday and today cover them at any hour.
+    const today = localDateOf(Date.now());
+    const yesterday = localDateOf(Date.now() - 24 * HOUR);
+    const { visits } = (await world.api<{ visits: { done: number; refused: number; sensorsFlagged: number } }>('GET', `/api/reports?from=${yesterday}&to=${today}`)).body;
+    // The signed one that flagged R-1, the refusal, the complaint's visit.
+    expect(visits).toEqual({ done: 3, refused: 1, sensorsFlagged: 1 });
+  });
 });

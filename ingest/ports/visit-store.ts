@@ -18,6 +18,8 @@ export interface VisitStore {
   complete(id: string, c: VisitCompletion): boolean;
   cancel(id: string, at: number): boolean;
   signature(id: string): Buffer | undefined;
+  /** Visits recorded in [from, to): how many, how many refused to sign, how many sensors they flagged. */
+  figures(from: number, to: number): { done: number; refused: number; sensorsFlagged: number };
   /** Sensors whose last measured visit said calibrate, with that visit (flags survive a restart). */
   calibrationFlags(): { deviceId: string; visitId: string; at: number; measuredC: number; sensorC: number }[];
 }

@@ -23,10 +23,12 @@ export interface ReportServiceDeps {
   tickets: Pick<TicketStore, 'forReport'>;
   outages: Pick<OutageService, 'forReport'>;
   rules: Pick<RulesConfigSource, 'current'>;
+  /** Visits recorded in the range (走访测温); none counted without it. */
+  visits?: { figures(from: number, to: number): { done: number; refused: number; sensorsFlagged: number } };
   clock?: () => number;
 }
 
-export function createReportService({ store, registry, tickets, outages, rules, clock = Date.now }: ReportServiceDeps) {
+export function createReportService({ store, registry, tickets, outages, rules, visits, clock = Date.now }: ReportServiceDeps) {
   return {
     /** The figures, and each sensor-day as judged (the room-day table of the exports). */
     async report(q: ReportQuery): Promise<{ report: Report; roomDays: RoomDayVerdict[] }> {
@@ -71,7 +73,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource, bySubstation: t.bySubstation },
         callbacks: t.callbacks,
         // Visits (走访测温) and customer notices arrive with their issues; the fields are kept.
-        visits: { done: 0, refused: 0, sensorsFlagged: 0 },
+        visits: visits?.figures(from, to) ?? { done: 0, refused: 0, sensorsFlagged: 0 },
         notices: { stops: stops.length, lateNotices: stops.filter((s) => s.lateNotice).length },
       };
       return { report, roomDays: verdicts };

@@ -119,6 +119,8 @@ export function createVisitService(d: VisitDeps) {
     },
 
     get: mustGet,
+    /** For the report: visits recorded in [from, to), refused signatures, sensors flagged. */
+    figures: (from: number, to: number) => d.store.figures(from, to),
     list: (q: { householdId?: string; status?: Visit['status']; limit: number }) => d.store.list(q),
     signature(id: string): Buffer {
       mustGet(id);

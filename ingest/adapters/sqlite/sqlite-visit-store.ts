@@ -57,6 +57,7 @@ export function createSqliteVisitStore(db: Db): VisitStore {
   );
   const cancel = db.prepare("UPDATE visits SET status = 'cancelled', completed_at = ? WHERE seq = ? AND status = 'planned'");
   const signature = db.prepare('SELECT signature FROM visits WHERE seq = ?');
+  const inRange = db.prepare("SELECT refused IS NOT NULL AS refused, measurements FROM visits WHERE status = 'done' AND completed_at >= ? AND completed_at < ?");
   const done = db.prepare("SELECT seq, completed_at, measurements FROM visits WHERE status = 'done' ORDER BY completed_at");
   const get = (id: string) => {
     const row = select.get(seqOf(id)) as Row | undefined;
@@ -83,6 +84,12 @@ export function createSqliteVisitStore(db: Db): VisitStore {
     signature(id) {
       const row = signature.get(seqOf(id)) as { signature: Buffer | null } | undefined;
       return row?.signature ?? undefined;
+    },
+    figures(from, to) {
+      const rows = inRange.all(from, to) as { refused: number; measurements: string }[];
+      const flagged = new Set<string>();
+      for (const r of rows) for (const m of JSON.parse(r.measurements) as Visit['measurements']) if (m.calibrate && m.deviceId) flagged.add(m.deviceId);
+      return { done: rows.length, refused: rows.filter((r) => r.refused === 1).length, sensorsFlagged: flagged.size };
     },
     calibrationFlags() {
       // The latest measurement of each sensor decides: a later good one clears the flag.
