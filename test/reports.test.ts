@@ -141,6 +141,8 @@ describe('room-days from readings published over MQTT', () => {
       const rows = await page.getByTestId('report-by-substation').locator('tbody tr').allInnerTexts();
       expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['二号站 1 0 0 1 — 0 0 0', '一号站 3 3 2 0 66.6 % 0 0 0']);
       expect(await page.getByTestId('report-by-day').locator('tbody tr').count()).toBe(api.rooms.byDay.length);
+      // No visit in this range: said, not left out.
+      expect(await page.getByTestId('report-visits').textContent()).toBe('走访测温 0 户次，其中拒签 0 户次，标记待校准测温点 0 个');
       // The chart: a column per day, d1 (50 %) red below the 97 % line, d2 (100 %) green above it.
       const columns = page.getByTestId('compliance-chart').locator('rect');
       expect(await columns.evaluateAll((els) => els.map((e) => [e.getAttribute('data-date'), e.getAttribute('data-state')]))).toEqual([

@@ -45,6 +45,7 @@ const zh = {
   'report.col.late': '超时',
   'report.source': '来源：系统自动 {rule}，热线 {hotline}',
   'report.stops': '停热登记 {stops} 次，其中提前不足 24 小时 {late} 次',
+  'report.visits': '走访测温 {done} 户次，其中拒签 {refused} 户次，标记待校准测温点 {flagged} 个',
   'report.none': '—',
   'report.unlinked': '（未关联）',
 } as const;
@@ -93,6 +94,7 @@ const en = {
   'report.col.late': 'Late',
   'report.source': 'Source: automatic {rule}, hotline {hotline}',
   'report.stops': '{stops} stops registered, {late} of them less than 24 h ahead',
+  'report.visits': '{done} visits with measurement, {refused} refused to sign, {flagged} sensors flagged for calibration',
   'report.none': '—',
   'report.unlinked': '(none)',
 };
