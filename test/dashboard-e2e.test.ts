@@ -372,7 +372,8 @@ describe('dispatch dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('交接班: the outgoing dispatcher produces the sheet, the incoming one sees it waiting and takes the shift over; it prints alone', async () => {
+  // Two dispatchers signing in one after the other on a loaded 2-core runner: more than the default 30 s at worst.
+  it('交接班: the outgoing dispatcher produces the sheet, the incoming one sees it waiting and takes the shift over; it prints alone', { timeout: 60_000 }, async () => {
     await world.api('POST', '/api/users', { username: 'zhao.gang', password: 'zhao-gang-password', role: 'dispatcher', displayName: '赵刚' });
     await world.api('POST', '/api/users', { username: 'sun.yue', password: 'sun-yue-password', role: 'dispatcher', displayName: '孙悦' });
     const open = (await world.api<Ticket>('POST', '/api/tickets', { type: 'leak', description: '楼道管道漏水', address: '春华小区 3 号楼', contact: '孙先生 13600000001' })).body;
