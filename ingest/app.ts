@@ -40,6 +40,7 @@ import { createSqliteVisitStore } from './adapters/sqlite/sqlite-visit-store.ts'
 import { createVisitService } from './services/visit-service.ts';
 import { registerVisitRoutes } from './http/routes/visit-routes.ts';
 import { CALIBRATION_LIMIT_C } from './contracts/visits.ts';
+import { mayReadTicket } from './contracts/tickets.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -198,7 +199,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
-  registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, pageAssignee: alerting.pageAssignee });
+  registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, roster: alerting.roster, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
   const handovers = createHandoverService({
@@ -222,6 +223,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
       const device = registry.get(deviceId);
       if (device) live.publishDevice({ ...device, ...presence.view(deviceId) });
     },
+    maintenance: (deviceId, flag, actor) =>
+      tickets.calibration(deviceId, flag && { fact: { fact: 'calibrate', measuredC: flag.measuredC, sensorC: flag.sensorC, limitC: CALIBRATION_LIMIT_C, visitId: flag.visitId }, at: flag.at }, actor),
   });
   visits.restoreFlags();
   registerVisitRoutes(http, { allow, visits });
@@ -237,7 +240,13 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     ruleNumbers: rulesConfig.numbers,
     allow,
   });
-  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, { via: 'ack_link' }), links: ackLinks });
+  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, { via: 'ack_link' }),
+    mayRead: (role, id) => {
+      const t = tickets.find(id);
+      return t === undefined || mayReadTicket(role, t);
+    },
+    links: ackLinks,
+  });
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 

@@ -5,37 +5,11 @@
  * manager, then breached with a second message; a callback made in time cancels both; the plan
  * survives a restart; the report counts what the customers said.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelConfigSchema, createNotifier } from '../ingest/adapters/notifiers/create-notifier.ts';
-import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
-import { createSqliteAlertStore } from '../ingest/adapters/sqlite/sqlite-alert-store.ts';
-import { createSqliteTicketStore } from '../ingest/adapters/sqlite/sqlite-ticket-store.ts';
 import { rosterSchema } from '../ingest/core/alerting/roster.ts';
-import { callbackDueAt, complexAnswerDueAt, dueAt } from '../ingest/core/calendar/deadlines.ts';
-import { DEFAULT_WORKDAY_CALENDAR } from '../ingest/core/calendar/default-workday-calendar.ts';
 import { ticketFigures } from '../ingest/core/reports/ticket-figures.ts';
-import { DEFAULT_RULES_CONFIG } from '../ingest/core/rules/rules-config.ts';
-import { createAckLinks } from '../ingest/services/ack-links.ts';
-import { createAlertingService } from '../ingest/services/alerting-service.ts';
-import { createTicketService } from '../ingest/services/ticket-service.ts';
+import { startReceiver, ticketsWithAlerting } from './support/alerting-rig.ts';
 import { tempDir } from './support/heatwatch.ts';
-
-async function startReceiver() {
-  const received: Record<string, unknown>[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(raw || '{}') as Record<string, unknown>);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const ROSTER = rosterSchema.parse({
   people: [
@@ -54,40 +28,7 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-12-11T10:00:00+08:00');
 
 /** HeatWatch's ticket service and alerting, wired as app.ts wires them, on one clock. */
-function rig(dataDir: string, receiverUrl: string, clock: { now: number }) {
-  const db = openDatabase(dataDir);
-  const alertStore = createSqliteAlertStore(db);
-  const ticketStore = createSqliteTicketStore(db);
-  const tickets = createTicketService({
-    store: ticketStore,
-    deadlines: {
-      dueAt: (type, at) => dueAt(type, at, DEFAULT_RULES_CONFIG),
-      complexAnswerDueAt: (at) => complexAnswerDueAt(at, DEFAULT_RULES_CONFIG),
-      callbackDueAt: (at) => callbackDueAt(at, DEFAULT_WORKDAY_CALENDAR, DEFAULT_RULES_CONFIG),
-    },
-    device: () => undefined,
-    clock: () => clock.now,
-  });
-  const alerting = createAlertingService({
-    store: alertStore,
-    tickets,
-    timeline: tickets.timeline,
-    device: () => undefined,
-    notifierFor: (c) => createNotifier(channelConfigSchema.parse(c.config)),
-    links: createAckLinks(Buffer.alloc(32, 7), () => 'http://heatwatch.test'),
-    clock: () => clock.now,
-    logger: pino({ level: 'silent' }),
-  });
-  tickets.onOpened(alerting.onTicketOpened);
-  tickets.onChange(alerting.onTicketChanged);
-  alertStore.putSetting('roster', ROSTER, clock.now);
-  alertStore.putChannel({ id: 'hook', name: 'webhook', config: { type: 'webhook', url: `${receiverUrl}/hook` }, enabled: true, createdAt: clock.now });
-  const close = async () => {
-    await alerting.close();
-    db.close();
-  };
-  return { tickets, ticketStore, alerting, close };
-}
+const rig = (dataDir: string, receiverUrl: string, clock: { now: number }) => ticketsWithAlerting(dataDir, clock, { receiverUrl, roster: ROSTER, channels: ['hook'] });
 
 /** A repair called in at `clock.now`, attended and resolved an hour later. */
 async function resolvedRepair(r: ReturnType<typeof rig>, clock: { now: number }) {
@@ -100,7 +41,7 @@ async function resolvedRepair(r: ReturnType<typeof rig>, clock: { now: number })
   return resolved;
 }
 
-const callbackMessages = (received: Record<string, unknown>[]) => received.filter((m) => String(m.title).startsWith('【回访'));
+const callbackMessages = (received: { body: Record<string, unknown> }[]) => received.map((m) => m.body).filter((m) => String(m.title).startsWith('【回访'));
 
 describe('the callback, 3 working days after the work was done', () => {
   const closing: (() => Promise<void>)[] = [];

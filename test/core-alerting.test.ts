@@ -1,6 +1,6 @@
 /** The roster and the alert plan: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_POLICY, planAlerts, planCallbackAlerts, stillDue } from '../ingest/core/alerting/alert-policy.ts';
+import { alertPolicySchema, DEFAULT_ALERT_POLICY, planAlerts, planCallbackAlerts, stillDue } from '../ingest/core/alerting/alert-policy.ts';
 import { dutyBoard, onDutyAt, rosterSchema, shiftCovers, type Shift } from '../ingest/core/alerting/roster.ts';
 
 const at = (local: string) => Date.parse(`${local}+08:00`);
@@ -119,6 +119,17 @@ describe('alert plan', () => {
     ['callback_breach', { status: 'closed', milestoneAt: '2026-12-07T02:20:00.000Z', parentId: null }, false],
   ] as const)('%s for %j is still due: %s', (kind, ticket, expected) => {
     expect(stillDue(kind, ticket)).toBe(expected);
+  });
+});
+
+describe('a policy saved before a ticket type existed', () => {
+  it('keeps what was set and gives the newer types their defaults', () => {
+    const saved = { types: { repair: { page: false, pageAfterMin: 0, escalateAfterMin: null } }, remindAtFraction: 0.5 };
+    const policy = alertPolicySchema.parse(saved);
+    expect(policy.types.repair).toEqual({ page: false, pageAfterMin: 0, escalateAfterMin: null });
+    expect(policy.types.staff_complaint).toEqual(DEFAULT_ALERT_POLICY.types.staff_complaint);
+    expect(policy.types.sensor_calibration).toEqual({ page: false, pageAfterMin: 0, escalateAfterMin: null });
+    expect(policy.remindAtFraction).toBe(0.5);
   });
 });
 

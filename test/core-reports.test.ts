@@ -63,6 +63,7 @@ const ticket = (over: Partial<ReportTicket>): ReportTicket => ({
   type: 'repair',
   substationId: 'S1',
   source: 'hotline',
+  channel: 'phone',
   status: 'closed',
   openedAt: FROM + 24 * H,
   dueAt: FROM + 25 * H,

@@ -72,6 +72,17 @@ async function makeRoomCold(): Promise<void> {
   await coldRoom.publishAsync('heat/room/R-E2E-COLD/telemetry', JSON.stringify(readings), { qos: 1 });
 }
 
+/** 李工 of 东区抢修班, on duty around the clock for every substation, who logs in as `liwork` (engineer). */
+async function engineerLiOnDuty(): Promise<void> {
+  const all = [1, 2, 3, 4, 5, 6, 7];
+  await world.api('PUT', '/api/alerting/roster', {
+    people: [{ id: 'li', name: '李工', mobile: '13800000007', username: 'liwork' }],
+    teams: [{ id: 'east', name: '东区抢修班', substations: '*', channels: [] }],
+    shifts: [{ team: 'east', person: 'li', role: 'engineer', weekdays: all, start: '00:00', end: '00:00' }],
+  });
+  await world.api('POST', '/api/users', { username: 'liwork', password: 'liwork-password', role: 'engineer' });
+}
+
 describe('dispatch dashboard in Chromium', () => {
   it('greets in Chinese, refuses a wrong password, and signs in', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -308,13 +319,7 @@ describe('dispatch dashboard in Chromium', () => {
   });
 
   it('派单: dispatch gives a ticket to an engineer, who finds it under 我的工单', async () => {
-    const all = [1, 2, 3, 4, 5, 6, 7];
-    await world.api('PUT', '/api/alerting/roster', {
-      people: [{ id: 'li', name: '李工', mobile: '13800000007', username: 'liwork' }],
-      teams: [{ id: 'east', name: '东区抢修班', substations: '*', channels: [] }],
-      shifts: [{ team: 'east', person: 'li', role: 'engineer', weekdays: all, start: '00:00', end: '00:00' }],
-    });
-    await world.api('POST', '/api/users', { username: 'liwork', password: 'liwork-password', role: 'engineer' });
+    await engineerLiOnDuty();
     const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'repair', description: '阀门关不严', address: '孟府小区 7-1-402' })).body;
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`http://127.0.0.1:${world.app.httpPort}/#ticket=${t.id}`);
@@ -337,6 +342,46 @@ describe('dispatch dashboard in Chromium', () => {
     await phone.locator(`[data-testid=my-tickets] [data-testid=ticket-row][data-ticket-id="${t.id}"]`).waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await phone.close();
+  });
+
+  it('受理: a letter complaining about a team is recorded as such; an engineer records the cause of a drop and what the customer was told', async () => {
+    await engineerLiOnDuty();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page);
+    await page.getByRole('button', { name: '热线开单' }).click();
+    const form = page.getByTestId('hotline-form');
+    await form.locator('select[name=type]').selectOption('staff_complaint');
+    await form.locator('select[name=channel]').selectOption('letter');
+    // The roster's teams are offered once the type is a complaint about staff.
+    await form.locator('select[name=accusedTeam] option[value=east]').waitFor({ state: 'attached' });
+    await form.locator('select[name=accusedTeam]').selectOption('east');
+    await form.locator('[name=description]').fill('来信反映：维修人员上门时索要烟酒');
+    await page.getByTestId('hotline-submit').click();
+    await page.getByTestId('detail-channel').filter({ hasText: '来信' }).waitFor();
+    const [complaint] = (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?type=staff_complaint')).body.tickets;
+    expect(complaint).toMatchObject({ channel: 'letter', accusedTeam: 'east', milestone: 'first_reply' });
+    await page.close();
+
+    const drop = (await world.api<Ticket>('POST', '/api/tickets', { type: 'temp_drop', description: '整栋楼突然不热', address: '孟府小区 7 号楼', contact: '周先生 13700000003' })).body;
+    await world.api('POST', `/api/tickets/${drop.id}/acknowledge`, {});
+    const eng = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await eng.goto(`http://127.0.0.1:${world.app.httpPort}/#ticket=${drop.id}`);
+    await eng.locator('input[name=username]').fill('liwork');
+    await eng.locator('input[name=password]').fill('liwork-password');
+    await eng.locator('button[type=submit]').click();
+    const actions = eng.getByTestId('ticket-actions');
+    await actions.locator('textarea[name=cause]').fill('7 号楼单元入口阀门被误关');
+    await eng.getByTestId('action-diagnose').click();
+    await actions.getByText('请填写已向用户说明的情况').waitFor();
+    await actions.locator('textarea[name=explanation]').fill('已电话告知周先生：阀门已重新打开，约 2 小时内恢复');
+    await eng.getByTestId('action-diagnose').click();
+    await eng.getByTestId('detail-explanation').filter({ hasText: '约 2 小时内恢复' }).waitFor();
+    // The cause is found (the 8 h milestone), the ticket still to be resolved.
+    expect(await eng.getByTestId('detail-status').textContent()).toBe('已接单');
+    const found = (await world.api<Ticket>('GET', `/api/tickets/${drop.id}`)).body;
+    expect(found).toMatchObject({ status: 'acknowledged', cause: '7 号楼单元入口阀门被误关', deadlineState: 'met' });
+    expect(await eng.getByTestId('action-diagnose').count()).toBe(0);
+    await eng.close();
   });
 
   it('用户管理: an admin creates a dispatcher and resets a lost password; she is named in the header and the timeline', async () => {

@@ -144,7 +144,7 @@ describe('documentation', () => {
     type Op = { requestBody?: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }>; required?: string[] } }> }; parameters?: { name: string; in: string }[] };
     const paths = spec.paths as Record<string, Record<string, Op>>;
     const hotline = paths['/api/tickets']!.post!.requestBody!.content['application/json']!.schema;
-    expect(hotline.properties.type!.enum).toEqual(['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry']);
+    expect(hotline.properties.type!.enum).toEqual(['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry', 'staff_complaint', 'suggestion']);
     expect(hotline.required).toEqual(expect.arrayContaining(['type', 'description']));
     expect(paths['/api/devices/{id}/readings']!.get!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['query:from', 'query:every', 'query:format', 'path:id']));
     const ui = await fetch(`http://127.0.0.1:${world.app.httpPort}/docs`);

@@ -232,12 +232,15 @@ describe('ticket figures from tickets taken through their lifecycle', () => {
 
     const get = (format: string) => fetch(`http://127.0.0.1:${world.app.httpPort}/api/tickets?from=${today}&to=${today}&format=${format}`, { headers: { authorization: `Bearer ${world.adminToken}` } });
     const csv = new TextDecoder().decode(await (await get('csv')).arrayBuffer()).trim().split('\r\n');
-    expect(csv[0]!.split(',').slice(-8)).toEqual(['回访时限状态', '满意度', '回访号码', '接单', '到达现场', '处理完成', '回访', '关闭']);
-    // The repair went through every step: five times, in Beijing time.
+    expect(csv[0]!.split(',').slice(-10)).toEqual(['回访时限状态', '满意度', '回访号码', '接单', '查明原因', '到达现场', '转协商', '处理完成', '回访', '关闭']);
+    // The repair went through the five steps a repair takes, in Beijing time; it has no cause
+    // to find apart from its repair, nor anything to negotiate.
     const repairRow = csv.find((l) => l.startsWith(`${repair.id},`))!.split(',');
-    expect(repairRow.slice(0, 4)).toEqual([repair.id, '报修', '已关闭', '热线']);
-    expect(repairRow.slice(-8, -5)).toEqual(['按时完成', '满意', '13800000000']);
-    expect(repairRow.slice(-5).every((v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v))).toBe(true);
+    expect(repairRow.slice(0, 4)).toEqual([repair.id, '报修', '已关闭', '热线电话']);
+    expect(repairRow.slice(-10, -7)).toEqual(['按时完成', '满意', '13800000000']);
+    const [ack, diagnose, onSite, negotiate, ...rest] = repairRow.slice(-7);
+    expect([ack, onSite, ...rest].every((v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v!))).toBe(true);
+    expect([diagnose, negotiate]).toEqual(['', '']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (await get('xlsx')).arrayBuffer());
     expect(wb.getWorksheet('工单')!.rowCount).toBe(1 + 3);

@@ -118,12 +118,32 @@ describe('visits with on-site measurement (走访测温)', () => {
     expect(list.every((v) => v.householdId === 'H-1' && v.status === 'done')).toBe(true);
   });
 
+  it('gives the flagged sensor one maintenance ticket (测温点校准), marked recovered when a later visit agrees, closed without a callback', async () => {
+    const open = async () => (await world.api<{ tickets: Ticket[] }>('GET', '/api/tickets?type=sensor_calibration&status=active')).body.tickets;
+    const [ticket] = await open();
+    expect(ticket).toMatchObject({ type: 'sensor_calibration', source: 'rule', rule: 'calibration', deviceId: 'R-1', substationId: 'S-1', channel: null, dueAt: null, recoveredAt: null });
+    expect(ticket!.facts).toEqual([expect.objectContaining({ fact: 'calibrate', measuredC: 17.5, sensorC: 19.5 })]);
+    // The restart did not open it again, nor does a second disagreeing visit: one per sensor.
+    const again = (await plan({})).body;
+    await complete(again.id, { measurements: [{ room: '卧室', temp: 17.4, deviceId: 'R-1' }], signature: SIGNATURE });
+    expect((await open()).map((t) => t.id)).toEqual([ticket!.id]);
+    // The thermometer agrees with the sensor now: recovered, for a person to check and close.
+    const agreeing = (await plan({})).body;
+    await complete(agreeing.id, { measurements: [{ room: '卧室', temp: 19.2, deviceId: 'R-1' }], signature: SIGNATURE });
+    expect((await world.api<Ticket>('GET', `/api/tickets/${ticket!.id}`)).body.recoveredAt).not.toBeNull();
+    expect((await world.api<DeviceView>('GET', '/api/devices/R-1')).body.dataQuality).toBeNull();
+    for (const step of ['acknowledge', 'resolve', 'close']) {
+      expect((await world.api('POST', `/api/tickets/${ticket!.id}/${step}`, step === 'resolve' ? { cause: '已现场校准' } : {})).status).toBe(200);
+    }
+  });
+
   it("counts in the report: visits recorded, refused signatures, sensors flagged", async () => {
     // The visits were recorded 10 minutes ago: yesterday and today cover them at any hour.
     const today = localDateOf(Date.now());
     const yesterday = localDateOf(Date.now() - 24 * HOUR);
     const { visits } = (await world.api<{ visits: { done: number; refused: number; sensorsFlagged: number } }>('GET', `/api/reports?from=${yesterday}&to=${today}`)).body;
-    // The signed one that flagged R-1, the refusal, the complaint's visit.
-    expect(visits).toEqual({ done: 3, refused: 1, sensorsFlagged: 1 });
+    // The signed one that flagged R-1, the refusal, the complaint's visit, and the two that
+    // flagged R-1 again and cleared it: five visits, one sensor flagged.
+    expect(visits).toEqual({ done: 5, refused: 1, sensorsFlagged: 1 });
   });
 });

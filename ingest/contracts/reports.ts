@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DAY_MS, isLocalDate, localMidnight, type LocalDate } from './beijing-time.ts';
-import type { TicketType } from './tickets.ts';
+import type { IntakeChannel, TicketType } from './tickets.ts';
 
 /** A Beijing date in a query string. */
 export const localDateSchema = z.string().refine(isLocalDate, 'a date YYYY-MM-DD');
@@ -59,6 +59,8 @@ export interface Report {
     timelinessRate: number | null;
     byType: Partial<Record<TicketType, TicketCounts>>;
     bySource: { rule: number; hotline: number };
+    /** Customers' tickets by intake channel (seed 三, 四.4); a channel nothing came by is left out. */
+    byChannel: Partial<Record<IntakeChannel, number>>;
     /** Per substation the tickets were about (null: none, e.g. a hotline call without a device), by id. */
     bySubstation: ({ substationId: string | null } & TicketCounts)[];
   };

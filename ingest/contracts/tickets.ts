@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { localDateSchema } from './reports.ts';
 import type { RuleFact } from './rule-facts.ts';
 import { DEVICE_ID_PATTERN } from './topics.ts';
+import { DISPATCH_ROLES } from './users.ts';
 
 /** Ticket types (DESIGN.md §2); their names in Chinese are in TICKET_TYPE_ZH. */
 export const TICKET_TYPES = [
@@ -16,15 +17,19 @@ export const TICKET_TYPES = [
   'room_temp_low',
   'temp_drop',
   'inquiry',
+  'staff_complaint',
+  'suggestion',
   'sensor_offline',
+  'sensor_calibration',
 ] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** The rules that open tickets; `correlation` is the substation-level ticket over several rooms. */
-export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation'] as const;
+export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation', 'calibration'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'resolved', 'callback_done', 'closed'] as const;
+/** `negotiating`: a very complex matter the responsible department settles with the customer (服务承诺 二.4(4)). */
+export const TICKET_STATUSES = ['open', 'acknowledged', 'on_site', 'negotiating', 'resolved', 'callback_done', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** 中文 names for the dashboard and messages. */
@@ -36,11 +41,41 @@ export const TICKET_TYPE_ZH: Record<TicketType, string> = {
   room_temp_low: '室温不达标',
   temp_drop: '不明原因停暖/温度骤降',
   inquiry: '咨询',
+  staff_complaint: '服务人员投诉/举报',
+  suggestion: '意见建议',
   sensor_offline: '测温点离线',
+  sensor_calibration: '测温点校准',
 };
 
-/** Types a dispatcher may open from a call to the 5316206 hotline; the rest come from rules. */
-export const HOTLINE_TYPES = ['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry'] as const satisfies readonly TicketType[];
+/**
+ * Types a dispatcher opens from what a customer reported (客服中心工作范围 一.1–5), by any intake
+ * channel; the rest come from rules and visits.
+ */
+export const HOTLINE_TYPES = ['pipeline_accident', 'leak', 'repair', 'heating_quality', 'temp_drop', 'inquiry', 'staff_complaint', 'suggestion'] as const satisfies readonly TicketType[];
+
+/**
+ * How the customer reached the company (seed 三 客户反映问题方式, 一.1): the 5316206 hotline, in
+ * person at the service centre, to the staff on a visit (《走访记录》), by letter; and the city's
+ * 12345 hotline and online forms, which forward to the company.
+ */
+export const INTAKE_CHANNELS = ['phone', 'walk_in', 'visit', 'letter', 'hotline_12345', 'online'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+export const INTAKE_CHANNEL_ZH: Record<IntakeChannel, string> = {
+  phone: '热线电话',
+  walk_in: '来访',
+  visit: '走访时反映',
+  letter: '来信',
+  hotline_12345: '12345 市民热线',
+  online: '网上',
+};
+
+/**
+ * 一.5 受理对服务人员投诉、举报: about the company's own staff. Only dispatch (the service centre and
+ * the duty managers) reads them; the engineers, among whom the accused may be, do not.
+ */
+export const isRestrictedType = (type: TicketType): boolean => type === 'staff_complaint';
+/** Whether a role may see the ticket at all (list, detail, search, live events). */
+export const mayReadTicket = (role: string, t: { type: TicketType }): boolean => !isRestrictedType(t.type) || (DISPATCH_ROLES as readonly string[]).includes(role);
 
 /** What must happen by `dueAt`: the commitment each type is measured against. */
 export type Milestone = 'on_site' | 'cause_found' | 'first_reply' | 'full_answer';
@@ -56,6 +91,8 @@ export interface Ticket {
   type: TicketType;
   status: TicketStatus;
   source: 'rule' | 'hotline';
+  /** How the customer reported it (a customer's ticket); null for what the rules or a visit opened. */
+  channel: IntakeChannel | null;
   rule: RuleId | null;
   deviceId: string | null;
   substationId: string | null;
@@ -79,6 +116,14 @@ export interface Ticket {
   /** The rule saw the condition clear; a person still closes the ticket. */
   recoveredAt: string | null;
   cause: string | null;
+  /** 服务承诺 二.1(4): when the cause was found (the 8 h milestone), before any repair is done. */
+  diagnosedAt: string | null;
+  /** What the customer was told of the cause (给予解释). */
+  explanation: string | null;
+  /** A very complex matter: the department settling it with the customer (二.4(4)). */
+  negotiatingWith: string | null;
+  /** A staff complaint: the roster team it is about; that team is never paged for it. */
+  accusedTeam: string | null;
   /** When it was resolved; the callback's 3 working days run from here. */
   resolvedAt: string | null;
   /** The callback (回访) is due by then (customer tickets, once resolved); null otherwise. */
@@ -113,8 +158,8 @@ export type TimelineData =
   | { alert: AlertKind; skipped: 'nobody_on_duty' | 'no_channel'; substationId: string | null }
   /** 服务承诺 二.4(3): a complex inquiry's first reply (in time or late); the full answer is due then. */
   | { firstReply: 'in_time' | 'late' | null; fullAnswerDueAt: string }
-  /** Opened from a call to the hotline; or a step taken through the signed link in a page. */
-  | { via: 'hotline' | 'ack_link' }
+  /** Opened from a customer's report (`intake`: how it came in); or a step taken through the signed link in a page. */
+  | { via: 'hotline' | 'ack_link'; intake?: IntakeChannel }
   /** The callback step: what the customer said and the number called. */
   | { satisfaction: Satisfaction; calledNumber: string }
   /** A step taken on the substation incident this room ticket is linked under, applied to it too. */
@@ -122,7 +167,11 @@ export type TimelineData =
   /** Given to a person (派单); `incident` when it came with its substation incident. */
   | { assignee: string; name: string; incident?: string }
   /** The step was a visit with on-site measurement (走访测温): its form is the evidence. */
-  | { visit: string };
+  | { visit: string }
+  /** The cause found (二.1(4)), and what the customer was told of it. */
+  | { cause: string; explanation: string }
+  /** Handed to the department that settles it with the customer (二.4(4)). */
+  | { department: string };
 
 export interface TimelineEntry {
   at: string;
@@ -140,8 +189,14 @@ export const hotlineTicketSchema = z
     address: z.string().trim().max(500).optional(),
     contact: z.string().trim().max(200).optional(),
     deviceId: z.string().regex(DEVICE_ID_PATTERN).optional(),
+    /** How it came in; the 5316206 hotline when not said. */
+    channel: z.enum(INTAKE_CHANNELS, { error: `channel must be one of ${INTAKE_CHANNELS.join(', ')}` }).default('phone'),
+    /** A staff complaint: the roster team it is about (never paged for it). */
+    accusedTeam: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.accusedTeam === undefined || t.type === 'staff_complaint', { path: ['accusedTeam'], message: 'only a staff complaint (staff_complaint) names an accused team' });
+export type HotlineInput = z.output<typeof hotlineTicketSchema>;
 
 export const stepSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 /** An inquiry's first reply may say the question is complex: the full answer is then due in 5 days. */
@@ -158,7 +213,20 @@ export const callbackSchema = z
   .strict();
 /** 派单: to a person of the duty roster. */
 export const assignSchema = z.object({ personId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), note: z.string().trim().max(2000).optional() }).strict();
-export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000), note: z.string().trim().max(2000).optional() }).strict();
+/** The cause is required, unless it was already found (diagnose): then it may be left out. */
+export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000).optional(), note: z.string().trim().max(2000).optional() }).strict();
+/** 服务承诺 二.1(4): the cause found within 8 h, and the explanation given to the customer. */
+export const diagnoseSchema = z
+  .object({
+    cause: z.string().trim().min(1, 'the cause is required').max(2000),
+    explanation: z.string().trim().min(1, 'what the customer was told is required').max(2000),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+/** 服务承诺 二.4(4): the responsible department settles it with the customer. */
+export const negotiateSchema = z
+  .object({ department: z.string().trim().min(1, 'the responsible department is required').max(100), note: z.string().trim().max(2000).optional() })
+  .strict();
 
 /** Tickets in one answer without a `from`–`to` range, and with one (a month's history, an export). */
 export const MAX_TICKETS = 5000;
@@ -168,6 +236,7 @@ export const ticketQuerySchema = z
   .object({
     status: z.enum([...TICKET_STATUSES, 'active']).optional(),
     type: z.enum(TICKET_TYPES).optional(),
+    channel: z.enum(INTAKE_CHANNELS).optional(),
     deviceId: z.string().max(64).optional(),
     substationId: z.string().max(64).optional(),
     /** A roster person's id, or `me`: the people of the roster linked to the signed-in account. */

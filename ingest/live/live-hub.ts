@@ -9,7 +9,7 @@ import type { DeviceView } from '../contracts/devices.ts';
 import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
 import type { Handover } from '../contracts/handovers.ts';
 import type { Reading } from '../contracts/payloads.ts';
-import type { Ticket } from '../contracts/tickets.ts';
+import { isRestrictedType, mayReadTicket, type Ticket } from '../contracts/tickets.ts';
 import type { AuthService } from '../services/auth-service.ts';
 
 export interface LiveHubDeps {
@@ -22,7 +22,11 @@ export interface LiveHubDeps {
 interface SocketData {
   expiresAt: number;
   tokenDigest: string;
+  role: string;
 }
+
+/** The room of the sockets that may read every ticket, complaints about staff included. */
+const DISPATCH_ROOM = 'dispatch';
 
 export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHubDeps) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
@@ -38,6 +42,7 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
     if (!session) return next(new Error('HW_UNAUTHENTICATED'));
     socket.data.expiresAt = session.expiresAt;
     socket.data.tokenDigest = session.tokenDigest;
+    socket.data.role = session.role;
     next();
   });
   auth.onSessionEnded((digest) => {
@@ -48,6 +53,7 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
     }
   });
   io.on('connection', (socket) => {
+    if (mayReadTicket(socket.data.role, { type: 'staff_complaint' })) void socket.join(DISPATCH_ROOM);
     onClientCount?.(io.engine.clientsCount);
     socket.on('disconnect', () => onClientCount?.(io.engine.clientsCount));
   });
@@ -82,7 +88,9 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHub
       io.emit('device', device);
     },
     publishTicket(ticket: Ticket): void {
-      io.emit('ticket', ticket);
+      // 一.5: a complaint about staff reaches dispatch's screens only.
+      if (isRestrictedType(ticket.type)) io.to(DISPATCH_ROOM).emit('ticket', ticket);
+      else io.emit('ticket', ticket);
     },
     publishHandover(h: Handover): void {
       io.emit('handover', { id: h.id, acknowledged: h.acknowledgedAt !== null });

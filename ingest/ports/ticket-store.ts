@@ -1,6 +1,6 @@
 import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { ReportTicket } from '../core/reports/ticket-figures.ts';
-import type { Milestone, Satisfaction, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
+import type { IntakeChannel, Milestone, Satisfaction, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
 import type { RuleId } from '../contracts/tickets.ts';
 
 /** A ticket as stored: times as epoch ms; the API view is derived from it. */
@@ -9,6 +9,7 @@ export interface TicketRecord {
   type: TicketType;
   status: TicketStatus;
   source: 'rule' | 'hotline';
+  channel: IntakeChannel | null;
   rule: RuleId | null;
   deviceId: string | null;
   substationId: string | null;
@@ -26,6 +27,10 @@ export interface TicketRecord {
   exempt: string | null;
   recoveredAt: number | null;
   cause: string | null;
+  diagnosedAt: number | null;
+  explanation: string | null;
+  negotiatingWith: string | null;
+  accusedTeam: string | null;
   resolvedAt: number | null;
   callbackDueAt: number | null;
   callbackAt: number | null;

@@ -13,7 +13,7 @@ import { beijingClock } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
 import { TICKET_TYPE_ZH, type Ticket } from '../contracts/tickets.ts';
 import { alertPolicySchema, DEFAULT_ALERT_POLICY, isCallbackAlert, planAlerts, planCallbackAlerts, stillDue, type AlertKind, type AlertPolicy } from '../core/alerting/alert-policy.ts';
-import { dutyBoard, EMPTY_ROSTER, onDutyAt, type Person, type Roster } from '../core/alerting/roster.ts';
+import { dutyBoard, EMPTY_ROSTER, onDutyAt, type OnDuty, type Person, type Roster, type Team } from '../core/alerting/roster.ts';
 import type { AlertStore, Delivery, StoredChannel } from '../ports/alert-store.ts';
 import type { TicketTimeline } from '../ports/ticket-timeline.ts';
 import { DeliveryError, type Notifier, type OutboundMessage } from '../ports/notifier.ts';
@@ -58,6 +58,24 @@ export interface AlertingDeps {
   onDelivery?: (channelType: string, ok: boolean) => void;
 }
 
+/**
+ * 一.5 对服务人员投诉、举报: the duty managers of every team but the accused one, through those
+ * teams' channels; nobody of the accused team, not even a manager who also has shifts there.
+ */
+function managersOutside(r: Roster, accusedTeam: string | null, at: number): OnDuty {
+  const accused = new Set(r.shifts.filter((s) => s.team === accusedTeam).map((s) => s.person));
+  const board = dutyBoard(r, at).filter((b) => b.team.id !== accusedTeam);
+  const managers = new Map<string, Person>();
+  const teams: Team[] = [];
+  for (const b of board) {
+    const clear = b.managers.filter((m) => !accused.has(m.id));
+    if (clear.length === 0) continue;
+    teams.push(b.team);
+    for (const m of clear) managers.set(m.id, m);
+  }
+  return { engineers: [], managers: [...managers.values()], teams };
+}
+
 export function createAlertingService(d: AlertingDeps) {
   const clock = d.clock ?? Date.now;
   const log = d.logger.child({ component: 'alerting' });
@@ -87,7 +105,7 @@ export function createAlertingService(d: AlertingDeps) {
   function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): void {
     const t = d.tickets.find(ticketId);
     if (!t || !stillDue(kind, t)) return d.store.resolveAlert(alertId, 'cancelled', []);
-    const duty = onDutyAt(roster(), t.substationId, now);
+    const duty = t.type === 'staff_complaint' ? managersOutside(roster(), t.accusedTeam, now) : onDutyAt(roster(), t.substationId, now);
     const people: Person[] =
       kind === 'page' || kind === 'reminder'
         ? duty.engineers.length > 0

@@ -70,9 +70,8 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         generatedAt: new Date(now).toISOString(),
         thresholdC: config.roomLow.belowC,
         rooms: { rooms: rooms.length, ...roomFigures },
-        tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource, bySubstation: t.bySubstation },
+        tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource, byChannel: t.byChannel, bySubstation: t.bySubstation },
         callbacks: t.callbacks,
-        // Visits (走访测温) and customer notices arrive with their issues; the fields are kept.
         visits: visits?.figures(from, to) ?? { done: 0, refused: 0, sensorsFlagged: 0 },
         notices: { stops: stops.length, lateNotices: stops.filter((s) => s.lateNotice).length },
       };

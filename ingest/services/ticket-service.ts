@@ -5,11 +5,12 @@
  */
 import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
-import { HOTLINE_TYPES, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
+import { HOTLINE_TYPES, type IntakeChannel, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, closesWithoutCallback, INCIDENT_STEPS, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
 import type { OpenEpisode, RuleEvent } from '../core/rules/rule-types.ts';
+import type { RuleFact } from '../contracts/rule-facts.ts';
 import { AppError } from '../errors.ts';
 import type { TicketRecord, TicketStore } from '../ports/ticket-store.ts';
 import type { TicketTimeline } from '../ports/ticket-timeline.ts';
@@ -23,6 +24,19 @@ export interface TicketServiceDeps {
 }
 
 type TicketListener = (ticket: Ticket) => void;
+
+/** What a step carries: a note; the cause (diagnose, resolve), the explanation (diagnose), the department (negotiate), the callback's answer. */
+export interface StepInput {
+  note?: string;
+  cause?: string;
+  explanation?: string;
+  department?: string;
+  complex?: boolean;
+  via?: 'ack_link';
+  satisfaction?: Satisfaction;
+  calledNumber?: string;
+  visit?: string;
+}
 
 const RULE_ACTOR = 'rules';
 /** The rules whose open tickets are episodes the engine must know of after a restart. */
@@ -39,6 +53,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       type: t.type,
       status: t.status,
       source: t.source,
+      channel: t.channel,
       rule: t.rule,
       deviceId: t.deviceId,
       substationId: t.substationId,
@@ -56,6 +71,10 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       exempt: t.exempt,
       recoveredAt: iso(t.recoveredAt),
       cause: t.cause,
+      diagnosedAt: iso(t.diagnosedAt),
+      explanation: t.explanation,
+      negotiatingWith: t.negotiatingWith,
+      accusedTeam: t.accusedTeam,
       resolvedAt: iso(t.resolvedAt),
       callbackDueAt: iso(t.callbackDueAt),
       callbackAt: iso(t.callbackAt),
@@ -79,10 +98,17 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
   /** An open correlation ticket for the substation, for new room tickets to hang under. */
   const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
 
-  function open(input: Omit<TicketRecord, 'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'assigneeId' | 'assigneeName' | 'closedAt' | 'openedAt'>, actor: string, data: TimelineData) {
+  type OpenInput = Omit<
+    TicketRecord,
+    'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'diagnosedAt' | 'explanation' | 'negotiatingWith' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'assigneeId' | 'assigneeName' | 'closedAt' | 'openedAt' | 'channel' | 'accusedTeam'
+  > & Partial<Pick<TicketRecord, 'channel' | 'accusedTeam'>>;
+
+  function open(input: OpenInput, actor: string, data: TimelineData) {
     const now = clock();
     const record = store.insert(
       {
+        channel: null,
+        accusedTeam: null,
         ...input,
         status: 'open',
         openedAt: now,
@@ -92,6 +118,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         milestoneAt: null,
         recoveredAt: null,
         cause: null,
+        diagnosedAt: null,
+        explanation: null,
+        negotiatingWith: null,
         resolvedAt: null,
         callbackDueAt: null,
         callbackAt: null,
@@ -194,7 +223,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     t: TicketRecord,
     step: Step,
     actor: string,
-    input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string; visit?: string },
+    input: StepInput,
     incident: string | null,
   ): Ticket {
     if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
@@ -203,9 +232,24 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     const now = clock();
     const patch: Partial<TicketRecord> = { status: result.to };
     if (t.milestoneAt === null && reachesMilestone(t.milestone, result.to)) patch.milestoneAt = now;
-    // What the person wrote; the cause of a resolution is theirs too, and leads the line.
-    const note = step === 'resolve' ? `${input.cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
+    // Resolving a ticket whose cause was found already may leave the cause out: it stands.
+    const cause = step === 'diagnose' || step === 'resolve' ? (input.cause ?? (step === 'resolve' ? t.cause : null)) : null;
+    if ((step === 'diagnose' || step === 'resolve') && !cause) throw new AppError('HW_BAD_REQUEST', 'the cause is required');
+    // What the person wrote; the cause they found is theirs too, and leads the line.
+    const note = cause !== null ? `${cause}${input.note ? ` — ${input.note}` : ''}` : (input.note ?? null);
     let data: TimelineData | null = input.via ? { via: input.via } : input.visit ? { visit: input.visit } : null;
+    if (step === 'diagnose') {
+      if (!input.explanation) throw new AppError('HW_BAD_REQUEST', 'what the customer was told is required');
+      // 服务承诺 二.1(4): the 8 h promise is about finding the cause; the repair may come later.
+      Object.assign(patch, { cause, explanation: input.explanation, diagnosedAt: now });
+      if (t.milestone === 'cause_found' && t.milestoneAt === null) patch.milestoneAt = now;
+      data = { cause: cause!, explanation: input.explanation };
+    }
+    if (step === 'negotiate') {
+      if (!input.department) throw new AppError('HW_BAD_REQUEST', 'the responsible department is required');
+      patch.negotiatingWith = input.department;
+      data = { department: input.department };
+    }
     if (input.complex) {
       // The first reply is given now (the timeline keeps whether it was in time); the deadline
       // becomes the full answer, reached when the ticket is resolved.
@@ -214,7 +258,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       data = { firstReply: t.dueAt === null ? null : now <= t.dueAt ? 'in_time' : 'late', fullAnswerDueAt: new Date(due).toISOString() };
     }
     if (step === 'resolve') {
-      patch.cause = input.cause ?? null;
+      patch.cause = cause;
       patch.resolvedAt = now;
       if (!closesWithoutCallback(t)) patch.callbackDueAt = deadlines.callbackDueAt(now);
     }
@@ -252,7 +296,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       for (const e of events) applyRuleEvent(e);
     },
 
-    hotline(input: { type: (typeof HOTLINE_TYPES)[number]; description: string; address?: string; contact?: string; deviceId?: string }, actor: string): Ticket {
+    /** A customer's report by any intake channel (the 5316206 hotline when not said). */
+    hotline(input: { type: (typeof HOTLINE_TYPES)[number]; description: string; address?: string; contact?: string; deviceId?: string; channel?: IntakeChannel; accusedTeam?: string }, actor: string): Ticket {
       const d = input.deviceId ? device(input.deviceId) : undefined;
       if (input.deviceId && !d) throw new AppError('HW_NOT_FOUND', `no device ${input.deviceId}`);
       const substationId = d ? (d.kind === 'substation' ? d.id : d.substationId) : null;
@@ -260,6 +305,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         {
           type: input.type,
           source: 'hotline',
+          channel: input.channel ?? 'phone',
+          accusedTeam: input.type === 'staff_complaint' ? (input.accusedTeam ?? null) : null,
           rule: null,
           deviceId: d?.id ?? null,
           substationId,
@@ -272,7 +319,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
           eventAt: null,
         },
         actor,
-        { via: 'hotline' },
+        { via: 'hotline', intake: input.channel ?? 'phone' },
       );
       return view(record!);
     },
@@ -281,7 +328,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * `via`: taken through the signed link in a page (recorded in the timeline). The callback
      * carries what the customer said and the number called (the route requires both).
      */
-    step(id: string, step: Step, actor: string, input: { note?: string; cause?: string; complex?: boolean; via?: 'ack_link'; satisfaction?: Satisfaction; calledNumber?: string; visit?: string }): Ticket {
+    step(id: string, step: Step, actor: string, input: StepInput): Ticket {
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       const taken = takeStep(t, step, actor, input, null);
@@ -314,6 +361,31 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         for (const child of store.active()) if (child.parentId === id && child.assigneeId !== person.id) give(child, id);
       }
       return { ticket: view(record), changed: changedHands };
+    },
+
+    /**
+     * Seed 六 / DESIGN.md §10: a visit's thermometer and a room sensor more than the limit apart
+     * open a maintenance ticket (测温点校准) for the sensor, one at a time; a later visit that
+     * agrees marks it recovered (a person closes it once the sensor is checked).
+     */
+    calibration(deviceId: string, found: { fact: Extract<RuleFact, { fact: 'calibrate' }>; at: number } | null, actor: string): void {
+      const existing = store.findOpen(deviceId, 'calibration');
+      if (found === null) {
+        if (existing && existing.recoveredAt === null) changed(store.update(existing.id, { recoveredAt: clock() }, { at: clock(), actor, action: 'recovered', note: null, data: null }));
+        return;
+      }
+      const { fact, at } = found;
+      const data = { facts: [fact], eventAt: new Date(at).toISOString() };
+      if (existing) {
+        changed(store.update(existing.id, { recoveredAt: null, facts: [fact] }, { at: clock(), actor, action: 'condition_returned', note: null, data }));
+        return;
+      }
+      const d = device(deviceId);
+      open(
+        { type: 'sensor_calibration', source: 'rule', rule: 'calibration', deviceId, substationId: d?.kind === 'room' ? d.substationId : null, parentId: null, description: '', facts: [fact], address: d?.address || null, contact: null, exempt: null, eventAt: at },
+        actor,
+        data,
+      );
     },
 
     find(id: string): Ticket | undefined {

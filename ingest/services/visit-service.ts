@@ -36,6 +36,8 @@ export interface VisitDeps {
   readings: (deviceId: string, from: number, to: number) => Promise<ReadingRow[]>;
   /** A sensor the thermometer disagrees with (or agrees with again: `null`). */
   onCalibration: (deviceId: string, flag: CalibrationFlag | null) => void;
+  /** The same finding at the moment of the visit (not at restart): the sensor's maintenance ticket. */
+  maintenance?: (deviceId: string, flag: CalibrationFlag | null, actor: string) => void;
   clock?: () => number;
 }
 
@@ -101,7 +103,11 @@ export function createVisitService(d: VisitDeps) {
         throw new AppError('HW_CONFLICT', `visit ${id} was recorded meanwhile`);
       }
       for (const m of [...measurements, ...(refused?.neighbourMeasurements ?? [])]) {
-        if (m.deviceId && m.sensorC !== null) d.onCalibration(m.deviceId, m.calibrate ? { deviceId: m.deviceId, visitId: id, at, measuredC: m.temp, sensorC: m.sensorC } : null);
+        if (m.deviceId && m.sensorC !== null) {
+          const flag = m.calibrate ? { deviceId: m.deviceId, visitId: id, at, measuredC: m.temp, sensorC: m.sensorC } : null;
+          d.onCalibration(m.deviceId, flag);
+          d.maintenance?.(m.deviceId, flag, actor);
+        }
       }
       // The visit is the complaint's on-site step (acknowledged first when nobody had yet).
       const t = v.ticketId ? d.ticket(v.ticketId) : undefined;

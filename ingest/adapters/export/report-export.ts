@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { substationLines, type Report } from '../../contracts/reports.ts';
-import { TICKET_TYPE_ZH, TICKET_TYPES } from '../../contracts/tickets.ts';
+import { INTAKE_CHANNEL_ZH, INTAKE_CHANNELS, TICKET_TYPE_ZH, TICKET_TYPES } from '../../contracts/tickets.ts';
 import type { RoomDayVerdict } from '../../core/reports/room-days.ts';
 import { csvLine } from '../../services/device-import.ts';
 
@@ -47,7 +47,8 @@ export async function writeReportWorkbook(out: Writable, report: Report, roomDay
     ['室温合格率', percent(r.complianceRate), 0.97, `合格 ${r.compliantRoomDays} / 考核 ${r.roomDays} 个测温点日；日平均室温不低于 ${report.thresholdC} ℃`],
     ['不计考核测温点日', r.exemptRoomDays, '', '室外日平均温度低于设计温度，或登记停热'],
     ['计入考核测温点', r.rooms, '', '卧室、客厅'],
-    ['开单数', t.opened, '', `系统自动 ${t.bySource.rule}，热线 ${t.bySource.hotline}`],
+    ['开单数', t.opened, '', `系统自动 ${t.bySource.rule}，客户反映 ${t.bySource.hotline}`],
+    ['客户反映渠道', t.bySource.hotline, '', INTAKE_CHANNELS.map((c) => `${INTAKE_CHANNEL_ZH[c]} ${t.byChannel[c] ?? 0}`).join('，')],
     ['工单闭合率', percent(t.closureRate), 1, `已关闭 ${t.closed} / 开单 ${t.opened}`],
     ['处理及时率', percent(t.timelinessRate), 1, '按时完成考核节点 / 已到期考核'],
     ['应回访', report.callbacks.due, '', `已回访 ${report.callbacks.done}，按时 ${report.callbacks.onTime}，逾期 ${report.callbacks.late}`],

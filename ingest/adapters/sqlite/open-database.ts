@@ -314,6 +314,18 @@ const MIGRATIONS: string[] = [
   CREATE INDEX visits_by_household ON visits (household_id, scheduled_at);
   CREATE INDEX visits_by_status ON visits (status, scheduled_at);
   `,
+  // 14: complete intake (issue 16, seed 三, 一.5, 二.1(4), 二.4(4)): how a customer's ticket came
+  // in (tickets opened by dispatch until now came by the 5316206 phone line), when the cause was
+  // found and what the customer was told, the department negotiating, the team a staff complaint
+  // is about.
+  `
+  ALTER TABLE tickets ADD COLUMN channel TEXT CHECK (channel IN ('phone', 'walk_in', 'visit', 'letter', 'hotline_12345', 'online'));
+  UPDATE tickets SET channel = 'phone' WHERE source = 'hotline';
+  ALTER TABLE tickets ADD COLUMN diagnosed_at INTEGER;
+  ALTER TABLE tickets ADD COLUMN explanation TEXT;
+  ALTER TABLE tickets ADD COLUMN negotiating_with TEXT;
+  ALTER TABLE tickets ADD COLUMN accused_team TEXT;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

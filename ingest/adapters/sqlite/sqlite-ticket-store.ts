@@ -10,6 +10,7 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   type: 'type',
   status: 'status',
   source: 'source',
+  channel: 'channel',
   rule: 'rule',
   deviceId: 'device_id',
   substationId: 'substation_id',
@@ -26,6 +27,10 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   exempt: 'exempt',
   recoveredAt: 'recovered_at',
   cause: 'cause',
+  diagnosedAt: 'diagnosed_at',
+  explanation: 'explanation',
+  negotiatingWith: 'negotiating_with',
+  accusedTeam: 'accused_team',
   resolvedAt: 'resolved_at',
   callbackDueAt: 'callback_due_at',
   callbackAt: 'callback_at',
@@ -65,11 +70,11 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   const entries = db.prepare('SELECT at, actor, action, note, data FROM ticket_timeline WHERE ticket_id = ? ORDER BY seq');
   const stepRows = db.prepare(
     `SELECT e.ticket_id AS ticketId, e.action, MIN(e.at) AS at FROM ticket_timeline e JOIN tickets t ON t.id = e.ticket_id
-      WHERE t.opened_at >= @from AND t.opened_at < @to AND e.action IN ('acknowledge', 'on_site', 'resolve', 'callback', 'close')
+      WHERE t.opened_at >= @from AND t.opened_at < @to AND e.action IN ('acknowledge', 'diagnose', 'on_site', 'negotiate', 'resolve', 'callback', 'close')
       GROUP BY e.ticket_id, e.action`,
   );
   const reportRows = db.prepare(
-    `SELECT t.type, t.substation_id AS substationId, t.source, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
+    `SELECT t.type, t.substation_id AS substationId, t.source, t.channel, t.status, t.opened_at AS openedAt, t.due_at AS dueAt, t.milestone_at AS milestoneAt, t.exempt,
             t.callback_due_at AS callbackDueAt, t.callback_at AS callbackAt, t.satisfaction
        FROM tickets t
       WHERE (t.opened_at >= @from AND t.opened_at < @to) OR (t.callback_due_at >= @from AND t.callback_due_at < @to)`,
@@ -120,6 +125,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       if (q.status === 'active') where.push("status <> 'closed'");
       else if (q.status) (where.push('status = ?'), params.push(q.status));
       if (q.type) (where.push('type = ?'), params.push(q.type));
+      if (q.channel) (where.push('channel = ?'), params.push(q.channel));
       if (q.deviceId) (where.push('device_id = ?'), params.push(q.deviceId));
       if (q.substationId) (where.push('substation_id = ?'), params.push(q.substationId));
       if (q.assignee) (where.push('assignee_id = ?'), params.push(q.assignee));

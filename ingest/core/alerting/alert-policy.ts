@@ -26,9 +26,29 @@ const typePolicy = z
   })
   .strict();
 
+/** Per type: the defaults follow the deadlines (DESIGN.md §2). */
+const DEFAULT_TYPES = {
+  pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
+  leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
+  repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 }, // 四.3: on site in 1 h
+  heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)
+  room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+  temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
+  inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 }, // 二.4(2): dispatch answers within 30 min
+  // 一.5: a complaint about staff goes to the duty managers only, never to the team it accuses.
+  staff_complaint: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
+  suggestion: { page: false, pageAfterMin: 0, escalateAfterMin: null }, // recorded and answered by dispatch
+  sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null }, // maintenance queue
+  sensor_calibration: { page: false, pageAfterMin: 0, escalateAfterMin: null }, // maintenance queue
+} satisfies Record<TicketType, z.output<typeof typePolicy>>;
+
 export const alertPolicySchema = z
   .object({
-    types: z.record(z.enum(TICKET_TYPES), typePolicy),
+    /** Every type; a policy saved before a type existed gets that type's default. */
+    types: z.preprocess(
+      (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...DEFAULT_TYPES, ...v } : v),
+      z.record(z.enum(TICKET_TYPES), typePolicy),
+    ),
     /** Remind the engineers once this share of the time to the deadline is gone (0.75 = at risk). */
     remindAtFraction: z.number().gt(0).lt(1).nullable().default(0.75),
     /** Tell engineers and the manager when the deadline passes with the milestone not reached. */
@@ -44,16 +64,7 @@ export const alertPolicySchema = z
 export type AlertPolicy = z.output<typeof alertPolicySchema>;
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {
-  types: {
-    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
-    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
-    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 }, // 四.3: on site in 1 h
-    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)
-    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
-    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 }, // 二.1(4): cause within 8 h
-    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 }, // 二.4(2): dispatch answers within 30 min
-    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null }, // maintenance queue
-  } satisfies Record<TicketType, unknown>,
+  types: DEFAULT_TYPES,
   remindAtFraction: 0.75,
   atBreach: true,
   callbacks: true,

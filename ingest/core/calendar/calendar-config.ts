@@ -67,7 +67,10 @@ export const deadlinesConfigSchema = z
     inquiry: deadline.default(30), // 服务承诺 二.4(2)(3): a reply within half an hour
     // 服务承诺 二.4(3): a complex question gets its full answer within five days (of the call).
     inquiry_complex_answer: minutes.default(5 * 24 * 60),
+    staff_complaint: deadline.default(30), // 服务承诺 二.4(2): a complaint is answered within half an hour
+    suggestion: deadline.default(null), // 五.10: thanked and recorded
     sensor_offline: deadline.default(null), // maintenance queue, no customer deadline
+    sensor_calibration: deadline.default(null), // maintenance queue, found by a visit
   })
   .strict();
 

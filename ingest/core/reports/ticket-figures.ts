@@ -6,12 +6,13 @@
  * deadline is late), and what the customers said. Exempt tickets (outdoors below the design temperature) are not judged.
  */
 import type { Report, TicketCounts } from '../../contracts/reports.ts';
-import type { Satisfaction, TicketType } from '../../contracts/tickets.ts';
+import type { IntakeChannel, Satisfaction, TicketType } from '../../contracts/tickets.ts';
 
 export interface ReportTicket {
   type: TicketType;
   substationId: string | null;
   source: 'rule' | 'hotline';
+  channel: IntakeChannel | null;
   status: string;
   openedAt: number;
   dueAt: number | null;
@@ -33,6 +34,8 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
   const byType: Partial<Record<TicketType, TicketCounts>> = {};
   const bySubstation = new Map<string | null, TicketCounts>();
   const bySource = { rule: 0, hotline: 0 };
+  // 四.4 每月对客户的来访、来电、工单等做好统计: the customers' tickets by how they came in.
+  const byChannel: Partial<Record<IntakeChannel, number>> = {};
   let opened = 0;
   let closed = 0;
   let onTime = 0;
@@ -55,6 +58,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
     c.opened += 1;
     s.opened += 1;
     bySource[t.source] += 1;
+    if (t.channel !== null) byChannel[t.channel] = (byChannel[t.channel] ?? 0) + 1;
     if (t.status === 'closed') {
       closed += 1;
       c.closed += 1;
@@ -79,6 +83,7 @@ export function ticketFigures(tickets: readonly ReportTicket[], range: { from: n
     timelinessRate: onTime + late === 0 ? null : onTime / (onTime + late),
     byType,
     bySource,
+    byChannel,
     bySubstation: [...bySubstation].map(([substationId, counts]) => ({ substationId, ...counts })).sort((a, b) => String(a.substationId).localeCompare(String(b.substationId))),
     callbacks: { ...callbacks, satisfactionRate: rated === 0 ? null : (callbacks.satisfied + callbacks.basicallySatisfied) / rated },
   };

@@ -24,7 +24,7 @@ export type RuleEvent =
   /** A condition became true for a device: open a ticket of `ticketType` (once per episode). */
   | {
       kind: 'open';
-      rule: Exclude<RuleId, 'correlation' | 'implausible'>;
+      rule: Exclude<RuleId, 'correlation' | 'implausible' | 'calibration'>;
       ticketType: TicketType;
       deviceId: string;
       substationId: string | null;
@@ -35,7 +35,7 @@ export type RuleEvent =
       facts: RuleFact[];
     }
   /** The condition cleared (e.g. ≥ 18.5 °C for 30 min): mark the open ticket recovered. */
-  | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible'>; deviceId: string; at: number; facts: RuleFact[] }
+  | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible' | 'calibration'>; deviceId: string; at: number; facts: RuleFact[] }
   /** Implausible data: a flag on the device, never a customer ticket. */
   | { kind: 'data_quality'; deviceId: string; at: number; facts: RuleFact[] }
   /**
@@ -47,7 +47,7 @@ export type RuleEvent =
 /** A ticket a rule opened that is still open (and not yet marked recovered) in the database. */
 export interface OpenEpisode {
   deviceId: string;
-  rule: Exclude<RuleId, 'correlation' | 'implausible'>;
+  rule: Exclude<RuleId, 'correlation' | 'implausible' | 'calibration'>;
   /** Event time it opened at. */
   at: number;
 }

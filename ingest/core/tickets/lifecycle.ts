@@ -13,7 +13,12 @@ export const MILESTONE: Record<TicketType, Milestone | null> = {
   room_temp_low: 'cause_found',
   temp_drop: 'cause_found',
   inquiry: 'first_reply',
+  // 服务承诺 二.4(2): a complaint is answered within half an hour, like any call.
+  staff_complaint: 'first_reply',
+  // 五.10: thanked and recorded; no deadline of its own.
+  suggestion: null,
   sensor_offline: null,
+  sensor_calibration: null,
 };
 
 /** The status at which a milestone counts as reached. */
@@ -21,6 +26,7 @@ export function reachesMilestone(milestone: Milestone | null, status: TicketStat
   if (milestone === 'on_site') return status === 'on_site' || status === 'resolved';
   if (milestone === 'cause_found') return status === 'resolved';
   if (milestone === 'first_reply') return status === 'acknowledged' || status === 'resolved';
-  if (milestone === 'full_answer') return status === 'resolved';
+  // 二.4(4): handing a very complex matter to the department that settles it is the answer.
+  if (milestone === 'full_answer') return status === 'negotiating' || status === 'resolved';
   return false;
 }

@@ -72,11 +72,13 @@ export interface AlertingRouteDeps {
   alerting: AlertingService;
   store: Pick<AlertStore, 'channels' | 'putChannel' | 'deleteChannel'>;
   acknowledge: (ticketId: string, actor: string) => void;
+  /** Whether the role may see the ticket (a complaint about staff: dispatch only). */
+  mayRead: (role: string, ticketId: string) => boolean;
   links: { verify(token: string, now: number): { ticketId: string; person: string } | { refused: string } };
   clock?: () => number;
 }
 
-export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerting, store, acknowledge, links, clock = Date.now }: AlertingRouteDeps) {
+export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerting, store, acknowledge, mayRead, links, clock = Date.now }: AlertingRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['alerting'];
 
@@ -151,8 +153,9 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
     },
   );
 
-  app.get('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery", params: idParams }, onRequest: allow(...STAFF_ROLES) }, async (request) => ({
-    deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
+  app.get('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery", params: idParams }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
+    if (!mayRead(request.session!.role, request.params.id)) throw new AppError('HW_NOT_FOUND', `no ticket ${request.params.id}`);
+    return { deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
       id: x.id,
       kind: x.kind,
       channelId: x.channelId,
@@ -163,8 +166,8 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
       lastError: x.lastError,
       createdAt: new Date(x.createdAt).toISOString(),
       sentAt: x.sentAt === null ? null : new Date(x.sentAt).toISOString(),
-    })),
-  }));
+    })) };
+  });
 
   // The link in a message: GET shows what it will do (chat apps open links to preview them; a
   // GET must not act), the button POSTs.

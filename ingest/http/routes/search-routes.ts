@@ -1,7 +1,11 @@
-/** Search and a caller's history (issue 15): staff roles only — both can show names and phones. */
+/**
+ * Search and a caller's history (issue 15): staff roles only — both can show names and phones.
+ * Complaints about staff are left out for whoever may not read them.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { mayReadTicket } from '../../contracts/tickets.ts';
 import { STAFF_ROLES } from '../../contracts/users.ts';
 import { AppError } from '../../errors.ts';
 import type { SearchService } from '../../services/search-service.ts';
@@ -15,7 +19,10 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       schema: { tags: ['tickets'], summary: 'One box: ticket number, device id/name/address, household or caller name/phone (however typed) → {tickets, devices, households}, 10 each', querystring: z.object({ q: z.string().trim().min(1).max(100) }).strict() },
       onRequest: allow(...STAFF_ROLES),
     },
-    async (request) => search.search(request.query.q),
+    async (request) => {
+      const found = search.search(request.query.q);
+      return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
+    },
   );
   app.get(
     '/api/callers/history',
@@ -23,7 +30,10 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       schema: { tags: ['tickets'], summary: "A caller's earlier tickets (来电弹屏), newest first, and the households with that number", querystring: z.object({ phone: z.string().trim().min(1).max(40) }).strict() },
       onRequest: allow(...STAFF_ROLES),
     },
-    async (request) => search.history(request.query.phone),
+    async (request) => {
+      const found = search.history(request.query.phone);
+      return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
+    },
   );
   app.get(
     '/api/households/:id/history',
@@ -34,7 +44,7 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
     async (request) => {
       const found = search.household(request.params.id);
       if (!found) throw new AppError('HW_NOT_FOUND', `no household ${request.params.id}`);
-      return found;
+      return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
     },
   );
 }

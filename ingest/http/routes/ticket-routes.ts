@@ -4,7 +4,7 @@ import { ticketsCsv, writeTicketsWorkbook } from '../../adapters/export/ticket-e
 import { AppError } from '../../errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acknowledgeSchema, assignSchema, callbackSchema, hotlineTicketSchema, resolveSchema, stepSchema, ticketQuerySchema, type Ticket } from '../../contracts/tickets.ts';
+import { acknowledgeSchema, assignSchema, callbackSchema, diagnoseSchema, hotlineTicketSchema, mayReadTicket, negotiateSchema, resolveSchema, stepSchema, ticketQuerySchema, type Ticket } from '../../contracts/tickets.ts';
 import { STEP_RULES, STEPS, type Step } from '../../contracts/ticket-lifecycle.ts';
 import type { DeviceRegistry } from '../../ports/device-registry.ts';
 import type { TelemetryStore } from '../../ports/telemetry-store.ts';
@@ -17,11 +17,12 @@ const HOUR = 3_600_000;
 
 const ticketParams = z.object({ id: z.string().max(64) });
 /**
- * What each step takes: resolving needs the cause, the callback what the customer said and the
- * number called; the others may be posted with no body.
+ * What each step takes: resolving needs the cause (unless it was found already), finding it the
+ * explanation given to the customer too, the callback what the customer said and the number
+ * called, negotiation the department; the others may be posted with no body.
  */
-const stepBody = (step: Step) =>
-  step === 'resolve' ? resolveSchema : step === 'callback' ? callbackSchema : (step === 'acknowledge' ? acknowledgeSchema : stepSchema).optional();
+const STEP_BODIES: Partial<Record<Step, z.ZodType>> = { resolve: resolveSchema, callback: callbackSchema, diagnose: diagnoseSchema, negotiate: negotiateSchema };
+const stepBody = (step: Step) => STEP_BODIES[step] ?? (step === 'acknowledge' ? acknowledgeSchema : stepSchema).optional();
 
 export interface TicketRouteDeps {
   allow: RoleGuard;
@@ -32,12 +33,23 @@ export interface TicketRouteDeps {
   households: Pick<HouseholdService, 'forDevice'>;
   /** The duty roster's people (派单 goes to one of them), and telling the one a ticket was given to. */
   people: () => { id: string; name: string; username?: string }[];
+  /** The roster's teams and shifts: a staff complaint names a team, and is never given to it. */
+  roster: () => { teams: { id: string }[]; shifts: { team: string; person: string }[] };
   pageAssignee: (t: Ticket, personId: string) => void;
   clock?: () => number;
 }
 
-export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, registry, store, households, people, pageAssignee, clock = Date.now }: TicketRouteDeps) {
+export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets, registry, store, households, people, roster, pageAssignee, clock = Date.now }: TicketRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  /**
+   * 一.5: complaints about staff are read by dispatch only (the service centre and the duty
+   * managers); to anyone else such a ticket does not exist.
+   */
+  const readable = (role: string, id: string) => {
+    const t = tickets.find(id);
+    if (!t || !mayReadTicket(role, t)) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
+    return t;
+  };
   app.get(
     '/api/tickets',
     {
@@ -52,7 +64,8 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
         if (!me) return { tickets: [] };
         q.assignee = me.id;
       }
-      const list = tickets.list(q);
+      const role = request.session!.role;
+      const list = tickets.list(q).filter((t) => mayReadTicket(role, t));
       if (q.format === 'json') return { tickets: list };
       if (!q.from || !q.to) throw new AppError('HW_BAD_REQUEST', 'query format: csv and xlsx need a `from`–`to` range');
       const steps = tickets.stepTimes(q.from, q.to);
@@ -69,6 +82,7 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     '/api/tickets/:id',
     { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event', params: ticketParams }, onRequest: allow(...ALL_ROLES) },
     async (request) => {
+      readable(request.session!.role, request.params.id);
       const { ticket, timeline } = tickets.get(request.params.id);
       const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
       let readings: Record<string, unknown>[] = [];
@@ -91,6 +105,10 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     async (request) => {
       const person = people().find((p) => p.id === request.body.personId);
       if (!person) throw new AppError('HW_BAD_REQUEST', `no person ${request.body.personId} in the duty roster`);
+      const t = readable(request.session!.role, request.params.id);
+      if (t.accusedTeam !== null && roster().shifts.some((s) => s.person === person.id && s.team === t.accusedTeam)) {
+        throw new AppError('HW_CONFLICT', `${person.name} is in team ${t.accusedTeam}, which the complaint is about: give it to someone outside that team`);
+      }
       const { ticket, changed } = tickets.assign(request.params.id, { id: person.id, name: person.name }, request.session!.username, request.body.note);
       if (changed) pageAssignee(ticket, person.id);
       return ticket;
@@ -99,8 +117,12 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
 
   app.post(
     '/api/tickets',
-    { schema: { tags: ['tickets'], summary: 'Open a ticket from a hotline call (热线 5316206)', body: hotlineTicketSchema }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => reply.code(201).send(tickets.hotline(request.body, request.session!.username)),
+    { schema: { tags: ['tickets'], summary: "Open a ticket from a customer's report: by the 5316206 hotline (default) or another intake channel", body: hotlineTicketSchema }, onRequest: allow(...DISPATCH_ROLES) },
+    async (request, reply) => {
+      const { accusedTeam } = request.body;
+      if (accusedTeam !== undefined && !roster().teams.some((team) => team.id === accusedTeam)) throw new AppError('HW_BAD_REQUEST', `accusedTeam: no team ${accusedTeam} in the duty roster`);
+      return reply.code(201).send(tickets.hotline(request.body, request.session!.username));
+    },
   );
 
   for (const step of STEPS) {
@@ -108,7 +130,10 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     app.post(
       `/api/tickets/:id/${r.path}`,
       { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, params: ticketParams, body: stepBody(step) }, onRequest: allow(...r.roles) },
-      async (request) => tickets.step(request.params.id, step, request.session!.username, request.body ?? {}),
+      async (request) => {
+        readable(request.session!.role, request.params.id);
+        return tickets.step(request.params.id, step, request.session!.username, request.body ?? {});
+      },
     );
   }
 }

@@ -20,8 +20,14 @@ describe('hotline form rules', () => {
   });
 
   it('sends trimmed values and leaves empty optional fields out (the server fills the address from the device)', () => {
-    const draft = { type: 'repair' as const, description: '暖气不热', address: '  ', contact: ' 王先生 138 ', deviceId: 'R-003_0048' };
-    expect(validateHotline(draft)).toEqual({ body: { type: 'repair', description: '暖气不热', contact: '王先生 138', deviceId: 'R-003_0048' } });
+    const draft = { ...emptyDraft(), type: 'repair' as const, description: '暖气不热', address: '  ', contact: ' 王先生 138 ', deviceId: 'R-003_0048' };
+    expect(validateHotline(draft)).toEqual({ body: { type: 'repair', description: '暖气不热', contact: '王先生 138', deviceId: 'R-003_0048', channel: 'phone' } });
+  });
+
+  it('sends how it came in, and the accused team only with a complaint about staff', () => {
+    const draft = { ...emptyDraft(), description: '维修工态度差', channel: 'letter' as const, accusedTeam: 'team-a' };
+    expect(validateHotline({ ...draft, type: 'staff_complaint' })).toEqual({ body: { type: 'staff_complaint', description: '维修工态度差', channel: 'letter', accusedTeam: 'team-a' } });
+    expect(validateHotline({ ...draft, type: 'suggestion' })).toEqual({ body: { type: 'suggestion', description: '维修工态度差', channel: 'letter' } });
   });
 });
 
@@ -38,7 +44,9 @@ describe('hotline form', () => {
     const { calls, fetch } = mount();
     await fireEvent.click(screen.getByTestId('hotline-submit'));
     expect(screen.getAllByRole('alert').map((e) => e.textContent)).toEqual(['请选择类型', '请填写问题描述']);
-    expect(fetch).not.toHaveBeenCalled();
+    // Only the roster's teams were asked for (for a complaint about staff), no ticket sent.
+    const posts = () => fetch.mock.calls.filter(([url]) => String(url).endsWith('/api/tickets'));
+    expect(posts()).toEqual([]);
 
     const form = screen.getByTestId('hotline-form');
     await fireEvent.change(form.querySelector('select[name=type]')!, { target: { value: 'leak' } });
@@ -46,8 +54,8 @@ describe('hotline form', () => {
     await fireEvent.input(form.querySelector('input[name=deviceId]')!, { target: { value: 'R-9' } });
     await fireEvent.click(screen.getByTestId('hotline-submit'));
     await vi.waitFor(() => expect(screen.getByTestId('hotline-unknown-device').textContent).toBe('没有编号为 R-9 的测温点'));
-    expect(fetch).toHaveBeenCalledOnce();
-    expect(JSON.parse(fetch.mock.calls[0]![1].body as string)).toEqual({ type: 'leak', description: '漏水', deviceId: 'R-9' });
+    expect(posts()).toHaveLength(1);
+    expect(JSON.parse(posts()[0]![1].body as string)).toEqual({ type: 'leak', description: '漏水', deviceId: 'R-9', channel: 'phone' });
     expect(calls.created).not.toHaveBeenCalled();
   });
 

@@ -11,8 +11,17 @@ const room = { type: 'room_temp_low' } as const;
 describe('lifecycle actions', () => {
   it('offers the steps the status allows, callback and close only to dispatch, nothing to a viewer', () => {
     expect(availableActions({ ...room, status: 'open' }, engineer)).toEqual(['acknowledge']);
-    expect(availableActions({ ...room, status: 'acknowledged' }, engineer)).toEqual(['on_site', 'resolve']);
-    expect(availableActions({ ...room, status: 'on_site' }, engineer)).toEqual(['resolve']);
+    // A cold room's promise is the cause found (二.1(4)): once, before or after going on site.
+    expect(availableActions({ ...room, status: 'acknowledged' }, engineer)).toEqual(['diagnose', 'on_site', 'resolve']);
+    expect(availableActions({ ...room, status: 'on_site' }, engineer)).toEqual(['diagnose', 'resolve']);
+    expect(availableActions({ ...room, status: 'on_site', diagnosedAt: '2026-12-10T02:00:00.000Z' }, engineer)).toEqual(['resolve']);
+    expect(availableActions({ type: 'repair', status: 'acknowledged' }, engineer)).toEqual(['on_site', 'resolve']);
+    // A complex inquiry may go to the department that negotiates (dispatch decides); a plain one may not.
+    expect(availableActions({ type: 'inquiry', milestone: 'full_answer', status: 'acknowledged' }, dispatcher)).toEqual(['on_site', 'negotiate', 'resolve']);
+    expect(availableActions({ type: 'inquiry', milestone: 'full_answer', status: 'acknowledged' }, engineer)).toEqual(['on_site', 'resolve']);
+    expect(availableActions({ type: 'inquiry', milestone: 'first_reply', status: 'acknowledged' }, dispatcher)).toEqual(['on_site', 'resolve']);
+    expect(availableActions({ type: 'inquiry', milestone: 'full_answer', status: 'negotiating' }, dispatcher)).toEqual(['resolve']);
+    expect(availableActions({ type: 'suggestion', status: 'resolved' }, dispatcher)).toEqual(['close']); // answered: nobody to call back
     expect(availableActions({ ...room, status: 'resolved' }, engineer)).toEqual([]);
     expect(availableActions({ ...room, status: 'resolved' }, dispatcher)).toEqual(['callback']);
     expect(availableActions({ type: 'sensor_offline', status: 'resolved' }, dispatcher)).toEqual(['close']); // no customer to call back
@@ -23,16 +32,26 @@ describe('lifecycle actions', () => {
     expect(availableActions({ ...room, status: 'open' }, viewer)).toEqual([]);
   });
 
-  it('requires the cause to resolve and sends "complex" only for an inquiry', () => {
-    const input = { note: '  ', cause: ' ', complex: true, satisfaction: null, calledNumber: '' };
+  it('requires the cause to resolve (unless found already) and sends "complex" only for an inquiry', () => {
+    const input = { note: '  ', cause: ' ', explanation: '', department: '', complex: true, satisfaction: null, calledNumber: '' };
     expect(actionBody('resolve', room, input)).toEqual({ missing: 'ticket.action.causeRequired' });
+    expect(actionBody('resolve', { ...room, cause: '阀门故障' }, input)).toEqual({ body: {} });
     expect(actionBody('resolve', room, { ...input, cause: ' 阀门老化 ', note: '已更换' })).toEqual({ body: { cause: '阀门老化', note: '已更换' } });
     expect(actionBody('acknowledge', { type: 'inquiry' }, input)).toEqual({ body: { complex: true } });
     expect(actionBody('acknowledge', room, input)).toEqual({ body: {} });
   });
 
+  it('finds the cause only with what the customer was told, and negotiates only with a department', () => {
+    const input = { note: '', cause: ' 立管阀门损坏 ', explanation: '', department: '', complex: false, satisfaction: null, calledNumber: '' };
+    expect(actionBody('diagnose', room, { ...input, cause: '' })).toEqual({ missing: 'ticket.action.causeRequired' });
+    expect(actionBody('diagnose', room, input)).toEqual({ missing: 'ticket.action.explanationRequired' });
+    expect(actionBody('diagnose', room, { ...input, explanation: ' 已电话告知，明天更换 ' })).toEqual({ body: { cause: '立管阀门损坏', explanation: '已电话告知，明天更换' } });
+    expect(actionBody('negotiate', { type: 'inquiry' }, input)).toEqual({ missing: 'ticket.action.departmentRequired' });
+    expect(actionBody('negotiate', { type: 'inquiry' }, { ...input, department: '工程部' })).toEqual({ body: { department: '工程部' } });
+  });
+
   it('records a callback only with what the customer said and a number that can be dialled', () => {
-    const input = { note: '', cause: '', complex: false, satisfaction: null, calledNumber: '13900000002' };
+    const input = { note: '', cause: '', explanation: '', department: '', complex: false, satisfaction: null, calledNumber: '13900000002' };
     expect(actionBody('callback', room, input)).toEqual({ missing: 'ticket.callback.satisfactionRequired' });
     expect(actionBody('callback', room, { ...input, satisfaction: 'satisfied', calledNumber: '李女士' })).toEqual({ missing: 'ticket.callback.numberRequired' });
     expect(actionBody('callback', room, { ...input, satisfaction: 'basically_satisfied', calledNumber: ' 0537-5316206 ', note: '已热' })).toEqual({

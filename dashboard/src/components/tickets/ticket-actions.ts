@@ -13,7 +13,7 @@ export type TicketAction = Step;
 /** POST /api/tickets/:id/<path>. */
 export const actionPath = (action: TicketAction): string => STEP_RULES[action].path;
 
-export function availableActions(t: Pick<Ticket, 'status' | 'type'> & Partial<Pick<Ticket, 'rule'>>, role: Role | null): TicketAction[] {
+export function availableActions(t: Pick<Ticket, 'status' | 'type'> & Partial<Pick<Ticket, 'rule' | 'milestone' | 'diagnosedAt'>>, role: Role | null): TicketAction[] {
   return role ? availableSteps(t, role) : [];
 }
 
@@ -25,6 +25,10 @@ export function waitsForCallback(t: Pick<Ticket, 'status' | 'type'> & Partial<Pi
 export interface ActionInput {
   note: string;
   cause: string;
+  /** Finding the cause: what the customer was told of it. */
+  explanation: string;
+  /** Negotiation: the department that settles it with the customer. */
+  department: string;
   /** An inquiry that needs a full answer within 5 days. */
   complex: boolean;
   /** The callback: what the customer said, and the number called. */
@@ -32,7 +36,7 @@ export interface ActionInput {
   calledNumber: string;
 }
 
-export type ActionBody = { note?: string; cause?: string; complex?: true; satisfaction?: Satisfaction; calledNumber?: string };
+export type ActionBody = { note?: string; cause?: string; explanation?: string; department?: string; complex?: true; satisfaction?: Satisfaction; calledNumber?: string };
 
 /** The number to call, from the ticket's contact ("李女士 139 0000 0002" → "13900000002"), or ''. */
 export function numberToCall(contact: string | null): string {
@@ -41,14 +45,25 @@ export function numberToCall(contact: string | null): string {
 }
 
 /** The request body, or the message key of what is missing before it can be sent. */
-export function actionBody(action: TicketAction, t: Pick<Ticket, 'type'>, input: ActionInput): { body: ActionBody } | { missing: MessageKey } {
+export function actionBody(action: TicketAction, t: Pick<Ticket, 'type'> & Partial<Pick<Ticket, 'cause'>>, input: ActionInput): { body: ActionBody } | { missing: MessageKey } {
   const body: ActionBody = {};
   const note = input.note.trim();
   if (note) body.note = note;
-  if (action === 'resolve') {
+  if (action === 'resolve' || action === 'diagnose') {
     const cause = input.cause.trim();
-    if (!cause) return { missing: 'ticket.action.causeRequired' };
-    body.cause = cause;
+    // Resolving a ticket whose cause was found already: the cause stands unless written anew.
+    if (!cause && !(action === 'resolve' && t.cause)) return { missing: 'ticket.action.causeRequired' };
+    if (cause) body.cause = cause;
+  }
+  if (action === 'diagnose') {
+    const explanation = input.explanation.trim();
+    if (!explanation) return { missing: 'ticket.action.explanationRequired' };
+    body.explanation = explanation;
+  }
+  if (action === 'negotiate') {
+    const department = input.department.trim();
+    if (!department) return { missing: 'ticket.action.departmentRequired' };
+    body.department = department;
   }
   if (action === 'acknowledge' && t.type === 'inquiry' && input.complex) body.complex = true;
   if (action === 'callback') {

@@ -81,5 +81,8 @@ export function describeTimelineData(w: Words, d: TimelineData, nameOf?: NameOf)
   if ('assignee' in d) return d.incident ? w.t('timeline.data.assigneeIncident', { name: d.name, id: d.incident }) : w.t('timeline.data.assignee', { name: d.name });
   if ('incident' in d) return w.t('timeline.data.incident', { id: d.incident });
   if ('visit' in d) return w.t('timeline.data.visit', { id: d.visit });
-  return w.t(d.via === 'ack_link' ? 'timeline.data.ack_link' : 'timeline.data.hotline');
+  if ('explanation' in d) return w.t('timeline.data.diagnosed', { cause: d.cause, explanation: d.explanation });
+  if ('department' in d) return w.t('timeline.data.department', { department: d.department });
+  if (d.via === 'ack_link') return w.t('timeline.data.ack_link');
+  return d.intake && d.intake !== 'phone' ? w.t(`ticket.channel.${d.intake}`) : w.t('timeline.data.hotline');
 }
