@@ -197,7 +197,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const backlog = () => store.health().backlog + writer.pending;
   metrics.readFrom({ backlog, openTickets: tickets.active, failingChannels: () => alerting.failingChannels().length });
   const allow = createRoleGuard(auth);
-  registerAuthRoutes(http, { auth, allow });
+  registerAuthRoutes(http, { auth, allow, loginsPerMinute: config.http.loginsPerMinute });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
   registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, roster: alerting.roster, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });

@@ -165,6 +165,13 @@ describe('the per-address login limit', () => {
     const other = await send(world, '/api/login', { username: 'lin', password: 'lin-password-1' }, { from: '198.51.100.4' });
     expect(other.status).toBe(200);
   });
+  it('is what HEATWATCH_LOGINS_PER_MINUTE says: a shift signing in from one address gets through', async () => {
+    world = await startWorld({ HEATWATCH_LOGINS_PER_MINUTE: '40' });
+    const answers: Answer[] = [];
+    for (let i = 0; i < 40; i++) answers.push(await send(world, '/api/login', {}));
+    // The world's own admin login was the first of the 40.
+    expect(codes(answers)).toEqual([...Array(39).fill('HW_BAD_REQUEST'), 'HW_RATE_LIMITED']);
+  });
 });
 
 describe('disabling an account', () => {

@@ -31,7 +31,9 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  world = await startWorld({ ...heatingAllYear(), HEATWATCH_HTTP_PORT: String(await freePort()), HEATWATCH_MQTT_PORT: String(await freePort()) });
+  // A shift's worth of people sign in from this one address within a minute: a call centre's
+  // shift change, which HEATWATCH_LOGINS_PER_MINUTE is for.
+  world = await startWorld({ ...heatingAllYear(), HEATWATCH_HTTP_PORT: String(await freePort()), HEATWATCH_MQTT_PORT: String(await freePort()), HEATWATCH_LOGINS_PER_MINUTE: '200' });
   fleet = await runFleet({
     apiUrl: `http://127.0.0.1:${world.app.httpPort}`,
     mqttUrl: `mqtt://127.0.0.1:${world.app.mqttPort}`,

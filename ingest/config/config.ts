@@ -29,6 +29,8 @@ const envSchema = z.object({
     .refine((v) => /^(true|false|\d+|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/.test(v), 'true, false, a hop count, or proxy addresses/CIDRs separated by commas')
     .default('false'),
   HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS: positiveInt.max(100_000).default(256),
+  // Sign-ins one client address may attempt per minute; a call centre behind one NAT address at shift change wants more.
+  HEATWATCH_LOGINS_PER_MINUTE: positiveInt.max(10_000).default(20),
   HEATWATCH_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'at least 16 characters'),
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
@@ -85,6 +87,8 @@ export interface Config {
     trustProxy: boolean | number | string[];
     /** Open connections one address may hold (not applied behind a trusted proxy). */
     connectionsPerAddress: number;
+    /** Sign-in attempts one client address may make per minute (the accounts' lockout still applies). */
+    loginsPerMinute: number;
     /** Bearer token for /metrics; without it /metrics answers loopback addresses only. */
     metricsToken?: string;
   };
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HEATWATCH_HTTP_HOST,
       trustProxy: parseTrustProxy(e.HEATWATCH_TRUST_PROXY),
       connectionsPerAddress: e.HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS,
+      loginsPerMinute: e.HEATWATCH_LOGINS_PER_MINUTE,
       metricsToken: e.HEATWATCH_METRICS_TOKEN,
     },
     mqtt: {

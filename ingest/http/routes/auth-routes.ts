@@ -7,15 +7,15 @@ import { ALL_ROLES, bearerToken, type RoleGuard } from '../authorize.ts';
 
 const usernameParams = z.object({ username: z.string().max(64) });
 
-export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthService; allow: RoleGuard }) {
-  const { auth, allow } = deps;
+export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthService; allow: RoleGuard; loginsPerMinute?: number }) {
+  const { auth, allow, loginsPerMinute = 20 } = deps;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.post(
     '/api/login',
     {
       schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: loginSchema, security: [] },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: loginsPerMinute, timeWindow: '1 minute' } },
     },
     async (request) => auth.login(request.body.username, request.body.password),
   );
