@@ -2,7 +2,8 @@
  * `npm run screenshots`: the documentation's pictures, made the way a dispatcher would see them.
  * Starts HeatWatch in a temp dir with a simulated substation trip, lets the rules open their
  * tickets, then photographs the dashboard in real Chromium (zh-CN, English, a ticket, a
- * substation, a phone, stops, search, a household, callbacks, a handover, users) into docs/. Needs the build (`npm run build`) and Debian's chromium.
+ * substation, a phone, stops, search, a household, callbacks, a handover, users, an engineer's
+ * day on a phone, a printed visit record) into docs/. Needs the build (`npm run build`) and Debian's chromium.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,8 @@ import { runFleet } from './fleet-runner.ts';
 import { HeatWatchClient } from './heatwatch-client.ts';
 import { importDemoHouseholds } from './demo-households.ts';
 import { buildFleet } from './fleet.ts';
+import { localDateOf, localMidnight } from '../ingest/contracts/beijing-time.ts';
+
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const docs = path.join(root, 'docs');
@@ -160,6 +163,57 @@ try {
   await users.getByTestId('user-list').locator('li[data-username="wang.li"]').getByTestId('user-reset').click();
   await users.waitForTimeout(500);
   await shot(users, 'screenshot-users.png');
+
+  // 今日走访 on an engineer's phone, and the printed 《客户走访记录》.
+  const all = [1, 2, 3, 4, 5, 6, 7];
+  await client.call('PUT', '/api/alerting/roster', {
+    people: [{ id: 'li', name: '李强', username: 'li.qiang' }, { id: 'wang', name: '王伟' }],
+    teams: [{ id: 'east', name: '东区抢修班', substations: '*', channels: [] }],
+    shifts: [{ team: 'east', person: 'li', role: 'engineer', weekdays: all, start: '00:00', end: '00:00' }, { team: 'east', person: 'wang', role: 'engineer', weekdays: all, start: '00:00', end: '00:00' }],
+  });
+  const today = localMidnight(localDateOf(Date.now()));
+  const homes = households.filter((h) => h.deviceIds.length > 0).slice(0, 3);
+  const planned = [];
+  for (const [i, home] of homes.entries()) {
+    planned.push(await client.call<{ id: string }>('POST', '/api/visits', { householdId: home.id, scheduledAt: new Date(today + (9 + i) * 3_600_000).toISOString(), staff: ['李强', '王伟'], ...(i === 0 ? { ticketId: called.id } : {}) }));
+  }
+  // A signature as the pad makes it: strokes on a 600×200 canvas, as a PNG.
+  const pad = await browser.newPage();
+  const signature = await pad.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 600;
+    c.height = 200;
+    const g = c.getContext('2d')!;
+    g.lineWidth = 4;
+    g.lineCap = 'round';
+    g.beginPath();
+    for (const [x0, y0, x1, y1] of [[80, 60, 200, 60], [90, 100, 190, 100], [70, 150, 210, 150], [140, 60, 140, 150], [260, 50, 300, 160], [300, 160, 340, 70], [340, 70, 380, 160], [380, 160, 420, 50], [450, 110, 540, 90]]) {
+      g.moveTo(x0!, y0!);
+      g.lineTo(x1!, y1!);
+    }
+    g.stroke();
+    return c.toDataURL('image/png');
+  });
+  await pad.close();
+  await client.call('POST', `/api/visits/${planned[0]!.id}/complete`, { measurements: [{ room: '客厅', temp: 17.4, deviceId: homes[0]!.deviceIds[0] }], signature, note: '用户反映客厅偏凉，已检查阀门' });
+  const engineer = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  await engineer.goto(app.url);
+  await engineer.locator('input[name=username]').fill('li.qiang');
+  await engineer.locator('input[name=password]').fill('li.qiang-password-1');
+  await engineer.locator('button[type=submit]').click();
+  await engineer.getByTestId('nav-my-day').click();
+  await engineer.locator('[data-testid=my-day-visit]').nth(homes.length - 1).waitFor();
+  await engineer.waitForTimeout(800);
+  await shot(engineer, 'screenshot-my-day.png');
+  const sheet = await signedIn(1000, 1200);
+  await sheet.goto(`${app.url}/`);
+  await sheet.getByTestId('search-input').fill(homes[0]!.name);
+  await sheet.locator(`[data-testid=search-household][data-household-id="${homes[0]!.id}"]`).click();
+  await sheet.getByTestId('visit-print').first().click();
+  await sheet.getByTestId('visit-sheet-signature').waitFor();
+  await sheet.emulateMedia({ media: 'print' });
+  await sheet.waitForTimeout(500);
+  await shot(sheet, 'screenshot-visit-sheet.png');
 } finally {
   await browser.close();
   await fleet.stop();

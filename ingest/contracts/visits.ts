@@ -5,6 +5,7 @@
  * at that time: more than 1.5 °C apart flags the sensor for calibration.
  */
 import { z } from 'zod';
+import { isLocalDate } from './beijing-time.ts';
 import { DEVICE_ID_PATTERN } from './topics.ts';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -92,4 +93,43 @@ export interface Visit {
   signed: boolean;
   refused: { reason: string; neighbourHouseholdId: string; neighbourMeasurements: Measurement[] } | null;
   completionNote: string;
+}
+
+/**
+ * The tickets a visit answers (a customer's complaint about the heat or a repair in the home):
+ * the dashboard offers 安排走访 on them, and the visit service refuses a visit for any other.
+ */
+export const VISIT_TICKET_TYPES = ['heating_quality', 'room_temp_low', 'temp_drop', 'repair', 'leak'] as const;
+
+/** A round's first visit when none is said: 09:00 Beijing time. */
+export const ROUND_START_DEFAULT = '09:00';
+/** Minutes between a round's visits when none is said. */
+export const ROUND_MINUTES_DEFAULT = 20;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour, Beijing time, e.g. 09:00');
+
+/**
+ * 定期走访: one visit for every household of a substation on a day, one after the other, by the
+ * same staff — those already visited (or to be) that day are skipped, and none goes into the
+ * night (20:00–07:00).
+ */
+export const visitRoundSchema = z
+  .object({
+    substationId: id,
+    date: z.string().refine(isLocalDate, 'a date YYYY-MM-DD (Beijing)'),
+    staff: z.array(z.string().trim().min(1).max(50)).max(10),
+    /** The first visit, HH:MM Beijing time that day. */
+    startAt: hhmm.default(ROUND_START_DEFAULT),
+    minutesEach: z.number().int().min(5).max(240).default(ROUND_MINUTES_DEFAULT),
+  })
+  .strict();
+export type VisitRoundInput = z.output<typeof visitRoundSchema>;
+
+/** Why a household of the round got no visit: visited (or planned) that day, or no time left before 20:00. */
+export const ROUND_SKIP_REASONS = ['already_visited', 'no_time_before_night'] as const;
+export type RoundSkipReason = (typeof ROUND_SKIP_REASONS)[number];
+
+export interface VisitRound {
+  planned: Visit[];
+  skipped: { householdId: string; reason: RoundSkipReason }[];
 }

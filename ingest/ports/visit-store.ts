@@ -14,6 +14,8 @@ export interface VisitStore {
   insert(v: { householdId: string; scheduledAt: number; staff: string[]; ticketId: string | null; customerAskedForNight: boolean; note: string; at: number; by: string }): Visit;
   get(id: string): Visit | undefined;
   list(q: { householdId?: string; status?: Visit['status']; limit: number }): Visit[];
+  /** Visits appointed in [from, to), planned or done (not cancelled), earliest first: a day's visits. */
+  scheduled(from: number, to: number): Visit[];
   /** Records the form once: false when the visit was not planned any more. */
   complete(id: string, c: VisitCompletion): boolean;
   cancel(id: string, at: number): boolean;

@@ -7,7 +7,7 @@
  */
 import type { Household } from '../contracts/households.ts';
 import type { Ticket } from '../contracts/tickets.ts';
-import type { CompleteVisit, Measurement, MeasurementInput, NewVisit, Visit } from '../contracts/visits.ts';
+import { VISIT_TICKET_TYPES, type CompleteVisit, type Measurement, type MeasurementInput, type NewVisit, type Visit } from '../contracts/visits.ts';
 import type { Device } from '../contracts/devices.ts';
 import { completionProblems, needsCalibration, planProblems, signaturePng } from '../core/visits/visit-rules.ts';
 import { AppError } from '../errors.ts';
@@ -17,7 +17,7 @@ import type { Step } from '../contracts/ticket-lifecycle.ts';
 
 /** A sensor reading this close to the measurement is compared with it. */
 const NEAR_MS = 30 * 60_000;
-const CUSTOMER_VISIT_TYPES: ReadonlySet<Ticket['type']> = new Set(['heating_quality', 'room_temp_low', 'temp_drop', 'repair', 'leak']);
+const CUSTOMER_VISIT_TYPES: ReadonlySet<Ticket['type']> = new Set(VISIT_TICKET_TYPES);
 
 export interface CalibrationFlag {
   deviceId: string;
@@ -139,6 +139,8 @@ export function createVisitService(d: VisitDeps) {
     restoreFlags(): void {
       for (const f of d.store.calibrationFlags()) d.onCalibration(f.deviceId, f);
     },
+    /** A day's visits (appointed in [from, to), not cancelled), earliest first: 今日走访 and rounds. */
+    scheduled: (from: number, to: number): Visit[] => d.store.scheduled(from, to),
   };
 }
 

@@ -58,6 +58,10 @@ export function createSqliteVisitStore(db: Db): VisitStore {
   const cancel = db.prepare("UPDATE visits SET status = 'cancelled', completed_at = ? WHERE seq = ? AND status = 'planned'");
   const signature = db.prepare('SELECT signature FROM visits WHERE seq = ?');
   const inRange = db.prepare("SELECT refused IS NOT NULL AS refused, measurements FROM visits WHERE status = 'done' AND completed_at >= ? AND completed_at < ?");
+  const scheduled = db.prepare(
+    `SELECT seq, household_id, scheduled_at, staff, ticket_id, night_asked, note, status, created_at, created_by, completed_at, completed_by, measurements, signature IS NOT NULL AS signed, refused, completion_note
+     FROM visits WHERE scheduled_at >= ? AND scheduled_at < ? AND status <> 'cancelled' ORDER BY scheduled_at, seq`,
+  );
   const done = db.prepare("SELECT seq, completed_at, measurements FROM visits WHERE status = 'done' ORDER BY completed_at");
   const get = (id: string) => {
     const row = select.get(seqOf(id)) as Row | undefined;
@@ -78,6 +82,7 @@ export function createSqliteVisitStore(db: Db): VisitStore {
         FROM visits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY scheduled_at DESC, seq DESC LIMIT ?`;
       return (db.prepare(sql).all(...params, limit) as Row[]).map(toVisit);
     },
+    scheduled: (from, to) => (scheduled.all(from, to) as Row[]).map(toVisit),
     complete: (id, c) =>
       complete.run(c.at, c.by, JSON.stringify(c.measurements), c.signaturePng, c.refused ? JSON.stringify(c.refused) : null, c.note, seqOf(id)).changes === 1,
     cancel: (id, at) => cancel.run(at, seqOf(id)).changes === 1,

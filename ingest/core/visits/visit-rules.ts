@@ -13,11 +13,15 @@ export function isNight(ms: number): boolean {
   return h >= NIGHT_FROM_HOUR || h < NIGHT_TO_HOUR;
 }
 
+/** Why these staff cannot go on a visit: at least two different people (seed 六.1). */
+export function staffProblems(names: readonly string[]): string[] {
+  const staff = new Set(names.map((s) => s.trim()));
+  return staff.size < 2 ? [`staff: at least two people go on a visit (seed 六.1); ${staff.size} named`] : [];
+}
+
 /** Why a visit cannot be planned so; empty when it can. */
 export function planProblems(v: Pick<NewVisit, 'staff' | 'scheduledAt' | 'customerAskedForNight'>): string[] {
-  const problems: string[] = [];
-  const staff = new Set(v.staff.map((s) => s.trim()));
-  if (staff.size < 2) problems.push(`staff: at least two people go on a visit (seed 六.1); ${staff.size} named`);
+  const problems = staffProblems(v.staff);
   if (isNight(v.scheduledAt) && !v.customerAskedForNight) problems.push('scheduledAt: no visit between 20:00 and 07:00 Beijing time unless the customer asked for it (customerAskedForNight)');
   return problems;
 }

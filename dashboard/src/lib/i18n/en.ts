@@ -10,6 +10,7 @@ import { outageMessages } from '../../components/outages/outage-messages.ts';
 import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 import { handoverMessages } from '../../components/handover/handover-messages.ts';
 import { visitMessages } from '../../components/visits/visit-messages.ts';
+import { myDayMessages } from '../../components/visits/my-day-messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -21,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   ...alarmMessages.en,
   ...handoverMessages.en,
   ...visitMessages.en,
+  ...myDayMessages.en,
   ...deviceMessages.en,
   ...accountMessages.en,
   ...dutyMessages.en,

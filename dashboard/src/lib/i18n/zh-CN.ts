@@ -14,6 +14,7 @@ import { outageMessages } from '../../components/outages/outage-messages.ts';
 import { alarmMessages } from '../../components/alarms/alarm-messages.ts';
 import { handoverMessages } from '../../components/handover/handover-messages.ts';
 import { visitMessages } from '../../components/visits/visit-messages.ts';
+import { myDayMessages } from '../../components/visits/my-day-messages.ts';
 
 const shared = {
   'app.title': 'HeatWatch 供热监测调度',
@@ -249,5 +250,5 @@ const shared = {
   'apiError.HW_UNREACHABLE': '无法连接服务器，请检查网络',
 } as const;
 
-export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh, ...handoverMessages.zh, ...visitMessages.zh };
+export const zhCN = { ...shared, ...mapMessages.zh, ...ticketMessages.zh, ...deviceMessages.zh, ...dutyMessages.zh, ...accountMessages.zh, ...factMessages.zh, ...reportMessages.zh, ...outageMessages.zh, ...alarmMessages.zh, ...handoverMessages.zh, ...visitMessages.zh, ...myDayMessages.zh };
 export type MessageKey = keyof typeof zhCN;
