@@ -8,6 +8,7 @@
  */
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Handover, HandoverSheet } from '../ingest/contracts/handovers.ts';
 import { INTAKE_CHANNELS, type Ticket, type TimelineEntry } from '../ingest/contracts/tickets.ts';
 import { DEFAULT_ALERT_POLICY } from '../ingest/core/alerting/alert-policy.ts';
 import { rosterSchema } from '../ingest/core/alerting/roster.ts';
@@ -120,6 +121,15 @@ describe('intake over HTTP', () => {
     expect((await world.api<{ tickets: Ticket[] }>('GET', `/api/search?q=${complaint.id}`, undefined, engineer)).body.tickets).toEqual([]);
     expect((await world.api<{ tickets: Ticket[] }>('GET', '/api/callers/history?phone=13900000005', undefined, engineer)).body.tickets).toEqual([]);
     expect((await world.api<{ tickets: Ticket[] }>('GET', '/api/callers/history?phone=13900000005', undefined, dispatcher)).body.tickets.map((t) => t.id)).toEqual([complaint.id]);
+
+    // Nor on the handover sheet an engineer reads, now or as kept; dispatch's has it, with whom it was promised to.
+    const onSheet = (sheet: HandoverSheet) => [...sheet.tickets.map((t) => t.id), ...sheet.promises.map((p) => p.ticketId)];
+    expect(onSheet((await world.api<HandoverSheet>('GET', '/api/handovers/draft', undefined, dispatcher)).body)).toContain(complaint.id);
+    expect(onSheet((await world.api<HandoverSheet>('GET', '/api/handovers/draft', undefined, engineer)).body)).not.toContain(complaint.id);
+    const kept = (await world.api<Handover>('POST', '/api/handovers', { note: '有一封投诉信' }, dispatcher)).body;
+    expect(onSheet(kept.sheet)).toContain(complaint.id);
+    expect(onSheet((await world.api<Handover>('GET', `/api/handovers/${kept.id}`, undefined, engineer)).body.sheet)).not.toContain(complaint.id);
+    expect((await world.api<{ handovers: Handover[] }>('GET', '/api/handovers', undefined, engineer)).body.handovers.flatMap((h) => onSheet(h.sheet))).not.toContain(complaint.id);
 
     // Never given to someone of the accused team, not even its manager.
     const toZhao = await world.api<Refusal>('POST', `/api/tickets/${complaint.id}/assign`, { personId: 'zhao' }, dispatcher);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { OutageKind, OutageStatus } from './outages.ts';
-import type { DeadlineState, Milestone, TicketStatus, TicketType } from './tickets.ts';
+import { mayReadTicket, type DeadlineState, type Milestone, type TicketStatus, type TicketType } from './tickets.ts';
 
 export const produceHandoverSchema = z.object({ note: z.string().trim().max(2000).default('') }).strict();
 export const acknowledgeHandoverSchema = z.object({ note: z.string().trim().max(2000).default('') }).strict();
@@ -62,6 +62,16 @@ export interface HandoverSheet {
   tickets: HandoverTicket[];
   promises: HandoverPromise[];
   stops: HandoverStop[];
+}
+
+/**
+ * The sheet as `role` may read it: a complaint about staff (一.5) and what was promised on it
+ * are left out for whoever may not read such tickets.
+ */
+export function sheetAsReadBy(sheet: HandoverSheet, role: string): HandoverSheet {
+  const hidden = new Set([...sheet.incidents, ...sheet.tickets].filter((t) => !mayReadTicket(role, t)).map((t) => t.id));
+  if (hidden.size === 0) return sheet;
+  return { ...sheet, incidents: sheet.incidents.filter((t) => !hidden.has(t.id)), tickets: sheet.tickets.filter((t) => !hidden.has(t.id)), promises: sheet.promises.filter((p) => !hidden.has(p.ticketId)) };
 }
 
 export interface Person {
