@@ -128,9 +128,10 @@ const story =
   scenario === 'story'
     ? `
   What to watch for 看点 (the story, ${speed}×, replaying the last ${hours} h):
+    ~${Math.ceil(22 / speed)} min  a substation trips → 换热站故障 ticket from its own pump and flow readings, paged before its rooms cool
     ~${Math.ceil(90 / speed)} min  a main bursts at a substation → 主管道事故 ticket; 张工 is paged right here
     ~${Math.ceil(150 / speed)} min  a room's radiator valve sticks → 室温不达标 ticket for that room
-    ~${Math.ceil(360 / speed)} min  a tripped substation's rooms go cold together → one incident, its rooms under it
+    ~${Math.ceil(360 / speed)} min  the tripped substation's rooms go cold → they join its 换热站故障 incident, no new page
     No acknowledgement within 5 min of the burst → the page escalates to 王经理.
   A quiet fleet: npm run demo -- --scenario normal · other scenarios: npm run demo -- --help
 `

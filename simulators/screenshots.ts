@@ -15,6 +15,7 @@ import { startHeatWatch } from '../ingest/app.ts';
 import { loadConfig } from '../ingest/config/config.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { launchChromium } from './chromium.ts';
+import { isIncident } from '../ingest/contracts/ticket-lifecycle.ts';
 import { runFleet } from './fleet-runner.ts';
 import { HeatWatchClient } from './heatwatch-client.ts';
 import { importDemoHouseholds } from './demo-households.ts';
@@ -74,7 +75,7 @@ try {
   while (!incident && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 2000));
     const { tickets } = await client.call<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active');
-    incident = tickets.find((t) => t.rule === 'correlation');
+    incident = tickets.find((t) => isIncident(t));
   }
   if (!incident) throw new Error('no substation incident within 3 minutes');
   const found = incident;

@@ -30,7 +30,7 @@ describe('rules configuration', () => {
     ['correlation', { minFraction: 0.3, minRooms: 3, windowMin: 60 }],
     ['outdoor.designTempC', -7.7],
     ['season', { start: '11-15', end: '03-19', firstDays: 10, overrides: [] }],
-    ['deadlines', { pipeline_accident: 30, leak: 60, repair: 60, heating_quality: { firstDaysMin: 300, otherMin: 120 }, room_temp_low: 480, temp_drop: 480, inquiry: 30, inquiry_complex_answer: 7200, staff_complaint: 30, suggestion: null, sensor_offline: null, sensor_calibration: null }],
+    ['deadlines', { pipeline_accident: 30, substation_fault: 60, leak: 60, repair: 60, heating_quality: { firstDaysMin: 300, otherMin: 120 }, room_temp_low: 480, temp_drop: 480, inquiry: 30, inquiry_complex_answer: 7200, staff_complaint: 30, suggestion: null, sensor_offline: null, sensor_calibration: null }],
     ['callback.workingDays', 3],
   ])('defaults %s to the design value', (path, expected) => {
     const value = path.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], DEFAULT_RULES_CONFIG);

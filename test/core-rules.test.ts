@@ -515,3 +515,82 @@ describe('episodes still open after a restart (seedOpen)', () => {
     expect(brief(w.engine.onReadings(temps('R1', every(0, 40, 10, 17.0))))).toEqual(['open room_low R1 @30']);
   });
 });
+
+describe('substation fault, seen on the substation before its rooms go cold (issue 17)', () => {
+  /** A substation running normally: primary 95/50 °C at 0.8 MPa and 100 m³/h, secondary 55/45 °C, its pump holding 0.15 MPa, make-up 0.5 %. */
+  const NORMAL = { supplyTemp: 95, returnTemp: 50, supplyPressure: 0.8, flow: 100, secSupplyTemp: 55, secReturnTemp: 45, secSupplyPressure: 0.45, secReturnPressure: 0.3, makeupFlow: 0.5 };
+  type Values = Partial<typeof NORMAL>;
+  /** A reading every minute from 0 to `to`, normal but for what `at` says. */
+  const plant = (at: (m: number) => Values, to = 40, deviceId = 'S1'): Reading[] =>
+    every(0, to, 1, 0).map(([m]) => ({ deviceId, kind: 'substation', ts: T0 + m * MIN, values: { ...NORMAL, ...at(m) } }));
+  const after = (minute: number, values: Values) => (m: number) => (m > minute ? values : {});
+
+  it.each<[string, (m: number) => Values, string[], string | null]>([
+    ['the secondary supply falls 11 °C at once', after(10, { secSupplyTemp: 44, secReturnTemp: 40 }), ['open substation_fault S1 @12'], 'supply_fell'],
+    ['the secondary supply falls 9 °C', after(10, { secSupplyTemp: 46, secReturnTemp: 42 }), [], null],
+    ['the secondary supply falls 11 °C over 20 min (weather, not a fault)', (m) => (m > 10 ? { secSupplyTemp: Math.max(44, 55 - 0.55 * (m - 10)), secReturnTemp: Math.max(38, 45 - 0.35 * (m - 10)) } : {}), [], null],
+    ['one reading of the secondary supply at 40 °C', (m) => (m === 15 ? { secSupplyTemp: 40 } : {}), [], null],
+    ['the secondary pump trips: its ΔP 0.15 → 0.02 MPa', after(10, { secSupplyPressure: 0.32 }), ['open substation_fault S1 @12'], 'pump_stopped'],
+    ['the secondary ΔP sags to 0.08 MPa', after(10, { secSupplyPressure: 0.38 }), [], null],
+    ['a secondary network whose pump was not running (ΔP 0.02) loses it', (m) => (m > 10 ? { secSupplyPressure: 0.3 } : { secSupplyPressure: 0.32 }), [], null],
+    ['the primary flow halves while the supply pressure holds (a valve)', after(10, { flow: 40 }), ['open substation_fault S1 @12'], 'flow_collapsed'],
+    ['the primary flow halves as the pressure falls 0.2 MPa (a burst: the collapse rule)', after(10, { flow: 40, supplyPressure: 0.6 }), ['open substation_collapse S1 @12'], null],
+    [
+      'the secondary ΔT rises 6 °C while the primary ΔT shrinks 6 °C (a failing pump)',
+      (m) => (m > 10 ? { secReturnTemp: Math.max(39, 45 - 0.3 * (m - 10)), returnTemp: Math.min(56, 50 + 0.3 * (m - 10)) } : {}),
+      ['open substation_fault S1 @28'],
+      'pump_failing',
+    ],
+    ['the secondary ΔT rises 6 °C but the primary ΔT holds (more load, not a pump)', (m) => (m > 10 ? { secReturnTemp: Math.max(39, 45 - 0.3 * (m - 10)) } : {}), [], null],
+  ])('%s', (_name, at, expected, fact) => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, plant(at));
+    expect(brief(events)).toEqual(expected);
+    if (fact !== null) {
+      expect(events[0]).toMatchObject({ kind: 'open', ticketType: 'substation_fault', substationId: 'S1', exempt: null });
+      expect((events[0] as { facts: { fact: string }[] }).facts.map((f) => f.fact)).toContain(fact);
+    }
+  });
+
+  it('says what fell and from where: the pump trip in MPa and minutes', () => {
+    const w = world().substation();
+    const [open] = oneByOne(w.engine, plant(after(10, { secSupplyPressure: 0.32 })));
+    expect(open).toMatchObject({ facts: [{ fact: 'pump_stopped', fromMPa: expect.closeTo(0.15, 9), toMPa: expect.closeTo(0.02, 9) }] });
+  });
+
+  it('recovers 30 min after the pump runs again, once', () => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, plant((m) => (m > 10 && m < 20 ? { secSupplyPressure: 0.32 } : {}), 80));
+    expect(brief(events)).toEqual(['open substation_fault S1 @12', 'recovered substation_fault S1 @50']);
+  });
+
+  it('gives the same events when the readings arrive in one message in reverse order', () => {
+    const inOrder = brief(oneByOne(world().substation().engine, plant(after(10, { secSupplyPressure: 0.32 }))));
+    const reversed = brief(world().substation().engine.onReadings(plant(after(10, { secSupplyPressure: 0.32 })).reverse()));
+    expect(reversed).toEqual(inOrder);
+  });
+
+  it.each<[string, (m: number) => Values, number, string[]]>([
+    ['make-up at 3 % of the flow for 30 min opens a leak', after(10, { makeupFlow: 3 }), 60, ['open substation_leak S1 @41']],
+    ['make-up at 3 % for 25 min, then normal', (m) => (m > 10 && m <= 35 ? { makeupFlow: 3 } : {}), 60, []],
+    ['make-up at 1.5 %', after(10, { makeupFlow: 1.5 }), 60, []],
+    ['a leak repaired: recovered 30 min after the make-up is back', (m) => (m > 10 && m <= 50 ? { makeupFlow: 3 } : {}), 100, ['open substation_leak S1 @41', 'recovered substation_leak S1 @81']],
+  ])('%s', (_name, at, to, expected) => {
+    const w = world().substation();
+    const events = oneByOne(w.engine, plant(at, to));
+    expect(brief(events)).toEqual(expected);
+    if (expected.length > 0) expect(events[0]).toMatchObject({ ticketType: 'leak', facts: [{ fact: 'makeup_high', limitPercent: 2 }] });
+  });
+
+  it('takes collapses at several substations within 5 min as one burst: the later ones go under the first', () => {
+    const w = world().substation('S1').substation('S2').substation('S3');
+    const burst = (id: string, minute: number) => plant(after(minute, { supplyPressure: 0.6 }), 60, id);
+    const events = [...oneByOne(w.engine, burst('S1', 10)), ...oneByOne(w.engine, burst('S2', 13)), ...oneByOne(w.engine, burst('S3', 30))];
+    const opens = events.filter((e) => e.kind === 'open');
+    expect(opens.map((e) => [e.deviceId, (e as { under?: string }).under ?? null])).toEqual([
+      ['S1', null],
+      ['S2', 'S1'],
+      ['S3', null],
+    ]);
+  });
+});

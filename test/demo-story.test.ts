@@ -74,9 +74,9 @@ describe('the demo story, through the real pipeline', () => {
     expect(cold.parentId).toBeNull();
   }, 90_000);
 
-  it("opens one incident for the tripped substation with its cold rooms under it", async () => {
+  it("opens one incident for the tripped substation, its fault, with its cold rooms under it", async () => {
     const tripped = demoFleet.substations[plan.trips[0]!.substation]!.device.id;
-    const incident = await eventually(async () => (await tickets()).find((t) => t.rule === 'correlation'), 60_000);
+    const incident = await eventually(async () => (await tickets()).find((t) => t.type === 'substation_fault'), 60_000);
     expect(incident.substationId).toBe(tripped);
     const children = await eventually(async () => {
       const under = (await tickets()).filter((t) => t.parentId === incident.id);

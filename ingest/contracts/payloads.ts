@@ -26,6 +26,8 @@ export const FIELD_LIMITS = {
   secSupplyPressure: [0, 4],
   secReturnPressure: [0, 4],
   outdoorTemp: [-60, 60],
+  /** Make-up water fed into the secondary network, m³/h (a leak shows here first). */
+  makeupFlow: [0, 100_000],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type FieldName = keyof typeof FIELD_LIMITS;
@@ -42,6 +44,7 @@ export const SUBSTATION_FIELDS = [
   'secSupplyPressure',
   'secReturnPressure',
   'outdoorTemp',
+  'makeupFlow',
 ] as const satisfies readonly FieldName[];
 
 export const FIELDS_BY_KIND: Record<DeviceKind, readonly FieldName[]> = {

@@ -14,7 +14,17 @@ export type RuleFact =
   | { fact: 'sudden_drop'; fromC: number; toC: number; withinMs: number; dropC: number; windowMin: number }
   | { fact: 'drop_recovered'; tempC: number; refC: number; withinC: number; forMs: number }
   /** 服务承诺 二.1(5): the primary supply collapsed (one fact per field that fell). */
-  | { fact: 'supply_fell'; field: 'supplyPressure' | 'supplyTemp'; from: number; to: number; withinMs: number }
+  | { fact: 'supply_fell'; field: 'supplyPressure' | 'supplyTemp' | 'secSupplyTemp'; from: number; to: number; withinMs: number }
+  /** A substation fault before its rooms go cold: the secondary pump stopped (its ΔP collapsed). */
+  | { fact: 'pump_stopped'; fromMPa: number; toMPa: number; withinMs: number }
+  /** The primary flow collapsed while the supply pressure held: a valve or its actuator. */
+  | { fact: 'flow_collapsed'; from: number; to: number; withinMs: number; pressureMPa: number }
+  /** A failing secondary pump: the secondary ΔT rises while the primary ΔT shrinks. */
+  | { fact: 'pump_failing'; secFromC: number; secToC: number; primFromC: number; primToC: number; withinMs: number }
+  | { fact: 'substation_normal'; forMs: number }
+  /** Make-up water above the share of the circulating flow a tight network needs: a leak. */
+  | { fact: 'makeup_high'; percent: number; limitPercent: number; forMs: number }
+  | { fact: 'makeup_normal'; percent: number; forMs: number }
   | { fact: 'supply_normal'; pressureMPa: number | null; tempC: number | null; forMs: number }
   | { fact: 'silent'; silentMs: number; intervals: number; intervalSec: number }
   | { fact: 'reporting_again'; silentMs: number }

@@ -64,7 +64,10 @@ const NEGOTIABLE_TYPES: readonly TicketType[] = ['inquiry', 'staff_complaint', '
  * substation incident (each of its room tickets gets its own callback).
  */
 export const closesWithoutCallback = (t: Pick<StepSubject, 'type' | 'rule'>): boolean =>
-  t.type === 'sensor_offline' || t.type === 'sensor_calibration' || t.type === 'suggestion' || t.rule === 'correlation';
+  t.type === 'sensor_offline' || t.type === 'sensor_calibration' || t.type === 'suggestion' || isIncident(t) || t.rule === 'substation_leak';
+
+/** A substation-level incident whose customers are its rooms' households: rooms gone cold together, or a fault seen first. */
+export const isIncident = (t: Pick<StepSubject, 'rule'>): boolean => t.rule === 'correlation' || t.rule === 'substation_fault';
 
 /** The status after `step`, or the reason it is not allowed now (roles aside). */
 export function applyStep(t: StepSubject, step: Step): { to: TicketStatus } | { refused: string } {

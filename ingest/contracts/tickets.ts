@@ -11,6 +11,7 @@ import { DISPATCH_ROLES } from './users.ts';
 /** Ticket types (DESIGN.md §2); their names in Chinese are in TICKET_TYPE_ZH. */
 export const TICKET_TYPES = [
   'pipeline_accident',
+  'substation_fault',
   'leak',
   'repair',
   'heating_quality',
@@ -25,7 +26,7 @@ export const TICKET_TYPES = [
 export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** The rules that open tickets; `correlation` is the substation-level ticket over several rooms. */
-export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation', 'calibration'] as const;
+export const RULE_IDS = ['room_low', 'sudden_drop', 'substation_collapse', 'offline', 'implausible', 'correlation', 'calibration', 'substation_fault', 'substation_leak'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 /** `negotiating`: a very complex matter the responsible department settles with the customer (服务承诺 二.4(4)). */
@@ -35,6 +36,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** 中文 names for the dashboard and messages. */
 export const TICKET_TYPE_ZH: Record<TicketType, string> = {
   pipeline_accident: '主管道事故',
+  substation_fault: '换热站故障',
   leak: '供热设施漏水',
   repair: '报修',
   heating_quality: '供热温度投诉',

@@ -21,6 +21,7 @@ const FIELD_ZH: Readonly<Record<FieldName, string>> = {
   secSupplyPressure: '二次供水压力',
   secReturnPressure: '二次回水压力',
   outdoorTemp: '室外温度',
+  makeupFlow: '补水量',
 };
 
 const c = (v: number) => `${v.toFixed(1)} °C`;
@@ -45,6 +46,18 @@ export function factInChinese(f: RuleFact, nameOf: (id: string) => string | unde
       const levels = [f.pressureMPa === null ? null : `一次供水压力 ${mpa(f.pressureMPa)}`, f.tempC === null ? null : `一次供水温度 ${c(f.tempC)}`].filter((x) => x !== null);
       return `已恢复正常 ${minutes(f.forMs)}：${levels.join('，')}`;
     }
+    case 'pump_stopped':
+      return `二次网循环泵停运：供回水压差 ${minutes(f.withinMs)}内由 ${mpa(f.fromMPa)} 降至 ${mpa(f.toMPa)}`;
+    case 'flow_collapsed':
+      return `一次网流量 ${minutes(f.withinMs)}内由 ${f.from.toFixed(1)} 降至 ${f.to.toFixed(1)} m³/h，供水压力正常（${mpa(f.pressureMPa)}）：阀门或执行器故障`;
+    case 'pump_failing':
+      return `二次网循环泵异常：二次供回水温差 ${minutes(f.withinMs)}内由 ${c(f.secFromC)} 升至 ${c(f.secToC)}，一次供回水温差由 ${c(f.primFromC)} 降至 ${c(f.primToC)}`;
+    case 'substation_normal':
+      return `换热站运行恢复正常 ${minutes(f.forMs)}`;
+    case 'makeup_high':
+      return `补水量为循环流量的 ${f.percent.toFixed(1)}%，超过 ${f.limitPercent}% 已 ${minutes(f.forMs)}：疑似漏水`;
+    case 'makeup_normal':
+      return `补水量降至循环流量的 ${f.percent.toFixed(1)}% 已 ${minutes(f.forMs)}`;
     case 'silent':
       return `${minutes(f.silentMs)}没有读数（上限：${f.intervals} 个上报周期 × ${f.intervalSec} 秒）`;
     case 'reporting_again':

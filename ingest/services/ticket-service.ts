@@ -40,7 +40,7 @@ export interface StepInput {
 
 const RULE_ACTOR = 'rules';
 /** The rules whose open tickets are episodes the engine must know of after a restart. */
-const EPISODE_RULES: ReadonlySet<string> = new Set(['room_low', 'sudden_drop', 'substation_collapse', 'offline']);
+const EPISODE_RULES: ReadonlySet<string> = new Set(['room_low', 'sudden_drop', 'substation_collapse', 'substation_fault', 'substation_leak', 'offline']);
 
 export function createTicketService({ store, deadlines, device, clock = Date.now }: TicketServiceDeps) {
   const changeListeners: TicketListener[] = [];
@@ -95,8 +95,20 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     return t;
   };
 
-  /** An open correlation ticket for the substation, for new room tickets to hang under. */
-  const parentFor = (substationId: string | null) => (substationId ? store.findOpen(substationId, 'correlation') : undefined);
+  /**
+   * The substation's open incident, for new room tickets to hang under: its fault, seen on its
+   * own readings before the rooms went cold, or the correlation ticket over rooms gone cold together.
+   */
+  const parentFor = (substationId: string | null) => (substationId ? (store.findOpen(substationId, 'substation_fault') ?? store.findOpen(substationId, 'correlation')) : undefined);
+
+  /** Every open room-temperature ticket of the substation not under an incident yet goes under `parent`. */
+  function linkRooms(substationId: string, parent: TicketRecord, now: number): void {
+    for (const t of store.active()) {
+      if (t.substationId === substationId && t.parentId === null && t.id !== parent.id && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
+        changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: null, data: { under: parent.id } }));
+      }
+    }
+  }
 
   type OpenInput = Omit<
     TicketRecord,
@@ -152,8 +164,14 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
             rule: e.rule,
             deviceId: e.deviceId,
             substationId,
-            // Only the rooms' temperature tickets belong under a substation incident.
-            parentId: e.rule === 'room_low' || e.rule === 'sudden_drop' ? (parentFor(substationId)?.id ?? null) : null,
+            // The rooms' temperature tickets belong under a substation incident; a collapse felt at
+            // several substations at once (one burst on a main) under the first one's.
+            parentId:
+              e.rule === 'room_low' || e.rule === 'sudden_drop'
+                ? (parentFor(substationId)?.id ?? null)
+                : e.rule === 'substation_collapse' && e.under
+                  ? (store.findOpen(e.under, 'substation_collapse')?.id ?? null)
+                  : null,
             description: '',
             facts: e.facts,
             address: d?.address || null,
@@ -164,6 +182,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
           RULE_ACTOR,
           { facts: e.facts, eventAt: new Date(e.at).toISOString() },
         );
+        // A substation fault is an incident: the rooms gone cold before it was seen go under it.
+        if (created && e.rule === 'substation_fault' && substationId !== null) linkRooms(substationId, created, now);
         if (!created) {
           // Still open from an earlier episode: one ticket per device and rule; note the return.
           const existing = store.findOpen(e.deviceId, e.rule);
@@ -186,7 +206,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         return; // a flag on the device (presence), never a ticket
       case 'correlated': {
         const station = device(e.substationId);
+        // The substation's fault, seen first, is already the incident these rooms belong to.
         const parent =
+          store.findOpen(e.substationId, 'substation_fault') ??
           open(
             {
               type: e.ticketType,
@@ -208,11 +230,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         if (!parent) return;
         // Every open room-temperature ticket of the substation goes under it, also those of rooms
         // that went cold earlier than the correlation window: one incident, one place to look.
-        for (const t of store.active()) {
-          if (t.substationId === e.substationId && t.parentId === null && t.id !== parent.id && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
-            changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: null, data: { under: parent.id } }));
-          }
-        }
+        linkRooms(e.substationId, parent, now);
         return;
       }
     }
@@ -332,9 +350,10 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       const t = store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       const taken = takeStep(t, step, actor, input, null);
-      // A substation incident: its open room tickets take the same step, each in its own
-      // timeline with the incident's id (a room may have gone ahead on its own: left as it is).
-      if (t.rule === 'correlation' && INCIDENT_STEPS.includes(step)) {
+      // An incident (a substation's, over its rooms; a burst, over the other substations it hit):
+      // its open tickets take the same step, each in its own timeline with the incident's id (one
+      // may have gone ahead on its own: left as it is).
+      if (INCIDENT_STEPS.includes(step)) {
         for (const child of store.active()) {
           if (child.parentId === id && 'to' in applyStep(child, step)) takeStep(child, step, actor, input, id);
         }
@@ -357,9 +376,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         );
       const changedHands = t.assigneeId !== person.id;
       const record = give(t);
-      if (t.rule === 'correlation') {
-        for (const child of store.active()) if (child.parentId === id && child.assigneeId !== person.id) give(child, id);
-      }
+      // An incident's open tickets under it go with it.
+      for (const child of store.active()) if (child.parentId === id && child.assigneeId !== person.id) give(child, id);
       return { ticket: view(record), changed: changedHands };
     },
 

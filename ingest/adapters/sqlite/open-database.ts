@@ -326,6 +326,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE tickets ADD COLUMN negotiating_with TEXT;
   ALTER TABLE tickets ADD COLUMN accused_team TEXT;
   `,
+  // 15: a substation's make-up water (m³/h): a leak shows there first (issue 17).
+  `
+  ALTER TABLE readings_substation ADD COLUMN "makeupFlow" REAL;
+  `,
 ];
 
 /** HeatWatch's main file: registry, users, sessions, embedded telemetry. */

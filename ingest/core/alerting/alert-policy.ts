@@ -29,6 +29,7 @@ const typePolicy = z
 /** Per type: the defaults follow the deadlines (DESIGN.md §2). */
 const DEFAULT_TYPES = {
   pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 }, // 服务承诺 二.1(5): on site in 30 min
+  substation_fault: { page: true, pageAfterMin: 0, escalateAfterMin: 10 }, // on site in 1 h, before the rooms go cold
   leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 }, // 二.4(5): on site in 1 h
   repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 }, // 四.3: on site in 1 h
   heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 }, // 二.4(5): 2 h (5 h in the first 10 days)

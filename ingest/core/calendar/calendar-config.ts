@@ -52,6 +52,7 @@ export const seasonConfigSchema = z
 export const deadlinesConfigSchema = z
   .object({
     pipeline_accident: deadline.default(30), // 服务承诺 二.1(5): on site within 30 min
+    substation_fault: deadline.default(60), // a substation tripped: on site within 1 h, before its rooms go cold
     leak: deadline.default(60), // 服务承诺 二.4(5): leak, on site within 1 h
     repair: deadline.default(60), // 服务承诺 四.3: repair call, on site within 1 h
     heating_quality: z

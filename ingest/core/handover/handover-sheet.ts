@@ -7,6 +7,7 @@
 import type { HandoverPromise, HandoverSheet, HandoverStop, HandoverTicket } from '../../contracts/handovers.ts';
 import type { OutageView } from '../../contracts/outages.ts';
 import type { DeadlineState, Ticket } from '../../contracts/tickets.ts';
+import { isIncident } from '../../contracts/ticket-lifecycle.ts';
 
 const DAY_MS = 86_400_000;
 const WORKING: ReadonlySet<Ticket['status']> = new Set(['open', 'acknowledged', 'on_site']);
@@ -33,10 +34,10 @@ export function handoverSheet(active: readonly Ticket[], stops: readonly OutageV
     deadlineState: t.deadlineState,
     rooms: rooms.get(t.id) ?? 0,
   });
-  const isIncident = (t: Ticket) => t.rule === 'correlation' || rooms.has(t.id);
-  const incidents = working.filter(isIncident);
+  const incident = (t: Ticket) => isIncident(t) || rooms.has(t.id);
+  const incidents = working.filter(incident);
   const incidentIds = new Set(incidents.map((t) => t.id));
-  const tickets = working.filter((t) => !isIncident(t) && !(t.parentId && incidentIds.has(t.parentId)));
+  const tickets = working.filter((t) => !incident(t) && !(t.parentId && incidentIds.has(t.parentId)));
 
   const promises: HandoverPromise[] = [];
   for (const t of active) {

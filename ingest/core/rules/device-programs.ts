@@ -15,6 +15,7 @@ import type { HeldWindow } from './held-window.ts';
 import { evaluateRoomLow, ROOM_LOW_START, type RoomLowSample, type RoomLowState } from './evaluate-room-low.ts';
 import { COLLAPSE_START, evaluateSubstationCollapse, type CollapsePeaks, type CollapseSample, type CollapseState } from './evaluate-substation-collapse.ts';
 import { evaluateSuddenDrop, SUDDEN_DROP_START, type SuddenDropSample, type SuddenDropState } from './evaluate-sudden-drop.ts';
+import { evaluateLeak, evaluateSubstationFault, FAULT_START, LEAK_START, type FaultPeaks, type FaultSample, type FaultState, type LeakState } from './evaluate-substation-fault.ts';
 import type { RulesConfig } from './rules-config.ts';
 import { MINUTE_MS, type Peak } from './rule-transition.ts';
 
@@ -23,7 +24,7 @@ import { MINUTE_MS, type Peak } from './rule-transition.ts';
  * imports the engine) every read of an imported binding is two getter calls and a megamorphic
  * lookup, and these run for every reading: it was about a quarter of the engine's time.
  */
-const rules = { checkRate, evaluateRoomLow, evaluateSuddenDrop, evaluateSubstationCollapse };
+const rules = { checkRate, evaluateRoomLow, evaluateSuddenDrop, evaluateSubstationCollapse, evaluateSubstationFault, evaluateLeak };
 
 /**
  * The state carries the last plausible value itself (`ts` NaN: none yet) rather than pointing to
@@ -36,7 +37,12 @@ export interface RoomState extends LastPlausible {
 
 /** The history columns each kind keeps: only what its rules read. */
 export type RoomField = 'temp';
-export type SubstationField = 'supplyPressure' | 'supplyTemp';
+/**
+ * A substation's columns: reported ones, and those derived on arrival (rules-engine.ts): the
+ * secondary pump's pressure difference, both ΔTs (the secondary one negated, so that its window's
+ * peak is its low) and the make-up water as a percentage of the circulating flow.
+ */
+export type SubstationField = 'supplyPressure' | 'supplyTemp' | 'secSupplyTemp' | 'secDeltaP' | 'flow' | 'primDeltaT' | 'secDeltaTNeg' | 'makeupPct';
 
 /** The last plausible value `state` carries, or null. */
 const lastOf = (state: LastPlausible): LastPlausible | null => (Number.isNaN(state.ts) ? null : state);
@@ -111,10 +117,13 @@ export function roomProgram(config: RulesConfig, coveredByPromise: boolean): Dev
 /** The last plausible supply temperature, carried as in `RoomState`. */
 export interface SubstationState extends LastPlausible {
   collapse: CollapseState;
+  fault: FaultState;
+  leak: LeakState;
 }
 
 export function substationProgram(config: RulesConfig): DeviceProgram<SubstationState, SubstationField> {
   const c = config.substationCollapse;
+  const f = config.substationFault;
   const rise = { ...config.plausibility.supplyTempRise, direction: 'rise' as const };
   const reported = (v: number) => (Number.isNaN(v) ? undefined : v);
   // Reused from step to step, as in `roomProgram`.
@@ -122,17 +131,46 @@ export function substationProgram(config: RulesConfig): DeviceProgram<Substation
   const pressurePeak = scratchPeak();
   const tempPeak = scratchPeak();
   const peaks: CollapsePeaks = { supplyPressure: null, supplyTemp: null };
+  const faultSample: FaultSample = {
+    ts: Number.NaN,
+    counts: false,
+    burst: false,
+    secSupplyTemp: undefined,
+    secDeltaP: undefined,
+    flow: undefined,
+    supplyPressure: undefined,
+    secDeltaT: undefined,
+    primDeltaT: undefined,
+    heldSecSupplyTemp: undefined,
+    heldSecDeltaP: undefined,
+    heldFlow: undefined,
+    heldPrimDeltaT: undefined,
+    risenSecDeltaT: undefined,
+  };
+  const faultPeaks: FaultPeaks = { secSupplyTemp: null, secDeltaP: null, flow: null, supplyPressure: null, primDeltaT: null, secDeltaTLow: null };
+  const scratch = [scratchPeak(), scratchPeak(), scratchPeak(), scratchPeak(), scratchPeak()] as const;
+  const negated = (x: number | undefined) => (x === undefined ? undefined : -x);
+  const fields: SubstationField[] = ['supplyPressure', 'supplyTemp', 'secSupplyTemp', 'secDeltaP', 'flow', 'primDeltaT', 'secDeltaTNeg', 'makeupPct'];
+  // A history's value columns are 1 … fields.length, in this order (device-history.ts).
+  const makeupColumn = fields.indexOf('makeupPct') + 1;
   return {
-    fields: ['supplyPressure', 'supplyTemp'],
+    fields,
     windows: [
       { field: 'supplyPressure', windowMs: c.pressureWithinMin * MINUTE_MS },
       { field: 'supplyTemp', windowMs: c.supplyTempWithinMin * MINUTE_MS },
+      { field: 'secSupplyTemp', windowMs: f.secSupplyWithinMin * MINUTE_MS },
+      { field: 'secDeltaP', windowMs: f.pumpTripWithinMin * MINUTE_MS },
+      { field: 'flow', windowMs: f.flowWithinMin * MINUTE_MS },
+      { field: 'primDeltaT', windowMs: f.failingWithinMin * MINUTE_MS },
+      { field: 'secDeltaTNeg', windowMs: f.failingWithinMin * MINUTE_MS },
     ],
-    start: () => ({ ts: Number.NaN, value: Number.NaN, collapse: COLLAPSE_START }),
+    start: () => ({ ts: Number.NaN, value: Number.NaN, collapse: COLLAPSE_START, fault: FAULT_START, leak: LEAK_START }),
     copyInto(target, source) {
       target.ts = source.ts;
       target.value = source.value;
       target.collapse = source.collapse;
+      target.fault = source.fault;
+      target.leak = source.leak;
     },
     step(state, history, held, i, out) {
       const pressure = held[0]!;
@@ -159,6 +197,38 @@ export function substationProgram(config: RulesConfig): DeviceProgram<Substation
       const r = rules.evaluateSubstationCollapse(state.collapse, sample, peaks, c);
       if (r.transition) out.push(r.transition);
       state.collapse = r.state;
+
+      // The fault signatures (evaluate-substation-fault.ts), on the same reading.
+      const [secTemp, deltaP, flow, primDeltaT, secDeltaTNeg] = [held[2]!, held[3]!, held[4]!, held[5]!, held[6]!];
+      faultSample.ts = ts;
+      faultSample.counts = sample.counts;
+      faultSample.burst = state.collapse.unresolved;
+      faultSample.secSupplyTemp = reported(history.value(i, secTemp.column));
+      faultSample.secDeltaP = reported(history.value(i, deltaP.column));
+      faultSample.flow = reported(history.value(i, flow.column));
+      faultSample.supplyPressure = sample.supplyPressure;
+      faultSample.secDeltaT = negated(reported(history.value(i, secDeltaTNeg.column)));
+      faultSample.primDeltaT = reported(history.value(i, primDeltaT.column));
+      faultSample.heldSecSupplyTemp = levelOf(secTemp, history, i);
+      faultSample.heldSecDeltaP = levelOf(deltaP, history, i);
+      faultSample.heldFlow = levelOf(flow, history, i);
+      faultSample.heldPrimDeltaT = levelOf(primDeltaT, history, i);
+      faultSample.risenSecDeltaT = negated(levelOf(secDeltaTNeg, history, i));
+      faultPeaks.secSupplyTemp = peakBefore(secTemp, history, i, scratch[0]);
+      faultPeaks.secDeltaP = peakBefore(deltaP, history, i, scratch[1]);
+      faultPeaks.flow = peakBefore(flow, history, i, scratch[2]);
+      faultPeaks.supplyPressure = peaks.supplyPressure;
+      faultPeaks.primDeltaT = peakBefore(primDeltaT, history, i, scratch[3]);
+      const low = peakBefore(secDeltaTNeg, history, i, scratch[4]);
+      if (low !== null) low.value = -low.value;
+      faultPeaks.secDeltaTLow = low;
+      const fault = rules.evaluateSubstationFault(state.fault, faultSample, faultPeaks, f);
+      if (fault.transition) out.push(fault.transition);
+      state.fault = fault.state;
+
+      const leak = rules.evaluateLeak(state.leak, ts, reported(history.value(i, makeupColumn)), sample.counts, config.leak);
+      if (leak.transition) out.push(leak.transition);
+      state.leak = leak.state;
       return true;
     },
   };

@@ -5,13 +5,15 @@
 import type { RuleFact } from '../../contracts/rule-facts.ts';
 import type { TicketType } from '../../contracts/tickets.ts';
 /** Rules with an episode: open once, then recovered once. */
-export type EpisodeRule = 'room_low' | 'sudden_drop' | 'substation_collapse' | 'offline';
+export type EpisodeRule = 'room_low' | 'sudden_drop' | 'substation_collapse' | 'substation_fault' | 'substation_leak' | 'offline';
 
 /** The ticket each rule opens (DESIGN.md §2). */
 export const TICKET_BY_RULE: Readonly<Record<EpisodeRule, TicketType>> = {
   room_low: 'room_temp_low', // 服务承诺 二.1(2)(4)
   sudden_drop: 'temp_drop', // 服务承诺 二.1(4)
   substation_collapse: 'pipeline_accident', // 服务承诺 二.1(5)
+  substation_fault: 'substation_fault', // a substation fault, before its rooms go cold
+  substation_leak: 'leak', // 服务承诺 二.4(5): a leak, on site within 1 h
   offline: 'sensor_offline',
 };
 

@@ -33,6 +33,11 @@ export type RuleEvent =
       exempt: Exemption | null;
       /** What the rule saw (values, thresholds, durations); the edges put it into words. */
       facts: RuleFact[];
+      /**
+       * One burst on a main: the substation whose collapse, within `burstWithinMin`, came first;
+       * this one's ticket goes under that one's (one ticket, paged once).
+       */
+      under?: string;
     }
   /** The condition cleared (e.g. ≥ 18.5 °C for 30 min): mark the open ticket recovered. */
   | { kind: 'recovered'; rule: Exclude<RuleId, 'correlation' | 'implausible' | 'calibration'>; deviceId: string; at: number; facts: RuleFact[] }

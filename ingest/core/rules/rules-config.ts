@@ -69,6 +69,44 @@ const substationCollapse = z
     recoverPressureWithinMPa: z.number().positive().max(4).default(0.05),
     recoverTempWithinC: z.number().positive().max(150).default(5),
     recoverForMin: minutes.default(10),
+    /** Collapses at two or more substations within this long are one burst on a main: one ticket, paged once. */
+    burstWithinMin: minutes.default(5),
+  })
+  .strict();
+
+/**
+ * A substation fault seen on its own readings before its rooms go cold (DESIGN.md §2 fault
+ * signatures): the secondary supply falling fast, the secondary pump's pressure difference
+ * collapsing (a trip), the primary flow collapsing while the supply pressure holds (a valve or
+ * its actuator), or the secondary ΔT rising while the primary ΔT shrinks (a failing pump).
+ */
+const substationFault = z
+  .object({
+    secSupplyDropC: z.number().positive().max(100).default(10),
+    secSupplyWithinMin: minutes.default(15),
+    /** The secondary ΔP (supply − return pressure) falls to this share of its level or less. */
+    pumpTripFraction: z.number().gt(0).lt(1).default(0.4),
+    pumpTripWithinMin: minutes.default(15),
+    /** A pump is running at all: its ΔP was at least this before. */
+    minPumpDeltaPMPa: z.number().positive().max(4).default(0.03),
+    /** The primary flow falls to this share of its level or less… */
+    flowFraction: z.number().gt(0).lt(1).default(0.5),
+    flowWithinMin: minutes.default(10),
+    /** …while the primary supply pressure stays within this of its level (not a burst). */
+    pressureHoldMPa: z.number().positive().max(4).default(0.05),
+    failingWithinMin: minutes.default(30),
+    failingSecRiseC: z.number().positive().max(100).default(5),
+    failingPrimFallC: z.number().positive().max(100).default(5),
+    recoverForMin: minutes.default(30),
+  })
+  .strict();
+
+/** DESIGN.md §2: make-up water above ~2 % of the circulating flow (per hour) is a leak. */
+const leak = z
+  .object({
+    makeupPercent: z.number().positive().max(100).default(2),
+    forMin: minutes.default(30),
+    recoverForMin: minutes.default(30),
   })
   .strict();
 
@@ -148,6 +186,8 @@ export const rulesConfigSchema = z
     roomLow: roomLow.prefault({}),
     suddenDrop: suddenDrop.prefault({}),
     substationCollapse: substationCollapse.prefault({}),
+    substationFault: substationFault.prefault({}),
+    leak: leak.prefault({}),
     offline: z
       .object({ intervals: z.number().min(1).max(1000).default(3) })
       .strict()

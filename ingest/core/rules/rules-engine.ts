@@ -81,6 +81,26 @@ interface Gathered {
 /** What `judge` calls per device and message, bound once (device-programs.ts says why). */
 const perMessage = { evaluateOfflineSeen, checkRanges, addSample };
 
+/**
+ * A substation reading's columns for its rules: what it reported, and what the fault rules read
+ * derived from it — the secondary pump's pressure difference, both ΔTs (the secondary one
+ * negated: its window's peak is then its low), the make-up water in % of the circulating flow.
+ */
+function substationColumns(v: Partial<Record<string, number>>): Partial<Record<SubstationField, number>> {
+  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+  const secDeltaT = diff(v.secSupplyTemp, v.secReturnTemp);
+  return {
+    supplyPressure: v.supplyPressure,
+    supplyTemp: v.supplyTemp,
+    secSupplyTemp: v.secSupplyTemp,
+    secDeltaP: diff(v.secSupplyPressure, v.secReturnPressure),
+    flow: v.flow,
+    primDeltaT: diff(v.supplyTemp, v.returnTemp),
+    secDeltaTNeg: secDeltaT === undefined ? undefined : -secDeltaT,
+    makeupPct: v.makeupFlow === undefined || v.flow === undefined || v.flow <= 0 ? undefined : (v.makeupFlow / v.flow) * 100,
+  };
+}
+
 /** The substation a device belongs to; a substation belongs to itself. */
 const substationOf = (d: RuleDevice): string | null => (d.kind === 'substation' ? d.id : d.substationId);
 
@@ -95,6 +115,19 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
   const correlator = createCorrelator(config.correlation, deps);
   const stats: RulesEngineStats = { devices: 0, tooLate: 0, duplicates: 0 };
   let lastSeason: HeatingSeason | null = null;
+  /** Recent collapses (event time), for one burst felt at several substations: each with the first it went under. */
+  const collapses: { substationId: string; at: number; root: string }[] = [];
+  const burstMs = config.substationCollapse.burstWithinMin * MINUTE_MS;
+
+  /** The substation whose collapse this one's is part of, or undefined when it is the first. */
+  function burstRoot(substationId: string, at: number): string | undefined {
+    while (collapses.length > 0 && collapses[0]!.at < at - 4 * burstMs) collapses.shift();
+    const first = collapses.find((c) => c.substationId !== substationId && Math.abs(c.at - at) <= burstMs);
+    const root = first?.root;
+    collapses.push({ substationId, at, root: root ?? substationId });
+    if (collapses.length > 256) collapses.shift();
+    return root;
+  }
   // Not frozen like the config: V8 searches a frozen array on a slow path.
   const coveredTypes: (RoomType | null)[] = [...config.roomLow.roomTypes];
   let calls = 0;
@@ -158,7 +191,8 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
       const substationId = substationOf(rec.device);
       const exempt = exemption(t.rule, substationId, t.at);
       const facts = exempt === null ? t.facts : [...t.facts, exempt];
-      events.push({ kind: 'open', rule: t.rule, ticketType: TICKET_BY_RULE[t.rule], deviceId, substationId, at: t.at, exempt: exempt === null ? null : 'outdoor_below_design', facts });
+      const under = t.rule === 'substation_collapse' ? burstRoot(deviceId, t.at) : undefined;
+      events.push({ kind: 'open', rule: t.rule, ticketType: TICKET_BY_RULE[t.rule], deviceId, substationId, at: t.at, exempt: exempt === null ? null : 'outdoor_below_design', facts, ...(under ? { under } : {}) });
     } else {
       events.push({ kind: 'recovered', rule: t.rule, deviceId, at: t.at, facts: t.facts });
     }
@@ -216,10 +250,10 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
       const { values, problems } = perMessage.checkRanges(ranges[device.kind], r.values);
       if (problems.length > 0) emit(rec, { kind: 'data_quality', at: r.ts, facts: [...problems] }, events);
       if (device.kind === 'substation' && values.outdoorTemp !== undefined) outdoor.record(device.id, r.ts, values.outdoorTemp);
-      const judged = device.kind === 'room' ? values.temp !== undefined : values.supplyPressure !== undefined || values.supplyTemp !== undefined;
+      const judged = device.kind === 'room' ? values.temp !== undefined : values.supplyPressure !== undefined || values.supplyTemp !== undefined || values.secSupplyTemp !== undefined;
       if (!judged) continue;
       const eligible = (device.kind === 'substation' || inSeason(r.ts)) && !deps.suppressed(device.id, sub, r.ts);
-      perMessage.addSample(samples, r.ts, values, eligible);
+      perMessage.addSample(samples, r.ts, device.kind === 'room' ? values : substationColumns(values), eligible);
     }
     if (samples.length === 0) return;
     const mark = decided.length;

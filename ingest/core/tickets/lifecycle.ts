@@ -7,6 +7,7 @@ import type { Milestone, TicketStatus, TicketType } from '../../contracts/ticket
 /** 服务承诺 二.1(4)/(5), 二.4: what each type's deadline measures. */
 export const MILESTONE: Record<TicketType, Milestone | null> = {
   pipeline_accident: 'on_site',
+  substation_fault: 'on_site',
   leak: 'on_site',
   repair: 'on_site',
   heating_quality: 'on_site',

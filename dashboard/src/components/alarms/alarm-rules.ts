@@ -15,8 +15,8 @@ export interface Alarm {
   ticket: Ticket;
 }
 
-/** Loud when it opens: a main burst (30 min to be on site) or a whole substation going cold. */
-export const alarmsWhenOpened = (t: Pick<Ticket, 'type' | 'rule'>): boolean => t.type === 'pipeline_accident' || t.rule === 'correlation';
+/** Loud when it opens: a main burst (30 min to be on site), a substation fault, or a whole substation going cold. */
+export const alarmsWhenOpened = (t: Pick<Ticket, 'type' | 'rule'>): boolean => t.type === 'pipeline_accident' || t.type === 'substation_fault' || t.rule === 'correlation';
 
 export const alarmKey = (ticketId: string, reason: AlarmReason): string => `${ticketId}:${reason}`;
 

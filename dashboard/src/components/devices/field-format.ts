@@ -19,6 +19,7 @@ const UNIT: Record<FieldName, string> = {
   secSupplyPressure: 'MPa',
   secReturnPressure: 'MPa',
   outdoorTemp: '°C',
+  makeupFlow: 'm³/h',
 };
 
 const DECIMALS: Partial<Record<FieldName, number>> = {

@@ -1,27 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dutyWorld, stubApi, type Request } from './duty-fixture.ts';
-import type { AlertPolicy } from './duty-types.ts';
+import { dutyWorld, stubApi, type Request, POLICY as policy } from './duty-fixture.ts';
 import PolicyEditor from './PolicyEditor.svelte';
-
-const policy: AlertPolicy = {
-  types: {
-    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 },
-    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
-    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
-    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 },
-    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
-    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
-    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 },
-    staff_complaint: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
-    suggestion: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-    sensor_calibration: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-  },
-  remindAtFraction: 0.75,
-  atBreach: true,
-  callbacks: true,
-};
 
 afterEach(() => {
   cleanup();

@@ -5,6 +5,7 @@ import { ApiClient } from '../../lib/api/api-client.ts';
 import { I18n } from '../../lib/i18n/i18n.svelte.ts';
 import { Session } from '../../lib/session/session.svelte.ts';
 import { DeviceStore } from '../../state/devices.svelte.ts';
+import type { AlertPolicy } from './duty-types.ts';
 
 const device = (id: string, kind: DeviceView['kind'], name: string, substationId: string | null = null): DeviceView => ({
   id,
@@ -53,3 +54,24 @@ export async function dutyWorld(role: 'admin' | 'dispatcher' | 'engineer' = 'adm
   session.user = { username: 'zhang', role, displayName: '张' };
   return { devices, session, i18n: new I18n(null) };
 }
+
+/** The default alerting policy, as the server sends it. */
+export const POLICY: AlertPolicy = {
+  types: {
+    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 },
+    substation_fault: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
+    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
+    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
+    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 },
+    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
+    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 },
+    staff_complaint: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
+    suggestion: { page: false, pageAfterMin: 0, escalateAfterMin: null },
+    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null },
+    sensor_calibration: { page: false, pageAfterMin: 0, escalateAfterMin: null },
+  },
+  remindAtFraction: 0.75,
+  atBreach: true,
+  callbacks: true,
+};

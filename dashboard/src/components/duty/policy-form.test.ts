@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertPolicy } from './duty-types.ts';
+import { POLICY as policy } from './duty-fixture.ts';
 import { draftFromPolicy, policyFromDraft } from './policy-form.ts';
-
-const policy: AlertPolicy = {
-  types: {
-    pipeline_accident: { page: true, pageAfterMin: 0, escalateAfterMin: 5 },
-    leak: { page: true, pageAfterMin: 0, escalateAfterMin: 10 },
-    repair: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
-    heating_quality: { page: true, pageAfterMin: 0, escalateAfterMin: 20 },
-    room_temp_low: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
-    temp_drop: { page: true, pageAfterMin: 10, escalateAfterMin: 60 },
-    inquiry: { page: false, pageAfterMin: 0, escalateAfterMin: 15 },
-    staff_complaint: { page: true, pageAfterMin: 0, escalateAfterMin: 15 },
-    suggestion: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-    sensor_offline: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-    sensor_calibration: { page: false, pageAfterMin: 0, escalateAfterMin: null },
-  },
-  remindAtFraction: 0.75,
-  atBreach: true,
-  callbacks: true,
-};
 
 describe('policy form', () => {
   it('round-trips the policy; the reminder reads as a percentage', () => {

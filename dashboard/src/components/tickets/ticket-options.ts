@@ -7,6 +7,7 @@ import type { IntakeChannel, TicketStatus, TicketType } from '../../../../ingest
 
 const TYPES: Record<TicketType, true> = {
   pipeline_accident: true,
+  substation_fault: true,
   leak: true,
   repair: true,
   heating_quality: true,

@@ -40,6 +40,18 @@ export function describeFact(w: Words, f: RuleFact, nameOf: NameOf = () => undef
       ].filter((x) => x !== null);
       return levels.length ? w.t('fact.supply_normal.levels', { for: minutes(f.forMs), levels: levels.join(', ') }) : w.t('fact.supply_normal', { for: minutes(f.forMs) });
     }
+    case 'pump_stopped':
+      return w.t('fact.pump_stopped', { within: minutes(f.withinMs), from: mpa(f.fromMPa), to: mpa(f.toMPa) });
+    case 'flow_collapsed':
+      return w.t('fact.flow_collapsed', { within: minutes(f.withinMs), from: f.from.toFixed(1), to: f.to.toFixed(1), pressure: mpa(f.pressureMPa) });
+    case 'pump_failing':
+      return w.t('fact.pump_failing', { within: minutes(f.withinMs), secFrom: c(f.secFromC), secTo: c(f.secToC), primFrom: c(f.primFromC), primTo: c(f.primToC) });
+    case 'substation_normal':
+      return w.t('fact.substation_normal', { for: minutes(f.forMs) });
+    case 'makeup_high':
+      return w.t('fact.makeup_high', { percent: f.percent.toFixed(1), limit: f.limitPercent, for: minutes(f.forMs) });
+    case 'makeup_normal':
+      return w.t('fact.makeup_normal', { percent: f.percent.toFixed(1), for: minutes(f.forMs) });
     case 'silent':
       return w.t('fact.silent', { for: minutes(f.silentMs), intervals: f.intervals, intervalSec: f.intervalSec });
     case 'reporting_again':

@@ -91,6 +91,7 @@ export const en: Record<MessageKey, string> = {
   'tickets.recovered': 'Recovered (a person closes it)',
 
   'ticket.type.pipeline_accident': 'Main-pipe accident',
+  'ticket.type.substation_fault': 'Substation fault',
   'ticket.type.leak': 'Leak',
   'ticket.type.repair': 'Repair',
   'ticket.type.heating_quality': 'Heating complaint',
@@ -231,6 +232,7 @@ export const en: Record<MessageKey, string> = {
   'field.secSupplyPressure': 'Secondary supply pressure',
   'field.secReturnPressure': 'Secondary return pressure',
   'field.outdoorTemp': 'Outdoor temp',
+  'field.makeupFlow': 'Make-up water',
 
   'error.generic': 'Something went wrong: {message}',
   'error.forbidden': 'Your role does not allow this',

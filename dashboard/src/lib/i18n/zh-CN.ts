@@ -82,6 +82,7 @@ const shared = {
   'tickets.recovered': '已恢复（待人工关闭）',
 
   'ticket.type.pipeline_accident': '主管道事故',
+  'ticket.type.substation_fault': '换热站故障',
   'ticket.type.leak': '供热设施漏水',
   'ticket.type.repair': '报修',
   'ticket.type.heating_quality': '供热温度投诉',
@@ -222,6 +223,7 @@ const shared = {
   'field.secSupplyPressure': '二次供水压力',
   'field.secReturnPressure': '二次回水压力',
   'field.outdoorTemp': '室外温度',
+  'field.makeupFlow': '补水量',
 
   'error.generic': '出错了：{message}',
   'error.forbidden': '当前角色无权执行此操作',
