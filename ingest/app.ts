@@ -45,6 +45,7 @@ import { registerVisitRoundRoutes } from './http/routes/visit-round-routes.ts';
 import { createVisitRounds } from './services/visit-round-service.ts';
 import { CALIBRATION_LIMIT_C } from './contracts/visits.ts';
 import { mayReadTicket } from './contracts/tickets.ts';
+import { createWeatherSource } from './services/weather-source.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -150,8 +151,10 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
 
   // The rules: every durable batch in, events out to the tickets and the devices' flags.
   const fleetClock = createFleetClock();
+  const weather = createWeatherSource({ ...config.weather, logger });
   const rules = createRulesRuntime({
     source: rulesConfig,
+    outdoorTemp: (_substationId, at) => weather?.dayMean(localDateOf(at)),
     device: registry.get,
     roomsOf: devices.roomsOf,
     suppressed: outages.covers,
@@ -235,7 +238,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   registerVisitRoundRoutes(http, { allow, rounds: createVisitRounds({ householdsOf: (substationId) => householdStore.list({ substationId, limit: 100_000, offset: 0 }).households, device: registry.get, visits }) });
   registerMyDayRoutes(http, { allow, myDay: createMyDayService({ roster: alerting.roster, scheduled: visits.scheduled, household: householdStore.get, activeTickets: tickets.active, displayName: (u) => auth.names().find((n) => n.username === u)?.displayName ?? '' }) });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
-  const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig, visits });
+  const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig, visits, ...(weather ? { weather } : {}) });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {
     health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),
@@ -288,6 +291,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     if (store.drain && !(await store.drain(10_000))) logger.warn({ backlog: store.health().backlog }, 'outbox not empty at shutdown: delivered at next start');
     presence.persist();
     rulesConfig.close();
+    weather?.close();
     await alerting.close();
     await notices.close();
     await live.close();

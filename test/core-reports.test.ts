@@ -13,6 +13,7 @@ const base: RoomDayInput = {
   roomMeans: [],
   outdoorMeans: [],
   stops: [],
+  foundExempt: [],
   belowC: 18,
   designTempC: -7.7,
   minHours: 12,
@@ -47,6 +48,37 @@ describe('room-days', () => {
     // R1 on the 1st: outdoors -8.5 < -7.7, exempt. R3 on the 1st: -7.7 is not below, counts (cold).
     // R3 on the 2nd: a stop from 20:00, exempt.
     expect(r).toMatchObject({ roomDays: 1, compliantRoomDays: 0, exemptRoomDays: 2, complianceRate: 0 });
+  });
+
+  it('judges a day on its mean outdoor temperature: a cold morning on a mild day counts, a day whose mean is below design does not; a weather source stands in for a substation that reported none', () => {
+    const r = judgeRoomDays({
+      ...base,
+      rooms: [...base.rooms, { id: 'R4', substationId: 'S3' }],
+      roomMeans: [mean('R1', '2026-12-01', 16), mean('R3', '2026-12-01', 16), mean('R4', '2026-12-01', 16), mean('R4', '2026-12-02', 16)],
+      // S1: −12 °C at dawn but a mild day, mean −2.0; S2: a mean of −9.1; S3 reported no outdoor temperature.
+      outdoorMeans: [mean('S1', '2026-12-01', -2.0), mean('S2', '2026-12-01', -9.1)],
+      weatherMeans: new Map([['2026-12-01', -8.0], ['2026-12-02', -3.0]]),
+    });
+    expect(r.verdicts.map((v) => [v.deviceId, v.date, v.verdict])).toEqual([
+      ['R1', '2026-12-01', 'below'],
+      ['R3', '2026-12-01', 'exempt'],
+      ['R4', '2026-12-01', 'exempt'],
+      ['R4', '2026-12-02', 'below'],
+    ]);
+  });
+
+  it("counts apart a room's days the engineer found the building or the customer's installation to blame for, from the episode's first day to its resolution", () => {
+    const r = judgeRoomDays({
+      ...base,
+      days: ['2026-12-01', '2026-12-02', '2026-12-03'],
+      roomMeans: ['2026-12-01', '2026-12-02', '2026-12-03'].flatMap((d) => [mean('R1', d, 16), mean('R2', d, 16)]),
+      foundExempt: [{ deviceId: 'R1', from: '2026-12-01', to: '2026-12-02' }],
+    });
+    expect(r.verdicts.filter((v) => v.verdict === 'exempt').map((v) => [v.deviceId, v.date])).toEqual([
+      ['R1', '2026-12-01'],
+      ['R1', '2026-12-02'],
+    ]);
+    expect(r).toMatchObject({ roomDays: 4, exemptRoomDays: 2 });
   });
 
   it('has no rate when nothing counts, and ignores days out of season or not over and sensors of other rooms', () => {

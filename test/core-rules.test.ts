@@ -340,22 +340,32 @@ describe('planned outages', () => {
   });
 });
 
-describe('design outdoor temperature', () => {
+describe('design outdoor temperature, judged on a day\'s mean (issue 17)', () => {
   const coldRoom = temps('R1', every(0, 40, 10, 16.0));
+  /** The substation's outdoor readings every 30 min over the 24 h before minute 30, `at(hoursBefore)` each. */
+  const outdoorDay = (at: (hoursBefore: number) => number | null) =>
+    station(
+      every(-24 * 60 + 30, 30, 30, 0).flatMap(([m]) => {
+        const v = at((30 - m) / 60);
+        return v === null ? [] : [[m, { outdoorTemp: v }] as [number, Partial<Record<FieldName, number>>]];
+      }),
+    );
 
-  it.each<[string, number, string]>([
-    ['below −7.7 °C: exempt', -9.0, 'open room_low R1 @30 exempt:outdoor_below_design'],
-    ['at −7.7 °C: not exempt', -7.7, 'open room_low R1 @30'],
-    ['above: not exempt', -3.5, 'open room_low R1 @30'],
-  ])('%s', (_name, outdoor, expected) => {
+  it.each<[string, (h: number) => number | null, string]>([
+    ['a day at −9 °C: exempt', () => -9.0, 'open room_low R1 @30 exempt:outdoor_below_design'],
+    ['a day whose mean is −7.7 °C: not exempt', () => -7.7, 'open room_low R1 @30'],
+    ['a cold morning (−12 °C for 6 h) on a mild day (0 °C): not exempt', (h) => (h <= 6 ? -12 : 0), 'open room_low R1 @30'],
+    ['a cold night and morning, mild afternoon, mean −8.5 °C: exempt', (h) => (h <= 14 ? -13 : -2.2), 'open room_low R1 @30 exempt:outdoor_below_design'],
+    ['only 6 hours reported, at −12 °C: too few to judge a day, not exempt', (h) => (h <= 6 ? -12 : null), 'open room_low R1 @30'],
+  ])('%s', (_name, at, expected) => {
     const w = world().substation().room('R1');
-    const events = w.engine.onReadings([...station([[25, { outdoorTemp: outdoor }]]), ...coldRoom]);
+    const events = w.engine.onReadings([...outdoorDay(at), ...coldRoom]);
     expect(brief(events)).toEqual([expected]);
   });
 
-  it('uses a stale substation value not at all, and then the fallback', () => {
+  it('leaves a substation silent for hours out, and asks the weather source for the day instead', () => {
     const stale = world().substation().room('R1');
-    stale.engine.onReadings(station([[-200, { outdoorTemp: -10 }]]));
+    stale.engine.onReadings(outdoorDay((h) => (h >= 4 ? -10 : null)));
     expect(brief(stale.engine.onReadings(coldRoom))).toEqual(['open room_low R1 @30']);
     const fallback = world({ outdoorTemp: () => -12 }).room('R1');
     const events = fallback.engine.onReadings(coldRoom);

@@ -23,7 +23,7 @@ describe('facts in Chinese', () => {
         { fact: 'room_low', tempC: 16, belowC: 18, forMs: 30 * MIN, lowestC: 15.8 },
         { fact: 'outdoor_below_design', outdoorC: -12, designC: -7.7 },
       ],
-      '室温 16.0 °C，低于 18.0 °C 已 30 分钟（最低 15.8 °C）；室外 -12.0 °C 低于设计温度 -7.7 °C，不计考核',
+      '室温 16.0 °C，低于 18.0 °C 已 30 分钟（最低 15.8 °C）；室外日平均 -12.0 °C 低于设计温度 -7.7 °C，不计考核',
     ],
   ])('%j', (facts, sentence) => {
     expect(factsInChinese(facts)).toBe(sentence);

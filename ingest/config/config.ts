@@ -57,6 +57,9 @@ const envSchema = z.object({
   HEATWATCH_OUTBOX_MAX_READINGS: positiveInt.default(20_000_000),
   HEATWATCH_OUTBOX_ALARM_READINGS: positiveInt.default(1_000_000),
   HEATWATCH_RULES_FILE: optionalText,
+  // The city's daily mean outdoor temperature: an HTTP endpoint (?date=YYYY-MM-DD → {meanC}) or a JSON file {date: meanC}.
+  HEATWATCH_WEATHER_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
+  HEATWATCH_WEATHER_FILE: optionalText,
   HEATWATCH_WORKDAYS_FILE: optionalText,
   HEATWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEATWATCH_TOKEN_TTL_HOURS: positiveInt.max(24 * 30).default(12),
@@ -112,6 +115,8 @@ export interface Config {
   /** `enabled: false` acknowledges only after InfluxDB answered (no disk buffer): for comparison. */
   /** Rules and thresholds (JSON, validated; reloaded when it changes). Defaults when unset. */
   rulesFile?: string;
+  /** The city's daily mean outdoor temperature, for the design-temperature exemption (services/weather-source.ts). */
+  weather: { url?: string; file?: string };
   /** Chinese working-day calendar (holidays, make-up workdays) for callback deadlines. */
   workdaysFile: string;
   outbox: { enabled: boolean; maxReadings: number; alarmReadings: number };
@@ -208,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     rulesFile: e.HEATWATCH_RULES_FILE ? path.resolve(e.HEATWATCH_RULES_FILE) : undefined,
+    weather: { ...(e.HEATWATCH_WEATHER_URL ? { url: e.HEATWATCH_WEATHER_URL } : {}), ...(e.HEATWATCH_WEATHER_FILE ? { file: path.resolve(e.HEATWATCH_WEATHER_FILE) } : {}) },
     workdaysFile: path.resolve(e.HEATWATCH_WORKDAYS_FILE ?? DEFAULT_WORKDAYS_FILE),
     outbox: { enabled: e.HEATWATCH_INFLUX_OUTBOX === 'on', maxReadings: e.HEATWATCH_OUTBOX_MAX_READINGS, alarmReadings: e.HEATWATCH_OUTBOX_ALARM_READINGS },
     adminPassword: e.HEATWATCH_ADMIN_PASSWORD,

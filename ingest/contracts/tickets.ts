@@ -113,8 +113,8 @@ export interface Ticket {
   dueAt: string | null;
   milestoneAt: string | null;
   deadlineState: DeadlineState;
-  /** Not counted against the commitments, and why (outdoor below the design temperature). */
-  exempt: string | null;
+  /** Not counted against the commitments, and why (EXEMPTIONS). */
+  exempt: Exemption | null;
   /** The rule saw the condition clear; a person still closes the ticket. */
   recoveredAt: string | null;
   cause: string | null;
@@ -215,8 +215,34 @@ export const callbackSchema = z
   .strict();
 /** 派单: to a person of the duty roster. */
 export const assignSchema = z.object({ personId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), note: z.string().trim().max(2000).optional() }).strict();
-/** The cause is required, unless it was already found (diagnose): then it may be left out. */
-export const resolveSchema = z.object({ cause: z.string().trim().min(1, 'the cause is required').max(2000).optional(), note: z.string().trim().max(2000).optional() }).strict();
+/**
+ * Why a ticket, and its room's days, do not count against the 18 °C promise (服务承诺 二.1(2):
+ * it holds while outdoors is not below the design minimum, the building envelope meets the
+ * design standard of its time and the heating inside runs normally): the day's mean outdoor
+ * temperature below the design temperature (the rules), or — found by the engineer and recorded
+ * at the resolution — the building envelope or the customer's own installation.
+ */
+export const EXEMPTIONS = ['outdoor_below_design', 'building_envelope', 'customer_installation'] as const;
+export type Exemption = (typeof EXEMPTIONS)[number];
+/** What an engineer may record at the resolution of a room's temperature ticket. */
+export const FOUND_EXEMPTIONS = ['building_envelope', 'customer_installation'] as const satisfies readonly Exemption[];
+export const EXEMPTION_ZH: Record<Exemption, string> = {
+  outdoor_below_design: '室外日平均温度低于设计温度',
+  building_envelope: '建筑围护结构不符合设计规范',
+  customer_installation: '用户自有采暖设施故障',
+};
+
+/**
+ * The cause is required, unless it was already found (diagnose): then it may be left out. A room
+ * temperature ticket may record that the building or the customer's installation is the cause.
+ */
+export const resolveSchema = z
+  .object({
+    cause: z.string().trim().min(1, 'the cause is required').max(2000).optional(),
+    note: z.string().trim().max(2000).optional(),
+    exemption: z.enum(FOUND_EXEMPTIONS, { error: `exemption must be one of ${FOUND_EXEMPTIONS.join(', ')}` }).optional(),
+  })
+  .strict();
 /** 服务承诺 二.1(4): the cause found within 8 h, and the explanation given to the customer. */
 export const diagnoseSchema = z
   .object({

@@ -1,6 +1,6 @@
 import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { ReportTicket } from '../core/reports/ticket-figures.ts';
-import type { IntakeChannel, Milestone, Satisfaction, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
+import type { Exemption, IntakeChannel, Milestone, Satisfaction, TicketQuery, TicketStatus, TicketType, TimelineData, TimelineEntry } from '../contracts/tickets.ts';
 import type { RuleId } from '../contracts/tickets.ts';
 
 /** A ticket as stored: times as epoch ms; the API view is derived from it. */
@@ -24,7 +24,7 @@ export interface TicketRecord {
   dueAt: number | null;
   milestone: Milestone | null;
   milestoneAt: number | null;
-  exempt: string | null;
+  exempt: Exemption | null;
   recoveredAt: number | null;
   cause: string | null;
   diagnosedAt: number | null;
@@ -49,6 +49,11 @@ export type TimelineInput = { at: number; actor: string; action: string; note: s
 export interface TicketStore {
   /** Tickets opened in [from, to), or whose callback falls due in it, with when the callback was made. */
   forReport(from: number, to: number): ReportTicket[];
+  /**
+   * The rooms whose days an engineer found exempt at a resolution (the building, the customer's
+   * installation), over [from, to): from when the episode began to when it was resolved (null: not yet).
+   */
+  foundExemptions(from: number, to: number): { deviceId: string; since: number; until: number | null }[];
   /** The first time each lifecycle step was taken, for the tickets opened in [from, to). */
   stepTimes(from: number, to: number): { ticketId: string; action: string; at: number }[];
   /** Inserts, or returns null when the device already has an open ticket for the rule. */

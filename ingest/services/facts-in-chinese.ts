@@ -71,7 +71,7 @@ export function factInChinese(f: RuleFact, nameOf: (id: string) => string | unde
     case 'rooms_together':
       return `${nameOf(f.substationId) ?? f.substationId} 所带 ${f.rooms} 个测温点中 ${f.affected} 个在 ${f.windowMin} 分钟内室温不达标或骤降（达到 ${f.needed} 个即合并为换热站事件）`;
     case 'outdoor_below_design':
-      return `室外 ${c(f.outdoorC)} 低于设计温度 ${c(f.designC)}，不计考核`;
+      return `室外日平均 ${c(f.outdoorC)} 低于设计温度 ${c(f.designC)}，不计考核`;
   }
 }
 

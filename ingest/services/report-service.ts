@@ -3,7 +3,7 @@
  * compliance from the stored readings, the tickets' closure and timeliness, callbacks, stops.
  * The store aggregates the readings per device and day; the judging is the pure core's.
  */
-import { addDays, DAY_MS, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
+import { addDays, DAY_MS, localDateOf, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Report, ReportQuery } from '../contracts/reports.ts';
 import { isInHeatingSeason } from '../core/calendar/heating-season.ts';
 import { judgeRoomDays, type RoomDayVerdict } from '../core/reports/room-days.ts';
@@ -13,6 +13,7 @@ import type { TicketStore } from '../ports/ticket-store.ts';
 import type { OutageService } from './outage-service.ts';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
 import type { RulesConfigSource } from './rules-config-source.ts';
+import type { WeatherSource } from './weather-source.ts';
 
 /** A room-day counts with readings in at least this many of its hours (DESIGN.md §10). */
 export const MIN_HOURS_PER_ROOM_DAY = 12;
@@ -20,15 +21,17 @@ export const MIN_HOURS_PER_ROOM_DAY = 12;
 export interface ReportServiceDeps {
   store: Pick<TelemetryStore, 'dailyMeans'>;
   registry: Pick<DeviceRegistry, 'list'>;
-  tickets: Pick<TicketStore, 'forReport'>;
+  tickets: Pick<TicketStore, 'forReport' | 'foundExemptions'>;
   outages: Pick<OutageService, 'forReport'>;
   rules: Pick<RulesConfigSource, 'current'>;
   /** Visits recorded in the range (走访测温); none counted without it. */
   visits?: { figures(from: number, to: number): { done: number; refused: number; sensorsFlagged: number } };
+  /** The city's daily mean outdoor temperature, for substations that report none. */
+  weather?: Pick<WeatherSource, 'load' | 'dayMean'>;
   clock?: () => number;
 }
 
-export function createReportService({ store, registry, tickets, outages, rules, visits, clock = Date.now }: ReportServiceDeps) {
+export function createReportService({ store, registry, tickets, outages, rules, visits, weather, clock = Date.now }: ReportServiceDeps) {
   return {
     /** The figures, and each sensor-day as judged (the room-day table of the exports). */
     async report(q: ReportQuery): Promise<{ report: Report; roomDays: RoomDayVerdict[] }> {
@@ -52,12 +55,20 @@ export function createReportService({ store, registry, tickets, outages, rules, 
             store.dailyMeans({ kind: 'substation', field: 'outdoorTemp', deviceIds: stations.map((s) => s.id), from, to }),
           ]);
       const stops = outages.forReport(from, to);
+      await weather?.load(days);
+      const weatherMeans = new Map(days.flatMap((d) => {
+        const m = weather?.dayMean(d);
+        return m === undefined ? [] : [[d, m] as const];
+      }));
+      const foundExempt = tickets.foundExemptions(from, to).map((e) => ({ deviceId: e.deviceId, from: localDateOf(e.since), to: localDateOf(e.until ?? now) }));
       const roomDays = judgeRoomDays({
         rooms: rooms.map((r) => ({ id: r.id, substationId: r.substationId })),
         days,
         roomMeans,
         outdoorMeans,
         stops,
+        foundExempt,
+        weatherMeans,
         belowC: config.roomLow.belowC,
         designTempC: config.outdoor.designTempC,
         minHours: MIN_HOURS_PER_ROOM_DAY,

@@ -21,11 +21,13 @@ export interface RulesRuntimeDeps {
    * so a room that warms up after a restart still gets its ticket marked recovered.
    */
   openEpisodes: () => OpenEpisode[];
+  /** The day's mean outdoor temperature from a weather source, for a substation that reports none. */
+  outdoorTemp?: (substationId: string | null, at: number) => number | undefined;
 }
 
 export function createRulesRuntime(d: RulesRuntimeDeps) {
   const build = (c: RulesConfig): RulesEngine => {
-    const fresh = createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: (_deviceId, substationId, at) => d.suppressed(substationId, at), outdoorTemp: () => undefined });
+    const fresh = createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: (_deviceId, substationId, at) => d.suppressed(substationId, at), outdoorTemp: d.outdoorTemp ?? (() => undefined) });
     fresh.seedOpen(d.openEpisodes());
     return fresh;
   };

@@ -5,7 +5,7 @@
  */
 import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
-import { HOTLINE_TYPES, type IntakeChannel, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
+import { HOTLINE_TYPES, type FOUND_EXEMPTIONS, type IntakeChannel, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, closesWithoutCallback, INCIDENT_STEPS, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
@@ -24,6 +24,7 @@ export interface TicketServiceDeps {
 }
 
 type TicketListener = (ticket: Ticket) => void;
+type FoundExemption = (typeof FOUND_EXEMPTIONS)[number];
 
 /** What a step carries: a note; the cause (diagnose, resolve), the explanation (diagnose), the department (negotiate), the callback's answer. */
 export interface StepInput {
@@ -36,9 +37,13 @@ export interface StepInput {
   satisfaction?: Satisfaction;
   calledNumber?: string;
   visit?: string;
+  /** At the resolution: the building envelope or the customer's installation is the cause. */
+  exemption?: FoundExemption;
 }
 
 const RULE_ACTOR = 'rules';
+/** The room tickets whose days an exemption found at the resolution takes out of the count. */
+const EXEMPTABLE: ReadonlySet<string> = new Set(['room_temp_low', 'temp_drop', 'heating_quality']);
 /** The rules whose open tickets are episodes the engine must know of after a restart. */
 const EPISODE_RULES: ReadonlySet<string> = new Set(['room_low', 'sudden_drop', 'substation_collapse', 'substation_fault', 'substation_leak', 'offline']);
 
@@ -274,6 +279,10 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       const due = deadlines.complexAnswerDueAt(t.openedAt);
       Object.assign(patch, { milestone: 'full_answer', dueAt: due, milestoneAt: null });
       data = { firstReply: t.dueAt === null ? null : now <= t.dueAt ? 'in_time' : 'late', fullAnswerDueAt: new Date(due).toISOString() };
+    }
+    if (input.exemption !== undefined) {
+      if (step !== 'resolve' || !EXEMPTABLE.has(t.type) || t.deviceId === null) throw new AppError('HW_BAD_REQUEST', 'an exemption is recorded when resolving a room-temperature ticket of one room (室温不达标, 温度骤降, 供热温度投诉 with its sensor)');
+      patch.exempt = input.exemption;
     }
     if (step === 'resolve') {
       patch.cause = cause;

@@ -80,6 +80,12 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       WHERE (t.opened_at >= @from AND t.opened_at < @to) OR (t.callback_due_at >= @from AND t.callback_due_at < @to)`,
   );
 
+  const exemptionRows = db.prepare(
+    `SELECT device_id AS deviceId, COALESCE(event_at, opened_at) AS since, resolved_at AS until FROM tickets
+      WHERE exempt IN ('building_envelope', 'customer_installation') AND device_id IS NOT NULL
+        AND COALESCE(event_at, opened_at) < @to AND (resolved_at IS NULL OR resolved_at >= @from)`,
+  );
+
   const get = (id: string) => {
     const row = byId.get(id) as Record<string, unknown> | undefined;
     return row && toRecord(row);
@@ -157,6 +163,8 @@ export function createSqliteTicketStore(db: Db): TicketStore {
       })),
 
     forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
+
+    foundExemptions: (from: number, to: number) => exemptionRows.all({ from, to }) as { deviceId: string; since: number; until: number | null }[],
 
     stepTimes: (from: number, to: number) => stepRows.all({ from, to }) as { ticketId: string; action: string; at: number }[],
   };

@@ -3,7 +3,9 @@
  * bedroom or living-room sensor on an in-season Beijing day that is over, with readings in at
  * least `minHours` of its 24 hours; it is compliant when that day's mean is at or above the
  * threshold, and exempt — counted apart, out of the rate — when the substation's mean outdoor
- * temperature that day was below the design temperature, or a registered stop covered part of it.
+ * temperature that day (or the weather source's, when it reported none) was below the design
+ * temperature, a registered stop covered part of it, or an engineer found the building envelope
+ * or the customer's installation to be the cause of that room's episode.
  */
 import { DAY_MS, localMidnight, type LocalDate } from '../../contracts/beijing-time.ts';
 import type { RoomDayCounts } from '../../contracts/reports.ts';
@@ -24,6 +26,14 @@ export interface RoomDayInput {
   /** Each substation's daily mean outdoor temperature. */
   outdoorMeans: readonly DailyMean[];
   stops: readonly { substationId: string; startsAt: number; endsAt: number }[];
+  /**
+   * 服务承诺 二.1(2): a room's days the engineer found not the company's to answer for — the
+   * building envelope or the customer's own installation — from the day its episode began to the
+   * day it was resolved, both included.
+   */
+  foundExempt: readonly { deviceId: string; from: LocalDate; to: LocalDate }[];
+  /** The city's daily mean outdoor temperature from a weather source, for a substation that reported none. */
+  weatherMeans?: ReadonlyMap<LocalDate, number>;
   belowC: number;
   designTempC: number;
   minHours: number;
@@ -80,8 +90,9 @@ export function judgeRoomDays(input: RoomDayInput): RoomDayResult {
       verdict('too_few_hours');
       continue;
     }
-    const outdoorMean = substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`);
-    const exempt = (outdoorMean !== undefined && outdoorMean < input.designTempC) || stopped(substationId, m.date);
+    const outdoorMean = (substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`)) ?? input.weatherMeans?.get(m.date);
+    const found = input.foundExempt.some((e) => e.deviceId === m.deviceId && e.from <= m.date && m.date <= e.to);
+    const exempt = (outdoorMean !== undefined && outdoorMean < input.designTempC) || stopped(substationId, m.date) || found;
     verdict(exempt ? 'exempt' : m.mean >= input.belowC ? 'compliant' : 'below');
     for (const t of [total, byDay.get(m.date)!, bySubstation.get(substationId)!]) {
       if (exempt) t.exemptRoomDays += 1;

@@ -1,76 +1,66 @@
 /**
  * Outdoor temperature per substation, learned from the substations' own readings (their
  * `outdoorTemp` field) in event time, for the design-temperature exemption (服务承诺 二.1(2):
- * the 18 °C promise holds only while outdoors is not below the design minimum). The value used
- * for a moment is the newest reading at or before it, if not older than `maxAgeMs`.
+ * the 18 °C promise holds only while outdoors is not below the design minimum). The design
+ * temperature is a daily mean (GB 50736), so the exemption is judged on a day's mean, never on
+ * one cold morning: when a room ticket opens, the mean of the 24 hours before it — each hour's
+ * mean, hours with readings, at least `minHours` of them, the newest within `maxAgeMs` of the
+ * moment. The report judges each finished Beijing day on that day's own mean.
  *
- * A substation reports every 10–30 s and the log keeps hours, so its readings are two columns
- * of numbers and old ones are dropped by moving `head`, compacted only once as many are dropped
- * as kept: recording one costs O(1) amortized (O(readings after it) when it arrives late).
+ * Kept as hourly sums per substation, two days of them: a substation reporting every 10 s costs
+ * 48 buckets, not 17 280 points.
  */
 
-interface Series {
-  readonly ts: number[];
-  readonly values: number[];
-  /** Points before `head` are dropped. */
-  head: number;
-}
+const HOUR_MS = 3_600_000;
+const KEEP_HOURS = 48;
 
 export interface OutdoorLog {
   record(substationId: string, ts: number, value: number): void;
-  at(substationId: string, atMs: number): number | undefined;
+  /** The mean of the 24 hours before `atMs`, or undefined when too few of them were reported. */
+  dayMean(substationId: string, atMs: number): number | undefined;
 }
 
-/** Index of the last point with ts <= atMs, or head - 1. */
-function lastAtOrBefore(s: Series, atMs: number): number {
-  let lo = s.head;
-  let hi = s.ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s.ts[mid]! <= atMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+interface Hours {
+  /** Hour index (epoch hours) → sum and count of the readings in it. */
+  readonly buckets: Map<number, { sum: number; n: number }>;
+  newest: number;
 }
 
-function dropBefore(s: Series, keepFrom: number): void {
-  s.head = Math.max(s.head, keepFrom);
-  if (s.head < 64 || 2 * s.head < s.ts.length) return;
-  const kept = s.ts.length - s.head;
-  for (let k = 0; k < kept; k++) {
-    s.ts[k] = s.ts[k + s.head]!;
-    s.values[k] = s.values[k + s.head]!;
-  }
-  s.ts.length = kept;
-  s.values.length = kept;
-  s.head = 0;
-}
-
-/** `retainMs`: how far behind a substation's newest reading values are kept for lookups. */
-export function createOutdoorLog(maxAgeMs: number, retainMs: number): OutdoorLog {
-  const series = new Map<string, Series>();
-
+export function createOutdoorLog({ maxAgeMs, minHours }: { maxAgeMs: number; minHours: number }): OutdoorLog {
+  const bySubstation = new Map<string, Hours>();
   return {
     record(substationId, ts, value) {
-      let s = series.get(substationId);
-      if (s === undefined) series.set(substationId, (s = { ts: [], values: [], head: 0 }));
-      const i = lastAtOrBefore(s, ts);
-      if (i >= s.head && s.ts[i] === ts) s.values[i] = value;
-      else if (i === s.ts.length - 1) {
-        s.ts.push(ts);
-        s.values.push(value);
-      } else {
-        s.ts.splice(i + 1, 0, ts);
-        s.values.splice(i + 1, 0, value);
+      let h = bySubstation.get(substationId);
+      if (h === undefined) bySubstation.set(substationId, (h = { buckets: new Map(), newest: Number.NEGATIVE_INFINITY }));
+      const hour = Math.floor(ts / HOUR_MS);
+      const b = h.buckets.get(hour);
+      if (b === undefined) h.buckets.set(hour, { sum: value, n: 1 });
+      else {
+        b.sum += value;
+        b.n += 1;
       }
-      // Keep one point older than the retention edge: it still answers lookups just after it.
-      dropBefore(s, lastAtOrBefore(s, s.ts[s.ts.length - 1]! - retainMs));
+      if (hour > h.newest) {
+        h.newest = hour;
+        for (const k of h.buckets.keys()) if (k <= hour - KEEP_HOURS) h.buckets.delete(k);
+      }
     },
-    at(substationId, atMs) {
-      const s = series.get(substationId);
-      if (s === undefined) return undefined;
-      const i = lastAtOrBefore(s, atMs);
-      return i >= s.head && atMs - s.ts[i]! <= maxAgeMs ? s.values[i] : undefined;
+    dayMean(substationId, atMs) {
+      const h = bySubstation.get(substationId);
+      if (h === undefined) return undefined;
+      const last = Math.floor(atMs / HOUR_MS);
+      let sum = 0;
+      let hours = 0;
+      let newest = Number.NEGATIVE_INFINITY;
+      for (let k = last - 23; k <= last; k++) {
+        const b = h.buckets.get(k);
+        if (b === undefined) continue;
+        sum += b.sum / b.n;
+        hours += 1;
+        newest = k;
+      }
+      // Still reporting: an hour with readings within maxAgeMs of the moment.
+      if (hours < minHours || atMs - (newest + 1) * HOUR_MS > maxAgeMs) return undefined;
+      return sum / hours;
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { RoomType } from '../../contracts/devices.ts';
 import type { Reading } from '../../contracts/payloads.ts';
 import type { RuleFact } from '../../contracts/rule-facts.ts';
-import type { RuleId, TicketType } from '../../contracts/tickets.ts';
+import type { Exemption as TicketExemption, RuleId, TicketType } from '../../contracts/tickets.ts';
 import type { DeviceKind } from '../../contracts/topics.ts';
 
 /** What the rules need to know of a device. */
@@ -17,8 +17,8 @@ export interface RuleDevice {
   intervalSec: number;
 }
 
-/** Why a ticket does not count against the company's commitments. */
-export type Exemption = 'outdoor_below_design';
+/** Why a ticket does not count against the company's commitments (the rules know the outdoor one). */
+export type Exemption = Extract<TicketExemption, 'outdoor_below_design'>;
 
 export type RuleEvent =
   /** A condition became true for a device: open a ticket of `ticketType` (once per episode). */

@@ -167,7 +167,10 @@ const outdoor = z
     // 服务承诺 二.1(2): the 18 °C promise holds while outdoors is not below the design minimum
     // (Zoucheng/Jining: −7.7 °C, GB 50736 heating design temperature).
     designTempC: celsius.default(-7.7),
-    // A substation's outdoor reading older than this is not used for the exemption.
+    // The design temperature is a daily mean: the exemption is judged on the mean of the 24 hours
+    // before the ticket, from the substation's hourly means, with readings in at least this many
+    // hours and the newest no older than maxAgeMin; else on the weather source's day mean.
+    dayMeanMinHours: z.number().int().min(1).max(24).default(12),
     maxAgeMin: minutes.default(180),
   })
   .strict();

@@ -37,10 +37,11 @@ export interface RulesEngineDeps {
   /** A planned outage covers the device (or its substation) at that time: no tickets. */
   suppressed(deviceId: string, substationId: string | null, atMs: number): boolean;
   /**
-   * Fallback outdoor temperature (e.g. a weather service), asked only when the substation has
-   * not reported its own `outdoorTemp` within `outdoor.maxAgeMin` of that time.
+   * Fallback: the day's mean outdoor temperature from a weather source, asked only when the
+   * substation's own `outdoorTemp` does not give the mean of the 24 hours before (too few hours,
+   * or none within `outdoor.maxAgeMin`).
    */
-  outdoorTemp?(substationId: string, atMs: number): number | undefined;
+  outdoorTemp?(substationId: string | null, atMs: number): number | undefined;
 }
 
 export interface RulesEngineStats {
@@ -110,7 +111,7 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
   const substations = substationProgram(config);
   const ranges = plausibleRanges(config.plausibility);
   const maxLateMs = config.lateness.maxLateMin * MINUTE_MS;
-  const outdoor = createOutdoorLog(config.outdoor.maxAgeMin * MINUTE_MS, maxLateMs + config.outdoor.maxAgeMin * MINUTE_MS);
+  const outdoor = createOutdoorLog({ maxAgeMs: config.outdoor.maxAgeMin * MINUTE_MS, minHours: config.outdoor.dayMeanMinHours });
   const records = new Map<string, DeviceRecord>();
   const correlator = createCorrelator(config.correlation, deps);
   const stats: RulesEngineStats = { devices: 0, tooLate: 0, duplicates: 0 };
@@ -167,8 +168,10 @@ export function createRulesEngine(config: RulesConfig, deps: RulesEngineDeps): R
 
   function exemption(rule: EpisodeRule, substationId: string | null, at: number): RuleFact | null {
     // 服务承诺 二.1(2): the 18 °C promise holds only while outdoors is not below the design minimum.
-    if (rule !== 'room_low' || substationId === null) return null;
-    const t = outdoor.at(substationId, at) ?? deps.outdoorTemp?.(substationId, at);
+    if (rule !== 'room_low') return null;
+    // A day's mean, as the design temperature is: never one cold morning (outdoor-temperature.ts);
+    // the weather source's for a room whose substation reports none, or that has no substation.
+    const t = (substationId === null ? undefined : outdoor.dayMean(substationId, at)) ?? deps.outdoorTemp?.(substationId, at);
     if (t === undefined || t >= config.outdoor.designTempC) return null;
     return { fact: 'outdoor_below_design', outdoorC: t, designC: config.outdoor.designTempC };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionBody, numberToCall, availableActions } from './ticket-actions.ts';
+import { actionBody, mayRecordExemption, numberToCall, availableActions } from './ticket-actions.ts';
 import { chartsFor } from './ticket-readings.ts';
 import { timelineActionKey } from './timeline-labels.ts';
 
@@ -39,6 +39,15 @@ describe('lifecycle actions', () => {
     expect(actionBody('resolve', room, { ...input, cause: ' 阀门老化 ', note: '已更换' })).toEqual({ body: { cause: '阀门老化', note: '已更换' } });
     expect(actionBody('acknowledge', { type: 'inquiry' }, input)).toEqual({ body: { complex: true } });
     expect(actionBody('acknowledge', room, input)).toEqual({ body: {} });
+  });
+
+  it("records at the resolution that the building or the customer's installation was the cause, for one room's temperature ticket only", () => {
+    const input = { note: '', cause: '窗户未封闭，围护结构不达标', explanation: '', department: '', complex: false, satisfaction: null, calledNumber: '' };
+    expect(actionBody('resolve', room, { ...input, exemption: 'building_envelope' })).toEqual({ body: { cause: '窗户未封闭，围护结构不达标', exemption: 'building_envelope' } });
+    expect(actionBody('resolve', room, { ...input, exemption: '' })).toEqual({ body: { cause: '窗户未封闭，围护结构不达标' } });
+    expect(mayRecordExemption({ type: 'room_temp_low', deviceId: 'R1' })).toBe(true);
+    expect(mayRecordExemption({ type: 'heating_quality', deviceId: null })).toBe(false);
+    expect(mayRecordExemption({ type: 'repair', deviceId: 'R1' })).toBe(false);
   });
 
   it('finds the cause only with what the customer was told, and negotiates only with a department', () => {

@@ -29,6 +29,8 @@ export interface ActionInput {
   explanation: string;
   /** Negotiation: the department that settles it with the customer. */
   department: string;
+  /** Resolution: the building or the customer's installation found to be the cause ('' for none). */
+  exemption?: FoundExemption | '';
   /** An inquiry that needs a full answer within 5 days. */
   complex: boolean;
   /** The callback: what the customer said, and the number called. */
@@ -36,7 +38,12 @@ export interface ActionInput {
   calledNumber: string;
 }
 
-export type ActionBody = { note?: string; cause?: string; explanation?: string; department?: string; complex?: true; satisfaction?: Satisfaction; calledNumber?: string };
+export type ActionBody = { note?: string; cause?: string; explanation?: string; department?: string; exemption?: FoundExemption; complex?: true; satisfaction?: Satisfaction; calledNumber?: string };
+export type FoundExemption = 'building_envelope' | 'customer_installation';
+export const FOUND_EXEMPTION_OPTIONS: readonly FoundExemption[] = ['building_envelope', 'customer_installation'];
+
+/** A room's temperature ticket, resolved: the engineer may record that the building or the customer's installation was the cause. */
+export const mayRecordExemption = (t: Pick<Ticket, 'type' | 'deviceId'>): boolean => ['room_temp_low', 'temp_drop', 'heating_quality'].includes(t.type) && t.deviceId !== null;
 
 /** The number to call, from the ticket's contact ("李女士 139 0000 0002" → "13900000002"), or ''. */
 export function numberToCall(contact: string | null): string {
@@ -55,6 +62,7 @@ export function actionBody(action: TicketAction, t: Pick<Ticket, 'type'> & Parti
     if (!cause && !(action === 'resolve' && t.cause)) return { missing: 'ticket.action.causeRequired' };
     if (cause) body.cause = cause;
   }
+  if (action === 'resolve' && input.exemption) body.exemption = input.exemption;
   if (action === 'diagnose') {
     const explanation = input.explanation.trim();
     if (!explanation) return { missing: 'ticket.action.explanationRequired' };

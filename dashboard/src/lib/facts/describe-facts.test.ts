@@ -17,8 +17,8 @@ function words(locale: 'zh-CN' | 'en'): I18n {
 
 describe('facts in words', () => {
   it('says what a rule saw in Chinese, and in English for the English UI', () => {
-    expect(describeFacts(words('zh-CN'), cold)).toBe('室温 17.5 °C，低于 18.0 °C 已 31 分钟（最低 17.4 °C）；室外 -12.0 °C 低于设计温度 -7.7 °C，不计考核');
-    expect(describeFacts(words('en'), cold)).toBe('Room at 17.5 °C, below 18.0 °C for 31 min (lowest 17.4 °C); Outdoors -12.0 °C, below the design temperature -7.7 °C: not counted');
+    expect(describeFacts(words('zh-CN'), cold)).toBe('室温 17.5 °C，低于 18.0 °C 已 31 分钟（最低 17.4 °C）；室外日平均 -12.0 °C 低于设计温度 -7.7 °C，不计考核');
+    expect(describeFacts(words('en'), cold)).toBe('Room at 17.5 °C, below 18.0 °C for 31 min (lowest 17.4 °C); Outdoor daily mean -12.0 °C, below the design temperature -7.7 °C: not counted');
   });
 
   it("keeps a caller's words, and an older ticket's stored text, as they are", () => {

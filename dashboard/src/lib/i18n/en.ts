@@ -87,7 +87,12 @@ export const en: Record<MessageKey, string> = {
   'tickets.met': 'Met in time',
   'tickets.breachedDone': 'Done late',
   'tickets.children': '{count} linked room tickets',
-  'tickets.exempt': 'Outdoor below design temperature: not counted',
+  'tickets.exempt': 'Not counted',
+  'ticket.exempt.outdoor_below_design': "The day's mean outdoor temperature below the design temperature: not counted",
+  'ticket.exempt.building_envelope': 'The building envelope below its design standard: not counted',
+  'ticket.exempt.customer_installation': "The customer's own heating installation at fault: not counted",
+  'ticket.action.exemption': 'Not counted because (optional, commitment 2.1(2))',
+  'ticket.action.exemptionNone': 'None (counted)',
   'tickets.recovered': 'Recovered (a person closes it)',
 
   'ticket.type.pipeline_accident': 'Main-pipe accident',

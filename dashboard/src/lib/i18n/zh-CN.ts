@@ -78,7 +78,12 @@ const shared = {
   'tickets.met': '已按时完成',
   'tickets.breachedDone': '超时完成',
   'tickets.children': '关联 {count} 个测温点工单',
-  'tickets.exempt': '室外低于设计温度，不计考核',
+  'tickets.exempt': '不计考核',
+  'ticket.exempt.outdoor_below_design': '室外日平均温度低于设计温度，不计考核',
+  'ticket.exempt.building_envelope': '建筑围护结构不符合设计规范，不计考核',
+  'ticket.exempt.customer_installation': '用户自有采暖设施故障，不计考核',
+  'ticket.action.exemption': '不计考核原因（可选，服务承诺 二.1(2)）',
+  'ticket.action.exemptionNone': '无（计入考核）',
   'tickets.recovered': '已恢复（待人工关闭）',
 
   'ticket.type.pipeline_accident': '主管道事故',
