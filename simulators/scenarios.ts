@@ -8,14 +8,18 @@ import type { Fleet } from './fleet.ts';
 import { hashInts, intBetween, mulberry32, type Random } from './prng.ts';
 import { formatBeijing, HOUR_MS } from '../ingest/contracts/beijing-time.ts';
 
-export const SCENARIO_NAMES = ['story', 'normal', 'substation-trip', 'pipe-burst', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
+export const SCENARIO_NAMES = ['story', 'normal', 'substation-trip', 'pump-trip', 'failing-pump', 'leak', 'pipe-burst', 'cold-snap', 'cold-room', 'sensor-dropout', 'bad-data'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   story: 'the demo: a room goes cold 5 min after start, a substation trips at 20 min, a main bursts elsewhere at 90 min',
   normal: 'a healthy network: weather-compensated substations, rooms at 18–24 °C',
-  'substation-trip': 'one substation trips 1 h after start; its secondary side and then its rooms cool for hours',
-  'pipe-burst': "a primary main bursts 1 h after start: one substation's supply pressure collapses with a make-up surge",
+  'substation-trip': 'one substation trips 1 h after start; its secondary side and then its rooms cool for hours → 换热站故障 within minutes, its rooms linked under it',
+  'pump-trip': "one substation's secondary pump trips 1 h after start (the primary stays open) → 换热站故障 (pump stopped) within minutes; its rooms cool under it",
+  'failing-pump': "one substation's secondary pump fails over 40 min from 1 h after start: the secondary ΔT widens, the primary ΔT shrinks → 换热站故障 (pump failing)",
+  leak: "a leak in one substation's secondary network from 1 h after start: its make-up water rises to ~3 % of the flow → 供热设施漏水 on the substation after 30 min",
+  'pipe-burst': 'a primary main bursts 1 h after start, felt at two neighbouring substations within a minute: pressure collapses, their flow stalls and their water cools; repaired 3 h later → one 主管道事故, the second station under it, paged once',
+  'cold-snap': 'a cold front from 1 h after start: a daily mean of −11 °C for two days, under the −7.7 °C design temperature → the rooms that go cold have their tickets exempt (室外日平均温度低于设计温度)',
   'cold-room': "a poorly balanced room's valve sticks low 30 min after start; it drifts to ~16.5 °C and stays",
   'sensor-dropout': 'a few sensors go silent 1 h after start for 4 h',
   'bad-data': 'a few sensors send garbage from 30 min after start: non-JSON, strings, 900, 1e999, sudden jumps',
@@ -39,8 +43,15 @@ export interface ScenarioEvent {
 export interface ScenarioPlan {
   name: ScenarioName;
   trips: { substation: number; at: number }[];
-  /** A burst develops linearly over `rampSec`: a pressure wave, not a step. */
-  bursts: { substation: number; at: number; rampSec: number }[];
+  /** A burst develops linearly over `rampSec`: a pressure wave, not a step; it is undone from `repairAt` the same way. */
+  bursts: { substation: number; at: number; rampSec: number; repairAt?: number }[];
+  /** The secondary pump alone stops. */
+  pumpStops: { substation: number; at: number }[];
+  /** The secondary pump fails over `rampMin` down to `health` of its flow. */
+  failingPumps: { substation: number; at: number; rampMin: number; health: number }[];
+  leaks: { substation: number; at: number; m3h: number }[];
+  /** The outdoor daily mean brought down to `meanC` from `from` to `to` (the daily swing stays). */
+  coldSnaps: { from: number; to: number; meanC: number }[];
   stuckValves: { room: number; at: number; setpoint: number }[];
   dropouts: { device: DeviceRef; from: number; to: number }[];
   garblers: { device: DeviceRef; from: number }[];
@@ -50,6 +61,9 @@ export interface ScenarioPlan {
 const TRIP_AFTER = HOUR_MS;
 const BURST_AFTER = HOUR_MS;
 const BURST_RAMP_SEC = 90;
+const BURST_REPAIR_AFTER = 3 * HOUR_MS;
+/** Zoucheng's cold snaps bring daily means of −10 … −12 °C, below the −7.7 °C design temperature. */
+const COLD_SNAP_MEAN_C = -11;
 const VALVE_AFTER = HOUR_MS / 2;
 const STUCK_VALVE_SETPOINT = 16.5;
 const DROPOUT_AFTER = HOUR_MS;
@@ -89,7 +103,7 @@ function coldestCandidate(rooms: Fleet['rooms']): Fleet['rooms'][number] {
 
 export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, start: number): ScenarioPlan {
   const random = mulberry32(hashInts(seed, 0x5ce7a));
-  const plan: ScenarioPlan = { name, trips: [], bursts: [], stuckValves: [], dropouts: [], garblers: [], events: [] };
+  const plan: ScenarioPlan = { name, trips: [], bursts: [], pumpStops: [], failingPumps: [], leaks: [], coldSnaps: [], stuckValves: [], dropouts: [], garblers: [], events: [] };
   const ids = (refs: DeviceRef[]) => refs.map((r) => r.id).join(', ');
   switch (name) {
     case 'normal':
@@ -127,10 +141,43 @@ export function planScenario(name: ScenarioName, fleet: Fleet, seed: number, sta
     }
     case 'pipe-burst': {
       needSubstation(fleet, name);
-      const ss = intBetween(random, 0, fleet.substations.length - 1);
+      const n = fleet.substations.length;
+      const ss = intBetween(random, 0, n - 1);
       const at = start + BURST_AFTER;
-      plan.bursts.push({ substation: ss, at, rampSec: BURST_RAMP_SEC });
-      plan.events.push({ at, line: `primary main burst at substation ${describeSubstation(fleet, ss)} at ${formatBeijing(at)}: supply pressure collapses, make-up flow surges` });
+      const repairAt = at + BURST_REPAIR_AFTER;
+      plan.bursts.push({ substation: ss, at, rampSec: BURST_RAMP_SEC, repairAt });
+      // The pressure wave reaches the neighbouring station on the same main 40 s later.
+      if (n > 1) plan.bursts.push({ substation: (ss + 1) % n, at: at + 40_000, rampSec: BURST_RAMP_SEC, repairAt });
+      const hit = plan.bursts.map((b) => describeSubstation(fleet, b.substation)).join(' and ');
+      plan.events.push({ at, line: `primary main burst at ${formatBeijing(at)}, felt at ${hit}: supply pressure collapses, their flow stalls` });
+      plan.events.push({ at: repairAt, line: `the main is repaired at ${formatBeijing(repairAt)}: pressure and flow come back` });
+      break;
+    }
+    case 'pump-trip':
+    case 'failing-pump':
+    case 'leak': {
+      needSubstation(fleet, name);
+      const ss = intBetween(random, 0, fleet.substations.length - 1);
+      const at = start + TRIP_AFTER;
+      const which = describeSubstation(fleet, ss);
+      if (name === 'pump-trip') {
+        plan.pumpStops.push({ substation: ss, at });
+        plan.events.push({ at, line: `the secondary pump of ${which} trips at ${formatBeijing(at)}; the primary stays open, its rooms cool` });
+      } else if (name === 'failing-pump') {
+        plan.failingPumps.push({ substation: ss, at, rampMin: 40, health: 0.45 });
+        plan.events.push({ at, line: `the secondary pump of ${which} starts failing at ${formatBeijing(at)}: down to 45 % of its flow within 40 min` });
+      } else {
+        const m3h = Math.round(fleet.substations[ss]!.params.designFlow * 0.03 * 10) / 10;
+        plan.leaks.push({ substation: ss, at, m3h });
+        plan.events.push({ at, line: `a leak in the secondary network of ${which} from ${formatBeijing(at)}: ${m3h} m³/h of make-up water` });
+      }
+      break;
+    }
+    case 'cold-snap': {
+      const from = start + HOUR_MS;
+      const to = from + 2 * 24 * HOUR_MS;
+      plan.coldSnaps.push({ from, to, meanC: COLD_SNAP_MEAN_C });
+      plan.events.push({ at: from, line: `a cold front from ${formatBeijing(from)}: a daily mean of ${COLD_SNAP_MEAN_C} °C for two days, below the design temperature (−7.7 °C)` });
       break;
     }
     case 'cold-room': {

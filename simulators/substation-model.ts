@@ -30,14 +30,22 @@ export interface SubstationState {
   secReturnTemp: number;
   secSupplyPressure: number;
   secReturnPressure: number;
+  /** Water fed into the secondary network to keep it full, m³/h: a tight network needs ~0.3 % of the flow. */
+  makeupFlow: number;
 }
 
 export interface SubstationInputs {
   outdoorTemp: number;
   /** Protection tripped: primary valve shut, secondary pumps stopped. */
   tripped: boolean;
-  /** 0 … 1: how far a primary pipe burst has developed. */
+  /** 0 … 1: how far a primary pipe burst has developed (back to 0 as it is repaired). */
   burst: number;
+  /** The secondary circulation pump tripped alone: the primary stays open. */
+  pumpStopped?: boolean;
+  /** 1 = a healthy secondary pump; less: a failing one moving that share of the water. */
+  pumpHealth?: number;
+  /** A leak in the secondary network, m³/h: the make-up water replaces it. */
+  leakM3h?: number;
 }
 
 /** The plant room and the idle pipes cool towards this, not towards the outdoor air. */
@@ -75,18 +83,41 @@ export function substationTarget(p: SubstationParams, inputs: SubstationInputs):
   // Load grows as the outdoor air cools below the 18 °C balance point; flow never stops fully.
   const load = clamp((18 - to) / 26, 0.3, 1.1);
   const burst = clamp(inputs.burst, 0, 1);
+  const health = clamp(inputs.pumpHealth ?? 1, 0.2, 1);
+  const flow = p.designFlow * (0.55 + 0.45 * load);
+  const supplyTemp = clamp(primarySupplyCurve(to) + p.curveOffset, 75, 110);
+  const returnTemp = clamp(primaryReturnCurve(to) + p.curveOffset * 0.3, 40, 55);
+  const secSupplyTemp = clamp(secondarySupplyCurve(to) + p.secCurveOffset, 45, 60);
+  const secReturnTemp = clamp(secondaryReturnCurve(to) + p.secCurveOffset * 0.5, 35, 45);
+  // A failing secondary pump moves less water: the rooms take what heat they can from it, so the
+  // secondary ΔT widens; the exchanger passes less heat, so the primary returns hotter.
+  const secDeltaT = Math.min(35, (secSupplyTemp - secReturnTemp) / health);
   const normal: SubstationState = {
-    supplyTemp: clamp(primarySupplyCurve(to) + p.curveOffset, 75, 110),
-    returnTemp: clamp(primaryReturnCurve(to) + p.curveOffset * 0.3, 40, 55),
-    // A burst drains the supply main: pressure collapses, make-up water surges in.
+    supplyTemp,
+    returnTemp: returnTemp + (1 - health) * (supplyTemp - returnTemp) * 0.6,
+    // A burst drains the supply main: pressure collapses at the stations it feeds and their
+    // flow stalls (the plant's make-up surges, not theirs); the stations' water cools.
     supplyPressure: Math.max(0.05, p.supplyPressure - 0.38 * burst),
     returnPressure: Math.max(0.05, p.returnPressure - 0.1 * burst),
-    flow: p.designFlow * (0.55 + 0.45 * load) + p.designFlow * 0.15 * burst,
-    secSupplyTemp: clamp(secondarySupplyCurve(to) + p.secCurveOffset, 45, 60),
-    secReturnTemp: clamp(secondaryReturnCurve(to) + p.secCurveOffset * 0.5, 35, 45),
-    secSupplyPressure: p.secSupplyPressure,
+    flow: flow * (1 - 0.8 * burst),
+    secSupplyTemp: secSupplyTemp - 20 * burst,
+    secReturnTemp: secSupplyTemp - secDeltaT - 15 * burst,
+    secSupplyPressure: p.secReturnPressure + (p.secSupplyPressure - p.secReturnPressure) * health,
     secReturnPressure: p.secReturnPressure,
+    makeupFlow: flow * 0.003 + Math.max(0, inputs.leakM3h ?? 0),
   };
+  if (inputs.pumpStopped && !inputs.tripped) {
+    // The secondary pump alone: no circulation, so the exchanger takes no heat — the primary
+    // control valve throttles and the primary returns nearly as hot as it came.
+    return {
+      ...normal,
+      returnTemp: supplyTemp - 5,
+      flow: flow * 0.3,
+      secSupplyTemp: PLANT_ROOM_TEMP + 10,
+      secReturnTemp: PLANT_ROOM_TEMP + 8,
+      secSupplyPressure: p.secReturnPressure + 0.01,
+    };
+  }
   if (!inputs.tripped) return normal;
   return {
     ...normal,
@@ -113,6 +144,7 @@ const TAU_RUNNING: SubstationState = {
   secReturnTemp: 1200,
   secSupplyPressure: 20,
   secReturnPressure: 20,
+  makeupFlow: 120,
 };
 const TAU_TRIPPED: SubstationState = { ...TAU_RUNNING, supplyTemp: 3 * 3600, returnTemp: 3 * 3600, secSupplyTemp: 5400, secReturnTemp: 7200 };
 
@@ -137,6 +169,7 @@ const SENSOR: Record<keyof SubstationState, { sigma: number; step: number }> = {
   secReturnTemp: { sigma: 0.1, step: 0.1 },
   secSupplyPressure: { sigma: 0.003, step: 0.001 },
   secReturnPressure: { sigma: 0.003, step: 0.001 },
+  makeupFlow: { sigma: 0.02, step: 0.01 },
 };
 
 function quantise(v: number, step: number): number {
@@ -158,6 +191,7 @@ export function sampleSubstation(s: SubstationState, outdoorTemp: number, ts: nu
     secReturnTemp: read('secReturnTemp', 7),
     secSupplyPressure: read('secSupplyPressure', 8),
     secReturnPressure: read('secReturnPressure', 9),
+    makeupFlow: read('makeupFlow', 11),
     outdoorTemp: quantise(outdoorTemp + 0.2 * gaussianNoise(...noiseKey, 10), 0.1),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Outdoor air in Zoucheng (35.40 N, 116.97 E) in winter: a daily cycle with its minimum near
- * 06:00 and its maximum near 14:00 local time, around a mean that wanders from day to day, kept
+ * 06:00 and its maximum near 14:00 local time, around a mean that follows the season (coldest in
+ * mid-January) and wanders from day to day as fronts pass, kept
  * within the design range −8 … +10 °C (DESIGN.md §2). A pure function of (seed, time), so every
  * substation and room in a run sees the same weather whatever order they are stepped in.
  */
@@ -24,9 +25,18 @@ export function dailyShape(hour: number): number {
   return Math.cos((Math.PI * sinceMax) / 16);
 }
 
-/** The daily mean around time t (°C), without the daily cycle. */
+/** The season: coldest in mid-January (−2.5 °C on the mean), milder at the season's ends. */
+const SEASON_AMPLITUDE = 2.5;
+const MID_JANUARY_DAY = 15;
+
+export function seasonalOffset(t: number): number {
+  const dayOfYear = (t - Date.UTC(new Date(t).getUTCFullYear(), 0, 1)) / DAY_MS;
+  return -SEASON_AMPLITUDE * Math.cos((2 * Math.PI * (dayOfYear - MID_JANUARY_DAY)) / 365.25);
+}
+
+/** The daily mean around time t (°C), without the daily cycle: the season, and fronts passing every few days. */
 export function dailyMeanTemp(seed: number, t: number): number {
-  return MEAN_CENTRE + MEAN_SPREAD * smoothNoise(seed ^ 0x5eed01, t / (2.5 * DAY_MS));
+  return MEAN_CENTRE + seasonalOffset(t) + MEAN_SPREAD * smoothNoise(seed ^ 0x5eed01, t / (2.5 * DAY_MS));
 }
 
 export function outdoorTemp(seed: number, t: number): number {

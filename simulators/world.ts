@@ -11,7 +11,7 @@ import type { Fleet } from './fleet.ts';
 import { noise } from './prng.ts';
 import { roomEquilibrium, sampleRoom, stepRoom } from './room-model.ts';
 import type { ScenarioPlan } from './scenarios.ts';
-import { DAY_MS } from '../ingest/contracts/beijing-time.ts';
+import { DAY_MS, HOUR_MS } from '../ingest/contracts/beijing-time.ts';
 import { sampleSubstation, stepSubstation, substationTarget, type SubstationInputs, type SubstationState } from './substation-model.ts';
 import { dailyMeanTemp, outdoorTemp } from './weather.ts';
 
@@ -69,18 +69,37 @@ export function createWorld({ fleet, plan, seed, start }: WorldOptions): World {
   }
   const garbageFrom = new Map(plan.garblers.map((g) => [deviceKey(g.device.kind, g.device.index), g.from]));
 
+  const pumpStops = new Map(plan.pumpStops.map((p) => [p.substation, p.at]));
+  const failing = new Map(plan.failingPumps.map((f) => [f.substation, f]));
+  const leaks = new Map(plan.leaks.map((l) => [l.substation, l]));
+  const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+  /** Outdoor air, its daily mean brought down through a cold snap (its edges over 3 h: a front, not a step). */
+  const air = (t: number): number => {
+    let drop = 0;
+    for (const c of plan.coldSnaps) drop += Math.max(0, dailyMeanTemp(seed, t) - c.meanC) * clamp01(Math.min(t - c.from, c.to - t) / (3 * HOUR_MS));
+    return outdoorTemp(seed, t) - drop;
+  };
+
   const ssInputs = (i: number, t: number, outdoor: number): SubstationInputs => {
     const trip = trips.get(i);
     const burst = bursts.get(i);
+    const pumpStop = pumpStops.get(i);
+    const fail = failing.get(i);
+    const leak = leaks.get(i);
+    // A burst develops over its ramp and, once the main is repaired, goes back the same way.
+    const burstLevel = burst === undefined ? 0 : Math.min(clamp01((t - burst.at) / (burst.rampSec * 1000)), burst.repairAt === undefined ? 1 : clamp01(1 - (t - burst.repairAt) / (burst.rampSec * 1000)));
     return {
       outdoorTemp: outdoor,
       tripped: trip !== undefined && t >= trip,
-      burst: burst === undefined ? 0 : Math.min(1, Math.max(0, (t - burst.at) / (burst.rampSec * 1000))),
+      burst: burstLevel,
+      pumpStopped: pumpStop !== undefined && t >= pumpStop,
+      pumpHealth: fail === undefined ? 1 : 1 - (1 - fail.health) * clamp01((t - fail.at) / (fail.rampMin * 60_000)),
+      leakM3h: leak !== undefined && t >= leak.at ? leak.m3h : 0,
     };
   };
 
   let time = start - WARM_UP_MS;
-  const outdoor0 = outdoorTemp(seed, time);
+  const outdoor0 = air(time);
   const ss: SubstationState[] = fleet.substations.map((s, i) => substationTarget(s.params, ssInputs(i, time, outdoor0)));
   // Rooms begin at the equilibrium of the day's mean weather; the warm-up adds the daily swing.
   const mean0 = dailyMeanTemp(seed, time);
@@ -114,7 +133,7 @@ export function createWorld({ fleet, plan, seed, start }: WorldOptions): World {
   function step(emit: EmitFn | null): void {
     time += SUBSTATION_STEP_MS;
     stepCount++;
-    const outdoor = outdoorTemp(seed, time);
+    const outdoor = air(time);
     for (let i = 0; i < ss.length; i++) {
       ss[i] = stepSubstation(fleet.substations[i]!.params, ss[i]!, ssInputs(i, time, outdoor), SUBSTATION_STEP_MS / 1000);
       if (emit) emitDue('substation', ssSchedule, i, emit, outdoor);
@@ -150,6 +169,6 @@ export function createWorld({ fleet, plan, seed, start }: WorldOptions): World {
     },
     roomTemp: (i) => rooms[i]!,
     substation: (i) => ss[i]!,
-    outdoor: (t) => outdoorTemp(seed, t),
+    outdoor: air,
   };
 }

@@ -106,14 +106,40 @@ describe('simulated scenarios open the expected tickets', () => {
     expect((await tickets()).filter((t) => t.parentId === parent.id).every((t) => t.status === 'resolved')).toBe(true);
   }, 90_000);
 
-  it('pipe-burst: a pipeline accident on the burst substation, due on site in 30 min', async () => {
+  it('pipe-burst: one main-pipe accident for the burst felt at two substations, the second under the first, recovered when the main is repaired', async () => {
     const plan = await replay('pipe-burst');
-    const station = `SS-${String(plan.bursts[0]!.substation + 1).padStart(3, '0')}`;
-    const accident = await eventually(async () => (await tickets()).find((t) => t.type === 'pipeline_accident'), 60_000);
-    expect(accident).toMatchObject({ deviceId: station, rule: 'substation_collapse', milestone: 'on_site' });
-    expect(Date.parse(accident.dueAt!) - Date.parse(accident.openedAt)).toBe(30 * 60_000);
+    const [first, second] = plan.bursts.map((b) => `SS-${String(b.substation + 1).padStart(3, '0')}`);
+    const accidents = await eventually(async () => {
+      const found = (await tickets()).filter((t) => t.type === 'pipeline_accident');
+      return found.length === 2 && found.sort((a, b) => a.id.localeCompare(b.id));
+    }, 60_000);
+    expect(accidents[0]).toMatchObject({ deviceId: first, rule: 'substation_collapse', milestone: 'on_site', parentId: null });
+    expect(Date.parse(accidents[0]!.dueAt!) - Date.parse(accidents[0]!.openedAt)).toBe(30 * 60_000);
+    expect(accidents[1]).toMatchObject({ deviceId: second, parentId: accidents[0]!.id });
     await caughtUp();
-    expect((await tickets()).filter((t) => t.type === 'pipeline_accident')).toHaveLength(1);
+    const all = await tickets();
+    expect(all.filter((t) => t.type === 'pipeline_accident')).toHaveLength(2);
+    // What fell at the stations with the main is the accident's: no substation fault besides.
+    expect(all.filter((t) => t.type === 'substation_fault')).toEqual([]);
+    // Repaired three hours later: both stations' supply back, marked recovered.
+    await eventually(async () => (await tickets()).filter((t) => t.type === 'pipeline_accident' && t.recoveredAt !== null).length === 2, 60_000);
+  }, 90_000);
+
+  it.each<[ScenarioName, string, string]>([
+    ['pump-trip', 'substation_fault', 'pump_stopped'],
+    ['failing-pump', 'substation_fault', 'pump_failing'],
+    ['leak', 'leak', 'makeup_high'],
+  ])('%s: %s on the substation (%s), within the hour', async (scenario, type, fact) => {
+    const plan = await replay(scenario);
+    const index = plan.pumpStops[0]?.substation ?? plan.failingPumps[0]?.substation ?? plan.leaks[0]!.substation;
+    const at = plan.pumpStops[0]?.at ?? plan.failingPumps[0]?.at ?? plan.leaks[0]!.at;
+    const station = `SS-${String(index + 1).padStart(3, '0')}`;
+    const t = await eventually(async () => (await tickets()).find((x) => x.deviceId === station && x.type === type), 60_000);
+    expect(t.facts!.map((f) => f.fact)).toContain(fact);
+    expect(Date.parse(t.eventAt!) - at).toBeLessThan(60 * 60_000);
+    await caughtUp();
+    // Nothing else at the substation level: one ticket for one fault.
+    expect((await tickets()).filter((x) => x.deviceId !== null && x.deviceId.startsWith('SS-') && x.type !== 'sensor_offline').map((x) => x.type)).toEqual([type]);
   }, 90_000);
 
   it('cold-room: room_temp_low for that room only, due in 8 h', async () => {

@@ -118,6 +118,8 @@ export interface SubstationPayload {
   secSupplyPressure?: number;
   secReturnPressure?: number;
   outdoorTemp?: number;
+  /** Make-up water into the secondary network, m³/h. */
+  makeupFlow?: number;
 }
 
 /** A validated reading, as stored and as pushed live. */

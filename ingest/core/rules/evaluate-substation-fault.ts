@@ -48,7 +48,7 @@ export const FAULT_START: FaultState = { faulting: false, unresolved: false, ref
 export interface FaultSample {
   ts: number;
   counts: boolean;
-  /** The primary supply collapsed (a burst, the collapse rule's): a flow lost with it is no valve fault. */
+  /** The primary supply collapsed (a burst, the collapse rule's accident): what falls with it is no fault of the station's. */
   burst: boolean;
   secSupplyTemp: number | undefined;
   secDeltaP: number | undefined;
@@ -79,7 +79,8 @@ type FaultConfig = RulesConfig['substationFault'];
 export function evaluateSubstationFault(state: FaultState, s: FaultSample, p: FaultPeaks, config: FaultConfig): { state: FaultState; transition: Transition | null } {
   const facts: RuleFact[] = [];
   let refs: FaultRefs | null = null;
-  if (s.counts) {
+  // During a burst on the main (the collapse rule's accident) what falls at the station is that accident's.
+  if (s.counts && !s.burst) {
     const sec = p.secSupplyTemp;
     if (sec !== null && s.heldSecSupplyTemp !== undefined && sec.value - s.heldSecSupplyTemp >= config.secSupplyDropC - EPSILON) {
       facts.push({ fact: 'supply_fell', field: 'secSupplyTemp', from: sec.value, to: s.heldSecSupplyTemp, withinMs: s.ts - sec.ts });
@@ -93,7 +94,6 @@ export function evaluateSubstationFault(state: FaultState, s: FaultSample, p: Fa
     const flow = p.flow;
     const pressure = p.supplyPressure;
     if (
-      !s.burst &&
       flow !== null &&
       flow.value > 0 &&
       s.heldFlow !== undefined &&
