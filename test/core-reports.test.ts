@@ -59,11 +59,11 @@ describe('room-days', () => {
       outdoorMeans: [mean('S1', '2026-12-01', -2.0), mean('S2', '2026-12-01', -9.1)],
       weatherMeans: new Map([['2026-12-01', -8.0], ['2026-12-02', -3.0]]),
     });
-    expect(r.verdicts.map((v) => [v.deviceId, v.date, v.verdict])).toEqual([
-      ['R1', '2026-12-01', 'below'],
-      ['R3', '2026-12-01', 'exempt'],
-      ['R4', '2026-12-01', 'exempt'],
-      ['R4', '2026-12-02', 'below'],
+    expect(r.verdicts.map((v) => [v.deviceId, v.date, v.verdict, v.outdoorC, v.exemptBecause])).toEqual([
+      ['R1', '2026-12-01', 'below', -2.0, null],
+      ['R3', '2026-12-01', 'exempt', -9.1, 'outdoor_below_design'],
+      ['R4', '2026-12-01', 'exempt', -8.0, 'outdoor_below_design'],
+      ['R4', '2026-12-02', 'below', -3.0, null],
     ]);
   });
 
@@ -72,11 +72,11 @@ describe('room-days', () => {
       ...base,
       days: ['2026-12-01', '2026-12-02', '2026-12-03'],
       roomMeans: ['2026-12-01', '2026-12-02', '2026-12-03'].flatMap((d) => [mean('R1', d, 16), mean('R2', d, 16)]),
-      foundExempt: [{ deviceId: 'R1', from: '2026-12-01', to: '2026-12-02' }],
+      foundExempt: [{ deviceId: 'R1', from: '2026-12-01', to: '2026-12-02', reason: 'customer_installation' }],
     });
-    expect(r.verdicts.filter((v) => v.verdict === 'exempt').map((v) => [v.deviceId, v.date])).toEqual([
-      ['R1', '2026-12-01'],
-      ['R1', '2026-12-02'],
+    expect(r.verdicts.filter((v) => v.verdict === 'exempt').map((v) => [v.deviceId, v.date, v.exemptBecause])).toEqual([
+      ['R1', '2026-12-01', 'customer_installation'],
+      ['R1', '2026-12-02', 'customer_installation'],
     ]);
     expect(r).toMatchObject({ roomDays: 4, exemptRoomDays: 2 });
   });

@@ -118,8 +118,9 @@ describe('room-days from readings published over MQTT', () => {
     // A byte-order mark first: Excel then reads the Chinese as UTF-8.
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = new TextDecoder().decode(bytes);
-    expect(csv.startsWith('日期,测温点编号,测温点,地址,换热站,有读数小时数,日平均室温 (℃),判定\r\n')).toBe(true);
-    expect(csv).toContain(`${d1},R-FROZEN,测温点 R-FROZEN,,二号站,24,16,不计考核`);
+    expect(csv.startsWith('日期,测温点编号,测温点,地址,换热站,有读数小时数,日平均室温 (℃),判定,室外日平均 (℃),不计考核原因\r\n')).toBe(true);
+    // Each day counted apart says why, with the day's mean outdoors it was judged on.
+    expect(csv).toMatch(new RegExp(`${d1},R-FROZEN,测温点 R-FROZEN,,二号站,24,16,不计考核,-\\d+(\\.\\d)?,室外日平均温度低于设计温度\r\n`));
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
   });
 

@@ -53,7 +53,7 @@ export interface TicketStore {
    * The rooms whose days an engineer found exempt at a resolution (the building, the customer's
    * installation), over [from, to): from when the episode began to when it was resolved (null: not yet).
    */
-  foundExemptions(from: number, to: number): { deviceId: string; since: number; until: number | null }[];
+  foundExemptions(from: number, to: number): { deviceId: string; since: number; until: number | null; reason: 'building_envelope' | 'customer_installation' }[];
   /** The first time each lifecycle step was taken, for the tickets opened in [from, to). */
   stepTimes(from: number, to: number): { ticketId: string; action: string; at: number }[];
   /** Inserts, or returns null when the device already has an open ticket for the rule. */

@@ -60,7 +60,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         const m = weather?.dayMean(d);
         return m === undefined ? [] : [[d, m] as const];
       }));
-      const foundExempt = tickets.foundExemptions(from, to).map((e) => ({ deviceId: e.deviceId, from: localDateOf(e.since), to: localDateOf(e.until ?? now) }));
+      const foundExempt = tickets.foundExemptions(from, to).map((e) => ({ deviceId: e.deviceId, from: localDateOf(e.since), to: localDateOf(e.until ?? now), reason: e.reason }));
       const roomDays = judgeRoomDays({
         rooms: rooms.map((r) => ({ id: r.id, substationId: r.substationId })),
         days,

@@ -16,13 +16,31 @@ export interface DeviceNames {
 }
 
 const VERDICT_ZH: Record<RoomDayVerdict['verdict'], string> = { compliant: '合格', below: '不合格', exempt: '不计考核', too_few_hours: '读数不足 12 小时' };
-const ROOM_DAY_HEADER = ['日期', '测温点编号', '测温点', '地址', '换热站', '有读数小时数', '日平均室温 (℃)', '判定'];
+const ROOM_DAY_HEADER = ['日期', '测温点编号', '测温点', '地址', '换热站', '有读数小时数', '日平均室温 (℃)', '判定', '室外日平均 (℃)', '不计考核原因'];
+/** Why a day is counted apart, as the heating authority reads it (服务承诺 二.1(2), 二.1(3)). */
+const EXEMPT_BECAUSE_ZH: Record<NonNullable<RoomDayVerdict['exemptBecause']>, string> = {
+  outdoor_below_design: '室外日平均温度低于设计温度',
+  stop: '登记停热',
+  building_envelope: '建筑围护结构不符合设计规范（工程师查明）',
+  customer_installation: '用户自有采暖设施故障（工程师查明）',
+};
 
 /** A rate as a share, rounded for people; '—' when nothing counts. */
 const percent = (rate: number | null) => (rate === null ? '—' : Math.round(rate * 10_000) / 10_000);
 
 function roomDayRow(v: RoomDayVerdict, names: DeviceNames): (string | number)[] {
-  return [v.date, v.deviceId, names.name(v.deviceId), names.address(v.deviceId), v.substationId ? names.name(v.substationId) : '', v.hours, Math.round(v.mean * 100) / 100, VERDICT_ZH[v.verdict]];
+  return [
+    v.date,
+    v.deviceId,
+    names.name(v.deviceId),
+    names.address(v.deviceId),
+    v.substationId ? names.name(v.substationId) : '',
+    v.hours,
+    Math.round(v.mean * 100) / 100,
+    VERDICT_ZH[v.verdict],
+    v.outdoorC === null ? '' : Math.round(v.outdoorC * 10) / 10,
+    v.exemptBecause ? EXEMPT_BECAUSE_ZH[v.exemptBecause] : '',
+  ];
 }
 
 export function roomDayCsv(roomDays: readonly RoomDayVerdict[], names: DeviceNames): string {
@@ -76,7 +94,7 @@ export async function writeReportWorkbook(out: Writable, report: Report, roomDay
     let name = (s.substationId ? names.name(s.substationId) : '未关联换热站').replace(/[\\/?*[\]:]/g, ' ').slice(0, 28);
     while (used.has(name)) name = `${name.slice(0, 26)}~${used.size}`;
     used.add(name);
-    sheet(name, ROOM_DAY_HEADER, (bySubstation.get(s.substationId) ?? []).map((v) => roomDayRow(v, names)), [12, 16, 28, 30, 16, 14, 16, 18]);
+    sheet(name, ROOM_DAY_HEADER, (bySubstation.get(s.substationId) ?? []).map((v) => roomDayRow(v, names)), [12, 16, 28, 30, 16, 14, 16, 18, 14, 36]);
   }
   await wb.commit();
 }

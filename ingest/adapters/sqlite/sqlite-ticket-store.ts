@@ -81,7 +81,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   );
 
   const exemptionRows = db.prepare(
-    `SELECT device_id AS deviceId, COALESCE(event_at, opened_at) AS since, resolved_at AS until FROM tickets
+    `SELECT device_id AS deviceId, COALESCE(event_at, opened_at) AS since, resolved_at AS until, exempt AS reason FROM tickets
       WHERE exempt IN ('building_envelope', 'customer_installation') AND device_id IS NOT NULL
         AND COALESCE(event_at, opened_at) < @to AND (resolved_at IS NULL OR resolved_at >= @from)`,
   );
@@ -164,7 +164,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
 
     forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
 
-    foundExemptions: (from: number, to: number) => exemptionRows.all({ from, to }) as { deviceId: string; since: number; until: number | null }[],
+    foundExemptions: (from: number, to: number) => exemptionRows.all({ from, to }) as ReturnType<TicketStore['foundExemptions']>,
 
     stepTimes: (from: number, to: number) => stepRows.all({ from, to }) as { ticketId: string; action: string; at: number }[],
   };

@@ -31,7 +31,7 @@ export interface RoomDayInput {
    * building envelope or the customer's own installation — from the day its episode began to the
    * day it was resolved, both included.
    */
-  foundExempt: readonly { deviceId: string; from: LocalDate; to: LocalDate }[];
+  foundExempt: readonly { deviceId: string; from: LocalDate; to: LocalDate; reason?: 'building_envelope' | 'customer_installation' }[];
   /** The city's daily mean outdoor temperature from a weather source, for a substation that reported none. */
   weatherMeans?: ReadonlyMap<LocalDate, number>;
   belowC: number;
@@ -47,6 +47,10 @@ export interface RoomDayVerdict {
   hours: number;
   mean: number;
   verdict: 'compliant' | 'below' | 'exempt' | 'too_few_hours';
+  /** The day's mean outdoor temperature it was judged on (the substation's, else the weather source's), or null. */
+  outdoorC: number | null;
+  /** Why an exempt day is counted apart, for the heating authority: the first reason that held. */
+  exemptBecause: 'outdoor_below_design' | 'stop' | 'building_envelope' | 'customer_installation' | null;
 }
 
 export interface RoomDayResult extends RoomDayCounts {
@@ -85,15 +89,18 @@ export function judgeRoomDays(input: RoomDayInput): RoomDayResult {
   for (const m of input.roomMeans) {
     if (!counted.has(m.date) || !substationOf.has(m.deviceId)) continue;
     const substationId = substationOf.get(m.deviceId) ?? null;
-    const verdict = (v: RoomDayVerdict['verdict']) => verdicts.push({ deviceId: m.deviceId, substationId, date: m.date, hours: m.hours, mean: m.mean, verdict: v });
+    const outdoorMean = (substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`)) ?? input.weatherMeans?.get(m.date);
+    const verdict = (v: RoomDayVerdict['verdict'], exemptBecause: RoomDayVerdict['exemptBecause'] = null) =>
+      verdicts.push({ deviceId: m.deviceId, substationId, date: m.date, hours: m.hours, mean: m.mean, verdict: v, outdoorC: outdoorMean ?? null, exemptBecause });
     if (m.hours < input.minHours) {
       verdict('too_few_hours');
       continue;
     }
-    const outdoorMean = (substationId === null ? undefined : outdoor.get(`${substationId}|${m.date}`)) ?? input.weatherMeans?.get(m.date);
-    const found = input.foundExempt.some((e) => e.deviceId === m.deviceId && e.from <= m.date && m.date <= e.to);
-    const exempt = (outdoorMean !== undefined && outdoorMean < input.designTempC) || stopped(substationId, m.date) || found;
-    verdict(exempt ? 'exempt' : m.mean >= input.belowC ? 'compliant' : 'below');
+    const found = input.foundExempt.find((e) => e.deviceId === m.deviceId && e.from <= m.date && m.date <= e.to);
+    const because: RoomDayVerdict['exemptBecause'] =
+      outdoorMean !== undefined && outdoorMean < input.designTempC ? 'outdoor_below_design' : stopped(substationId, m.date) ? 'stop' : found ? (found.reason ?? 'customer_installation') : null;
+    const exempt = because !== null;
+    verdict(exempt ? 'exempt' : m.mean >= input.belowC ? 'compliant' : 'below', because);
     for (const t of [total, byDay.get(m.date)!, bySubstation.get(substationId)!]) {
       if (exempt) t.exemptRoomDays += 1;
       else {
