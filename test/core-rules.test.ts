@@ -592,6 +592,13 @@ describe('substation fault, seen on the substation before its rooms go cold (iss
     if (expected.length > 0) expect(events[0]).toMatchObject({ ticketType: 'leak', facts: [{ fact: 'makeup_high', limitPercent: 2 }] });
   });
 
+  it('does not take the make-up of a station whose flow a fault shut for a leak', () => {
+    const w = world().substation();
+    // A trip: the primary valve shuts (flow 3 %), the pump stops; the make-up goes on as before.
+    const events = oneByOne(w.engine, plant(after(10, { flow: 3, secSupplyPressure: 0.29 }), 90));
+    expect(brief(events)).toEqual(['open substation_fault S1 @12']);
+  });
+
   it('takes collapses at several substations within 5 min as one burst: the later ones go under the first', () => {
     const w = world().substation('S1').substation('S2').substation('S3');
     const burst = (id: string, minute: number) => plant(after(minute, { supplyPressure: 0.6 }), 60, id);

@@ -226,7 +226,9 @@ export function substationProgram(config: RulesConfig): DeviceProgram<Substation
       if (fault.transition) out.push(fault.transition);
       state.fault = fault.state;
 
-      const leak = rules.evaluateLeak(state.leak, ts, reported(history.value(i, makeupColumn)), sample.counts, config.leak);
+      // Make-up water is judged against a circulating flow: not while the station's flow is down
+      // with a fault or a burst (a shut valve makes any make-up look like a leak).
+      const leak = rules.evaluateLeak(state.leak, ts, reported(history.value(i, makeupColumn)), sample.counts && !state.fault.unresolved && !state.collapse.unresolved, config.leak);
       if (leak.transition) out.push(leak.transition);
       state.leak = leak.state;
       return true;
