@@ -70,16 +70,17 @@ const shot = async (page: Page, name: string) => {
 
 try {
   let incident: Ticket | undefined;
-  // The trip opens a substation ticket over its cold rooms once the replay reaches it.
-  const deadline = Date.now() + 180_000;
+  // The trip opens a substation fault minutes after it; its rooms, cold hours later, go under it.
+  // The pictures are taken once several are there, as a dispatcher would see the incident.
+  const deadline = Date.now() + 240_000;
   while (!incident && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 2000));
     const { tickets } = await client.call<{ tickets: Ticket[] }>('GET', '/api/tickets?status=active');
-    incident = tickets.find((t) => isIncident(t));
+    incident = tickets.find((t) => isIncident(t) && tickets.filter((c) => c.parentId === t.id).length >= 3);
   }
-  if (!incident) throw new Error('no substation incident within 3 minutes');
+  if (!incident) throw new Error('no substation incident with its rooms within 4 minutes');
   const found = incident;
-  log(`incident ${found.id} at ${found.substationId}; waiting for the replay to settle`);
+  log(`incident ${found.id} at ${found.substationId} with its rooms; waiting for the replay to settle`);
   await new Promise((r) => setTimeout(r, 15_000));
 
   const desk = await signedIn(1440, 900);
