@@ -46,6 +46,7 @@ import { createVisitRounds } from './services/visit-round-service.ts';
 import { CALIBRATION_LIMIT_C } from './contracts/visits.ts';
 import { mayReadTicket } from './contracts/tickets.ts';
 import { createWeatherSource } from './services/weather-source.ts';
+import { connectRedisAdapter } from './live/redis-adapter.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -110,7 +111,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     connectionsPerAddress: config.http.connectionsPerAddress,
     imageSources: tileImageSources(config.map),
   });
-  const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n) });
+  const redis = config.http.redis ? await connectRedisAdapter({ ...config.http.redis, logger }) : undefined;
+  const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n), ...(redis ? { adapter: redis.adapter } : {}) });
   const presence = createDevicePresence(registry);
   const devices = createDeviceService({ registry });
   devices.onProvisioned((device) => live.publishDevice({ ...device, ...presence.view(device.id) }));
@@ -295,6 +297,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     await alerting.close();
     await notices.close();
     await live.close();
+    await redis?.close();
     await http.close();
     await store.close();
     db.close();

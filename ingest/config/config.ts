@@ -31,6 +31,9 @@ const envSchema = z.object({
   HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS: positiveInt.max(100_000).default(256),
   // Sign-ins one client address may attempt per minute; a call centre behind one NAT address at shift change wants more.
   HEATWATCH_LOGINS_PER_MINUTE: positiveInt.max(10_000).default(20),
+  // Several nodes: socket.io events through Redis pub/sub (issue 18); the key separates HeatWatches on one Redis.
+  HEATWATCH_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+  HEATWATCH_REDIS_KEY: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : -').default('heatwatch'),
   HEATWATCH_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'at least 16 characters'),
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
@@ -94,6 +97,8 @@ export interface Config {
     loginsPerMinute: number;
     /** Bearer token for /metrics; without it /metrics answers loopback addresses only. */
     metricsToken?: string;
+    /** Live events across nodes through Redis (`HEATWATCH_REDIS_URL`). */
+    redis?: { url: string; key: string };
   };
   mqtt: {
     /** Embedded aedes listener (ignored when `externalUrl` is set). */
@@ -191,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionsPerAddress: e.HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS,
       loginsPerMinute: e.HEATWATCH_LOGINS_PER_MINUTE,
       metricsToken: e.HEATWATCH_METRICS_TOKEN,
+      ...(e.HEATWATCH_REDIS_URL ? { redis: { url: e.HEATWATCH_REDIS_URL, key: e.HEATWATCH_REDIS_KEY } } : {}),
     },
     mqtt: {
       port: e.HEATWATCH_MQTT_PORT,

@@ -4,7 +4,7 @@
  * a steady trickle of small messages for every browser.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { DeviceView } from '../contracts/devices.ts';
 import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
 import type { Handover } from '../contracts/handovers.ts';
@@ -17,6 +17,8 @@ export interface LiveHubDeps {
   auth: Pick<AuthService, 'verify' | 'onSessionEnded'>;
   intervalMs: number;
   onClientCount?: (n: number) => void;
+  /** Broadcasts through Redis to every node's clients (redis-adapter.ts). */
+  adapter?: ServerOptions['adapter'];
 }
 
 interface SocketData {
@@ -28,12 +30,13 @@ interface SocketData {
 /** The room of the sockets that may read every ticket, complaints about staff included. */
 const DISPATCH_ROOM = 'dispatch';
 
-export function createLiveHub({ http, auth, intervalMs, onClientCount }: LiveHubDeps) {
+export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }: LiveHubDeps) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
     serveClient: false,
     // MQTT over WebSocket shares this HTTP server at /mqtt: leave other upgrades alone.
     destroyUpgrade: false,
     cors: { origin: false },
+    ...(adapter ? { adapter } : {}),
   });
 
   io.use((socket, next) => {
