@@ -47,6 +47,7 @@ import { CALIBRATION_LIMIT_C } from './contracts/visits.ts';
 import { mayReadTicket } from './contracts/tickets.ts';
 import { createWeatherSource } from './services/weather-source.ts';
 import { connectRedisAdapter } from './live/redis-adapter.ts';
+import { createDayJudgement } from './services/day-judgement.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
 import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
@@ -70,7 +71,7 @@ import { createDeviceService } from './services/device-service.ts';
 import { startHousekeeping } from './services/housekeeping.ts';
 import { createOutageService } from './services/outage-service.ts';
 import { createReportService } from './services/report-service.ts';
-import { addDays, localDateOf } from './contracts/beijing-time.ts';
+import { addDays, localDateOf, type LocalDate } from './contracts/beijing-time.ts';
 import { createRulesConfigSource } from './services/rules-config-source.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
 import { createTicketService } from './services/ticket-service.ts';
@@ -85,6 +86,11 @@ export interface HeatWatch {
   url: string;
   /** Reads the rules file again (SIGHUP); false when it was refused and the old rules stay. */
   reloadRules(): boolean;
+  /**
+   * Judges a finished Beijing day: its room-days kept for the reports, its room tickets'
+   * design-temperature exemption on that day's mean (housekeeping does it hourly for yesterday).
+   */
+  judgeDay(date: LocalDate): Promise<{ exempted: number; cleared: number }>;
   /** Flushes what is queued, closes every listener and the database. */
   close(): Promise<void>;
 }
@@ -261,15 +267,17 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   await http.listen({ port: config.http.port, host: config.http.host });
   const httpPort = (http.server.address() as { port: number }).port;
 
+  const days = createDayJudgement({ reports, tickets, store, ...(weather ? { weather } : {}), designTempC: () => rulesConfig.current().outdoor.designTempC });
   const stopHousekeeping = startHousekeeping({
     persistPresence: presence.persist,
     tick,
     purgeSessions: auth.purgeExpired,
     store,
-    // Yesterday judged once it is over: the month's report reads the kept days, not the readings.
+    // Yesterday judged once it is over: the month's report reads the kept days, not the readings,
+    // and its room tickets' exemption follows that day's mean outdoors.
     judgeYesterday: async () => {
-      const yesterday = addDays(localDateOf(Date.now()), -1);
-      await reports.report({ from: yesterday, to: yesterday });
+      const r = await days.judge(addDays(localDateOf(Date.now()), -1));
+      if (r.exempted + r.cleared > 0) logger.info(r, "yesterday's room tickets judged again on the day's mean outdoor temperature");
     },
     logger,
   });
@@ -308,6 +316,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     mqttPort: mqtt.port,
     url,
     reloadRules: rulesConfig.reload,
+    judgeDay: (date) => days.judge(date),
     close: () => (closing ??= shutdown()),
   };
 }

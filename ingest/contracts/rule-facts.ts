@@ -36,6 +36,8 @@ export type RuleFact =
   /** Several rooms of one substation at once: one substation-level ticket. */
   | { fact: 'rooms_together'; substationId: string; rooms: number; affected: number; windowMin: number; needed: number }
   /** 服务承诺 二.1(2): not counted against the 18 °C promise while outdoors is below the design minimum. */
-  | { fact: 'outdoor_below_design'; outdoorC: number; designC: number };
+  | { fact: 'outdoor_below_design'; outdoorC: number; designC: number }
+  /** A finished Beijing day's mean outdoor temperature, against which a room ticket's exemption was judged again. */
+  | { fact: 'outdoor_day_mean'; date: string; outdoorC: number; designC: number };
 
 export type RuleFactName = RuleFact['fact'];

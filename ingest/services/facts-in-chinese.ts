@@ -70,6 +70,8 @@ export function factInChinese(f: RuleFact, nameOf: (id: string) => string | unde
       return `走访实测 ${c(f.measuredC)}，测温点读数 ${c(f.sensorC)}，相差超过 ${c(f.limitC)}，需校准（${f.visitId}）`;
     case 'rooms_together':
       return `${nameOf(f.substationId) ?? f.substationId} 所带 ${f.rooms} 个测温点中 ${f.affected} 个在 ${f.windowMin} 分钟内室温不达标或骤降（达到 ${f.needed} 个即合并为换热站事件）`;
+    case 'outdoor_day_mean':
+      return `${f.date} 室外日平均 ${c(f.outdoorC)}（设计温度 ${c(f.designC)}）`;
     case 'outdoor_below_design':
       return `室外日平均 ${c(f.outdoorC)} 低于设计温度 ${c(f.designC)}，不计考核`;
   }

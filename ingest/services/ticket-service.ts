@@ -415,6 +415,22 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       );
     },
 
+    /**
+     * 服务承诺 二.1(2), judged again once the day is over: a room ticket whose episode began on
+     * `fact.date` is exempt exactly when that day's mean outdoor temperature was below the design
+     * temperature (at opening only the 24 hours before were known). A cause found at the
+     * resolution (the building, the customer's installation) is not touched.
+     */
+    judgeOutdoorExemption(id: string, fact: Extract<RuleFact, { fact: 'outdoor_day_mean' }>): boolean {
+      const t = store.get(id);
+      if (!t || (t.exempt !== null && t.exempt !== 'outdoor_below_design')) return false;
+      const exempt = fact.outdoorC < fact.designC ? 'outdoor_below_design' : null;
+      if (exempt === t.exempt) return false;
+      const now = clock();
+      changed(store.update(id, { exempt }, { at: now, actor: RULE_ACTOR, action: exempt ? 'exempted' : 'exemption_cleared', note: null, data: { facts: [fact], eventAt: new Date(localMidnight(fact.date)).toISOString() } }));
+      return true;
+    },
+
     find(id: string): Ticket | undefined {
       const t = store.get(id);
       return t && view(t);

@@ -52,6 +52,8 @@ export function describeFact(w: Words, f: RuleFact, nameOf: NameOf = () => undef
       return w.t('fact.makeup_high', { percent: f.percent.toFixed(1), limit: f.limitPercent, for: minutes(f.forMs) });
     case 'makeup_normal':
       return w.t('fact.makeup_normal', { percent: f.percent.toFixed(1), for: minutes(f.forMs) });
+    case 'outdoor_day_mean':
+      return w.t('fact.outdoor_day_mean', { date: f.date, outdoor: c(f.outdoorC), design: c(f.designC) });
     case 'silent':
       return w.t('fact.silent', { for: minutes(f.silentMs), intervals: f.intervals, intervalSec: f.intervalSec });
     case 'reporting_again':

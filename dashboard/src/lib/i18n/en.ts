@@ -180,6 +180,8 @@ export const en: Record<MessageKey, string> = {
   'timeline.resolve': 'Resolved',
   'timeline.callback': 'Called back',
   'timeline.diagnose': 'Cause found',
+  'timeline.exempted': "The day's mean outdoors: not counted",
+  'timeline.exemption_cleared': "The day's mean outdoors: counted",
   'timeline.negotiate': 'Handed over for negotiation',
   'timeline.close': 'Closed',
   'timeline.recovered': 'Condition cleared',

@@ -169,6 +169,8 @@ const shared = {
   'timeline.acknowledge': '接单',
   'timeline.on_site': '到达现场',
   'timeline.diagnose': '查明原因',
+  'timeline.exempted': '按当日室外日平均温度：不计考核',
+  'timeline.exemption_cleared': '按当日室外日平均温度：计入考核',
   'timeline.negotiate': '转协商处理',
   'timeline.resolve': '处理完成',
   'timeline.callback': '回访',
