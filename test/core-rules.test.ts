@@ -298,6 +298,14 @@ describe('substation collapse', () => {
     expect(brief(events)).toEqual(expected);
   });
 
+  it('recovers once the pressure that fell is back, though the supply temperature followed the weather meanwhile', () => {
+    const w = world().substation();
+    // Pressure collapses at minute 2 and is back from minute 60; the supply temperature falls
+    // 8 °C over those hours with the weather curve (no collapse of its own).
+    const events = oneByOne(w.engine, station(every(0, 90, 1, 0).map(([m]) => [m, { supplyPressure: m < 2 ? 0.8 : m < 60 ? 0.6 : 0.79, supplyTemp: 95 - Math.min(8, m * 0.1) }])));
+    expect(brief(events)).toEqual(['open substation_collapse S1 @3', 'recovered substation_collapse S1 @70']);
+  });
+
   it('recovers after 10 min back at the pre-collapse pressure', () => {
     const w = world().substation();
     const events = oneByOne(w.engine, station(every(0, 30, 1, (m) => (m < 2 ? 0.8 : m < 15 ? 0.6 : 0.79)).map(([m, p]) => [m, { supplyPressure: p }])));

@@ -57,8 +57,10 @@ export function evaluateSubstationCollapse(
   const pressureFell = s.counts && p !== null && s.heldPressure !== undefined && p.value - s.heldPressure >= config.pressureDropMPa - EPSILON;
   const tempFell = s.counts && t !== null && s.heldTemp !== undefined && t.value - s.heldTemp >= config.supplyTempDropC - EPSILON;
   if (pressureFell || tempFell) {
-    const pressureRef = higher(state.pressureRef, p);
-    const tempRef = higher(state.tempRef, t);
+    // Only what fell must come back: a supply temperature that follows the weather curve while a
+    // pressure-only burst is repaired (hours) would otherwise never count as back.
+    const pressureRef = pressureFell ? higher(state.pressureRef, p) : state.pressureRef;
+    const tempRef = tempFell ? higher(state.tempRef, t) : state.tempRef;
     const same = state.collapsing && state.pressureRef === pressureRef && state.tempRef === tempRef && state.backSince === null;
     const next = same ? state : { collapsing: true, pressureRef, tempRef, unresolved: true, backSince: null };
     return { state: next, transition: state.collapsing ? null : collapsed(s, pressureFell ? p : null, tempFell ? t : null) };
