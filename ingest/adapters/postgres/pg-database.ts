@@ -296,9 +296,13 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly string
   }
 }
 
-/** A pool on `url` with the schema migrated. */
-export async function openPostgres(url: string): Promise<pg.Pool> {
+/**
+ * A pool on `url` with the schema migrated. An idle connection PostgreSQL drops (a restart, a
+ * failover) is reported to `onIdleError` and replaced by the pool on next use, never a crash.
+ */
+export async function openPostgres(url: string, onIdleError: (err: Error) => void): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', onIdleError);
   try {
     await migratePostgres(pool);
     return pool;
