@@ -1,11 +1,15 @@
 import type { Handover, HandoverSheet, Person } from '../contracts/handovers.ts';
 
-/** Handover sheets as produced, and their acknowledgement. */
+/**
+ * Handover sheets as produced, and their acknowledgement. Asynchronous, as every port will be
+ * (issue 18): SQLite answers at once, PostgreSQL over the network; the contract suite
+ * (test/handover-store-contract.test.ts) holds both adapters to the same behaviour.
+ */
 export interface HandoverStore {
-  insert(h: { at: number; from: Person; note: string; sheet: HandoverSheet }): Handover;
-  get(id: number): Handover | undefined;
+  insert(h: { at: number; from: Person; note: string; sheet: HandoverSheet }): Promise<Handover>;
+  get(id: number): Promise<Handover | undefined>;
   /** Newest first. */
-  list(limit: number): Handover[];
-  /** Records the acknowledgement once: false when it already was (someone was first). */
-  acknowledge(id: number, at: number, by: Person, note: string): boolean;
+  list(limit: number): Promise<Handover[]>;
+  /** Records the acknowledgement once, whichever node asks first: false when it already was. */
+  acknowledge(id: number, at: number, by: Person, note: string): Promise<boolean>;
 }

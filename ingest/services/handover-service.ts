@@ -24,8 +24,8 @@ export interface HandoverDeps {
 
 export function createHandoverService({ store, activeTickets, stops, nameOf, personOf, clock = Date.now }: HandoverDeps) {
   const person = (username: string): Person => ({ username, name: personOf(username) });
-  const mustGet = (id: number): Handover => {
-    const h = store.get(id);
+  const mustGet = async (id: number): Promise<Handover> => {
+    const h = await store.get(id);
     if (!h) throw new AppError('HW_NOT_FOUND', `no handover ${id}`);
     return h;
   };
@@ -39,20 +39,22 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
     /** The sheet as it would be produced now (not kept). */
     draft: (): HandoverSheet => handoverSheet(activeTickets(), stops(), nameOf, clock()),
 
-    produce(username: string, note: string): Handover {
+    async produce(username: string, note: string): Promise<Handover> {
       const now = clock();
-      return changed(store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) }));
+      return changed(await store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) }));
     },
 
-    list: (limit: number): Handover[] => store.list(limit),
+    list: (limit: number): Promise<Handover[]> => store.list(limit),
     get: mustGet,
 
     /** The incoming dispatcher takes it over: not its author, and only once. */
-    acknowledge(username: string, id: number, note: string): Handover {
-      const h = mustGet(id);
+    async acknowledge(username: string, id: number, note: string): Promise<Handover> {
+      const h = await mustGet(id);
       if (h.from.username === username) throw new AppError('HW_CONFLICT', 'the sheet is acknowledged by the one taking over, not by its author');
-      if (!store.acknowledge(id, clock(), person(username), note)) throw new AppError('HW_CONFLICT', `handover ${id} was already acknowledged by ${store.get(id)?.acknowledgedBy?.name ?? 'someone'}`);
-      return changed(mustGet(id));
+      if (!(await store.acknowledge(id, clock(), person(username), note))) {
+        throw new AppError('HW_CONFLICT', `handover ${id} was already acknowledged by ${(await store.get(id))?.acknowledgedBy?.name ?? 'someone'}`);
+      }
+      return changed(await mustGet(id));
     },
 
     /** A sheet produced or taken over: the live hub cues the dispatchers' top bars. */

@@ -13,6 +13,10 @@
  */
 import pg from 'pg';
 
+// BIGINT columns hold epoch milliseconds and identities, all far below 2^53: read them as numbers
+// (pg's default is a string, to be safe with values JavaScript cannot hold).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
 /** Any fixed 64-bit number: HeatWatch's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x4845_4154_5741_5443n; // "HEATWATC"
 

@@ -3,7 +3,7 @@ import type { Handover, HandoverSheet } from '../../contracts/handovers.ts';
 import type { HandoverStore } from '../../ports/handover-store.ts';
 import type { Db } from './open-database.ts';
 
-interface Row {
+export interface Row {
   id: number;
   created_at: number;
   from_username: string;
@@ -16,7 +16,7 @@ interface Row {
   ack_note: string | null;
 }
 
-const toHandover = (r: Row): Handover => ({
+export const toHandover = (r: Row): Handover => ({
   id: r.id,
   createdAt: new Date(r.created_at).toISOString(),
   from: { username: r.from_username, name: r.from_name },
@@ -37,12 +37,12 @@ export function createSqliteHandoverStore(db: Db): HandoverStore {
     return row && toHandover(row);
   };
   return {
-    insert({ at, from, note, sheet }) {
+    async insert({ at, from, note, sheet }) {
       const id = Number(insert.run(at, from.username, from.name, note, JSON.stringify(sheet)).lastInsertRowid);
       return get(id)!;
     },
-    get,
-    list: (limit) => (recent.all(limit) as Row[]).map(toHandover),
-    acknowledge: (id, at, by, note) => ack.run(at, by.username, by.name, note, id).changes === 1,
+    get: async (id) => get(id),
+    list: async (limit) => (recent.all(limit) as Row[]).map(toHandover),
+    acknowledge: async (id, at, by, note) => ack.run(at, by.username, by.name, note, id).changes === 1,
   };
 }

@@ -24,14 +24,14 @@ export function registerHandoverRoutes(fastify: FastifyInstance, { allow, handov
   app.post(
     '/api/handovers',
     { schema: { tags, summary: 'Produce the handover sheet now (kept as produced), with a note for the next shift', body: produceHandoverSchema }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => reply.code(201).send(handovers.produce(request.session!.username, request.body?.note ?? '')),
+    async (request, reply) => reply.code(201).send(await handovers.produce(request.session!.username, request.body?.note ?? '')),
   );
   app.get(
     '/api/handovers',
     { schema: { tags, summary: 'Recent handover sheets, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict() }, onRequest: allow(...STAFF_ROLES) },
-    async (request) => ({ handovers: handovers.list(request.query.limit).map((h) => readable(h, request.session!.role)) }),
+    async (request) => ({ handovers: (await handovers.list(request.query.limit)).map((h) => readable(h, request.session!.role)) }),
   );
-  app.get('/api/handovers/:id', { schema: { tags, summary: 'One handover sheet', params }, onRequest: allow(...STAFF_ROLES) }, async (request) => readable(handovers.get(request.params.id), request.session!.role));
+  app.get('/api/handovers/:id', { schema: { tags, summary: 'One handover sheet', params }, onRequest: allow(...STAFF_ROLES) }, async (request) => readable(await handovers.get(request.params.id), request.session!.role));
   app.post(
     '/api/handovers/:id/acknowledge',
     { schema: { tags, summary: 'Take the shift over: acknowledge the sheet (not its author; once)', params, body: acknowledgeHandoverSchema }, onRequest: allow(...DISPATCH_ROLES) },
