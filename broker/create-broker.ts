@@ -109,7 +109,7 @@ export async function createBroker(deps: BrokerDeps) {
       rejections.record(null, 'auth_failed', `wrong password for ${INGEST_ACCOUNT}`);
       throw authError(4, 'bad username or password');
     }
-    const found = registry.credentials(username);
+    const found = await registry.credentials(username);
     // An unknown device costs the same scrypt as a known one: no timing oracle for device ids.
     const ok = await verifySecret(secret, found?.secretHash ?? (await decoy(DEVICE_SECRET_COST)));
     if (!found || !ok) {

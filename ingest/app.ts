@@ -16,10 +16,7 @@ import type { DeviceKind } from './contracts/topics.ts';
 import { openTelemetryStore } from './adapters/open-telemetry-store.ts';
 import { channelConfigSchema, createNotifier } from './adapters/notifiers/create-notifier.ts';
 import { openDatabase } from './adapters/sqlite/open-database.ts';
-import { createSqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.ts';
-import { createSqliteDeviceRegistry } from './adapters/sqlite/sqlite-device-registry.ts';
-import { createSqliteTicketStore } from './adapters/sqlite/sqlite-ticket-store.ts';
-import { createSqliteUserStore } from './adapters/sqlite/sqlite-user-store.ts';
+import { openRelationalStores } from './adapters/open-relational-store.ts';
 import { createRoleGuard } from './http/authorize.ts';
 import { refuseUnservedUpgrades } from './http/connection-guard.ts';
 import { createHttpServer, serverUrl } from './http/create-http-server.ts';
@@ -30,13 +27,10 @@ import { registerSystemRoutes } from './http/routes/system-routes.ts';
 import { registerReportRoutes } from './http/routes/report-routes.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
 import { registerHouseholdRoutes } from './http/routes/household-routes.ts';
-import { createSqliteHouseholdStore } from './adapters/sqlite/sqlite-household-store.ts';
 import { createHouseholdService } from './services/household-service.ts';
 import { registerOutageRoutes } from './http/routes/outage-routes.ts';
 import { registerHandoverRoutes } from './http/routes/handover-routes.ts';
-import { createSqliteHandoverStore } from './adapters/sqlite/sqlite-handover-store.ts';
 import { createHandoverService } from './services/handover-service.ts';
-import { createSqliteVisitStore } from './adapters/sqlite/sqlite-visit-store.ts';
 import { createVisitService } from './services/visit-service.ts';
 import { registerVisitRoutes } from './http/routes/visit-routes.ts';
 import { registerMyDayRoutes } from './http/routes/my-day-routes.ts';
@@ -50,7 +44,6 @@ import { connectRedisAdapter } from './live/redis-adapter.ts';
 import { createDayJudgement } from './services/day-judgement.ts';
 import { registerSearchRoutes } from './http/routes/search-routes.ts';
 import { createSearchService } from './services/search-service.ts';
-import { createSqliteOutageStore } from './adapters/sqlite/sqlite-outage-store.ts';
 import { createNoticeService } from './services/notice-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
@@ -104,10 +97,11 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const started = Date.now();
   const db = openDatabase(config.dataDir);
   const metrics = createMetrics();
-  const registry = createSqliteDeviceRegistry(db);
+  // Relational data: the SQLite file, or PostgreSQL shared by several nodes (HEATWATCH_DATABASE_URL).
+  const stores = await openRelationalStores({ databaseUrl: config.databaseUrl, db, box: createSecretBox(loadSecretsKey(config.dataDir, config.secretsKey)), logger });
+  const { registry, alerts: alertStore, tickets: ticketStore, households: householdStore, outages: outageStore } = stores;
   const store = await openTelemetryStore({ config, db, registry, logger, onDelivered: (n) => metrics.outboxDelivered.inc(n) });
-  const alertStore = createSqliteAlertStore(db, createSecretBox(loadSecretsKey(config.dataDir, config.secretsKey)));
-  const auth = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: config.tokenTtlMs });
+  const auth = createAuthService({ users: stores.users, tokenTtlMs: config.tokenTtlMs });
   await auth.bootstrapFromEnv(config.adminPassword, logger);
 
   const http = await createHttpServer({
@@ -119,18 +113,15 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   });
   const redis = config.http.redis ? await connectRedisAdapter({ ...config.http.redis, logger }) : undefined;
   const live = createLiveHub({ http: http.server, auth, intervalMs: config.liveIntervalMs, onClientCount: (n) => metrics.socketClients.set(n), ...(redis ? { adapter: redis.adapter } : {}) });
-  const presence = createDevicePresence(registry);
+  const presence = await createDevicePresence(registry);
   const devices = createDeviceService({ registry });
   devices.onProvisioned((device) => live.publishDevice({ ...device, ...presence.view(device.id) }));
 
   // Tickets, and the pages they cause; deadlines from the rules in force (reloaded as they change).
   const rulesConfig = createRulesConfigSource({ rulesFile: config.rulesFile, workdaysFile: config.workdaysFile, logger });
-  const ticketStore = createSqliteTicketStore(db);
   const tickets = createTicketService({ store: ticketStore, deadlines: rulesConfig.deadlines, device: registry.get });
-  const householdStore = createSqliteHouseholdStore(db);
   const households = createHouseholdService({ store: householdStore, device: registry.get });
   // Stops, and the notices that tell their households (through the customer channels).
-  const outageStore = createSqliteOutageStore(db);
   const notices = createNoticeService({
     store: outageStore,
     households: householdStore,
@@ -155,12 +146,13 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   });
   tickets.onChange(live.publishTicket);
   tickets.onOpened(alerting.onTicketOpened);
-  tickets.onChange(alerting.onTicketChanged);
+  tickets.onChange((t) => void alerting.onTicketChanged(t).catch((err: unknown) => logger.error({ err, ticketId: t.id }, "planning a ticket's callback alerts failed")));
+  await outages.refresh();
 
   // The rules: every durable batch in, events out to the tickets and the devices' flags.
   const fleetClock = createFleetClock();
   const weather = createWeatherSource({ ...config.weather, logger });
-  const rules = createRulesRuntime({
+  const rules = await createRulesRuntime({
     source: rulesConfig,
     outdoorTemp: (_substationId, at) => weather?.dayMean(localDateOf(at)),
     device: registry.get,
@@ -168,9 +160,11 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     suppressed: outages.covers,
     openEpisodes: tickets.openEpisodes,
     onEvents: (events) => {
-      tickets.applyRuleEvents(events);
+      // Stored in order behind the batches before; a failure is logged, the next batch still goes in.
+      tickets.applyRuleEvents(events).catch((err: unknown) => logger.error({ err, events: events.length }, 'rule events could not be applied to the tickets'));
       presence.applyRuleEvents(events);
     },
+    onReloadError: (err) => logger.error({ err }, 'the new rules could not learn the open episodes: the rules in force stay'),
   });
   const tick = () => fleetClock.due() && rules.onTick(fleetClock.now());
 
@@ -214,20 +208,20 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow, loginsPerMinute: config.http.loginsPerMinute });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
-  registerTicketRoutes(http, { allow, tickets, registry, store, households, people: () => alerting.roster().people, roster: alerting.roster, pageAssignee: alerting.pageAssignee });
+  registerTicketRoutes(http, { allow, tickets, registry, store, households, people: async () => (await alerting.roster()).people, roster: alerting.roster, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
   const handovers = createHandoverService({
-    store: createSqliteHandoverStore(db),
+    store: stores.handovers,
     activeTickets: tickets.active,
     stops: outages.list,
     nameOf: (id) => registry.get(id)?.name,
-    personOf: (username) => auth.names().find((u) => u.username === username)?.displayName || username,
+    personOf: async (username) => (await auth.names()).find((u) => u.username === username)?.displayName || username,
   });
   handovers.onChange(live.publishHandover);
   registerHandoverRoutes(http, { allow, handovers });
   const visits = createVisitService({
-    store: createSqliteVisitStore(db),
+    store: stores.visits,
     household: householdStore.get,
     device: registry.get,
     ticket: tickets.find,
@@ -241,10 +235,10 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     maintenance: (deviceId, flag, actor) =>
       tickets.calibration(deviceId, flag && { fact: { fact: 'calibrate', measuredC: flag.measuredC, sensorC: flag.sensorC, limitC: CALIBRATION_LIMIT_C, visitId: flag.visitId }, at: flag.at }, actor),
   });
-  visits.restoreFlags();
+  await visits.restoreFlags();
   registerVisitRoutes(http, { allow, visits });
-  registerVisitRoundRoutes(http, { allow, rounds: createVisitRounds({ householdsOf: (substationId) => householdStore.list({ substationId, limit: 100_000, offset: 0 }).households, device: registry.get, visits }) });
-  registerMyDayRoutes(http, { allow, myDay: createMyDayService({ roster: alerting.roster, scheduled: visits.scheduled, household: householdStore.get, activeTickets: tickets.active, displayName: (u) => auth.names().find((n) => n.username === u)?.displayName ?? '' }) });
+  registerVisitRoundRoutes(http, { allow, rounds: createVisitRounds({ householdsOf: async (substationId) => (await householdStore.list({ substationId, limit: 100_000, offset: 0 })).households, device: registry.get, visits }) });
+  registerMyDayRoutes(http, { allow, myDay: createMyDayService({ roster: alerting.roster, scheduled: visits.scheduled, household: householdStore.get, activeTickets: tickets.active, displayName: async (u) => (await auth.names()).find((n) => n.username === u)?.displayName ?? '' }) });
   registerSearchRoutes(http, { allow, search: createSearchService({ tickets: ticketStore, households: householdStore, devices: registry.list, view: (t) => tickets.view(t) }) });
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig, visits, ...(weather ? { weather } : {}) });
   registerReportRoutes(http, { allow, registry, reports });
@@ -257,9 +251,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     ruleNumbers: rulesConfig.numbers,
     allow,
   });
-  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => void tickets.step(id, 'acknowledge', actor, { via: 'ack_link' }),
-    mayRead: (role, id) => {
-      const t = tickets.find(id);
+  registerAlertingRoutes(http, { allow, alerting, store: alertStore, acknowledge: (id, actor) => tickets.step(id, 'acknowledge', actor, { via: 'ack_link' }),
+    mayRead: async (role, id) => {
+      const t = await tickets.find(id);
       return t === undefined || mayReadTicket(role, t);
     },
     links: ackLinks,
@@ -281,7 +275,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     },
     logger,
   });
-  alerting.start();
+  await alerting.start();
   notices.start();
   const url = serverUrl(http.server, config.http.host);
   logger.info(
@@ -299,7 +293,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     // With InfluxDB: deliver what the outbox holds if InfluxDB answers; what it cannot take
     // stays on disk for the next start.
     if (store.drain && !(await store.drain(10_000))) logger.warn({ backlog: store.health().backlog }, 'outbox not empty at shutdown: delivered at next start');
-    presence.persist();
+    await presence.persist().catch((err: unknown) => logger.error({ err }, "the devices' last values could not be saved at shutdown"));
     rulesConfig.close();
     weather?.close();
     await alerting.close();
@@ -308,6 +302,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     await redis?.close();
     await http.close();
     await store.close();
+    await stores.close();
     db.close();
   }
   let closing: Promise<void> | undefined;

@@ -124,12 +124,12 @@ describe('password hashes', () => {
 
   it('made again at login cannot undo a password change sent at the same moment', async () => {
     const users = createSqliteUserStore(openDatabase(tempDir()));
-    users.insert({ username: 'xu', role: 'viewer', displayName: '' }, await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
+    await users.insert({ username: 'xu', role: 'viewer', displayName: '' }, await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
     const auth = createAuthService({ users, tokenTtlMs: 3_600_000 });
     const session = await auth.login('xu', 'xu-old-password');
-    users.replaceHash('xu', await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
+    await users.replaceHash('xu', await hashSecret('xu-old-password', { N: 16384, r: 8, p: 1 }));
     // The login re-hashes the old password while the change writes the new one.
-    await Promise.all([auth.login('xu', 'xu-old-password'), auth.changePassword(auth.verify(session.token)!, 'xu-old-password', 'xu-new-password')]);
+    await Promise.all([auth.login('xu', 'xu-old-password'), auth.changePassword((await auth.verify(session.token))!, 'xu-old-password', 'xu-new-password')]);
     await expect(auth.login('xu', 'xu-new-password')).resolves.toMatchObject({ user: { username: 'xu' } });
   });
 

@@ -156,7 +156,7 @@ describe('a simulated pipe burst, through the real pipeline', () => {
 describe('escalation, reminders and retries, with an injected clock', () => {
   const t0 = Date.parse('2026-12-10T02:00:00+08:00');
 
-  function rig(dataDir: string, receiverUrl: string, clock: { now: number }) {
+  async function rig(dataDir: string, receiverUrl: string, clock: { now: number }) {
     const db = openDatabase(dataDir);
     const store = createSqliteAlertStore(db);
     const ticket: Ticket = {
@@ -198,16 +198,16 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     const notes: { action: string; data: TimelineData }[] = [];
     const service = createAlertingService({
       store,
-      tickets: { find: () => ticket },
-      timeline: { record: (_id, _actor, action, data) => void notes.push({ action, data }) },
+      tickets: { find: async () => ticket },
+      timeline: { record: async (_id, _actor, action, data) => void notes.push({ action, data }) },
       device: () => ({ name: '一号换热站', address: '' }),
       notifierFor: (c) => createNotifier(channelConfigSchema.parse(c.config)),
       links: createAckLinks(Buffer.alloc(32, 7), () => 'http://heatwatch.test'),
       clock: () => clock.now,
       logger: pino({ level: 'silent' }),
     });
-    store.putSetting('roster', rosterSchema.parse(ROSTER), t0);
-    store.putChannel({ id: 'hook', name: 'webhook', config: { type: 'webhook', url: `${receiverUrl}/hook` }, enabled: true, createdAt: t0 });
+    await store.putSetting('roster', rosterSchema.parse(ROSTER), t0);
+    await store.putChannel({ id: 'hook', name: 'webhook', config: { type: 'webhook', url: `${receiverUrl}/hook` }, enabled: true, createdAt: t0 });
     return { service, ticket, notes, close: async () => (await service.close(), db.close()) };
   }
 
@@ -215,8 +215,8 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     const receiver = await startReceiver();
     const dir = tempDir();
     const clock = { now: t0 };
-    const first = rig(dir, receiver.url, clock);
-    first.service.onTicketOpened(first.ticket);
+    const first = await rig(dir, receiver.url, clock);
+    await first.service.onTicketOpened(first.ticket);
     await first.service.runNow();
     expect(receiver.received.map((r) => String(r.body.title).slice(0, 6))).toEqual(['【主管道事故'.slice(0, 6)]);
     // The rule's facts, put into Chinese at the edge: the page says what happened.
@@ -225,7 +225,7 @@ describe('escalation, reminders and retries, with an injected clock', () => {
 
     // Restarted at minute 3: nothing is sent again.
     clock.now = t0 + 3 * 60_000;
-    const second = rig(dir, receiver.url, clock);
+    const second = await rig(dir, receiver.url, clock);
     await second.service.runNow();
     expect(receiver.received).toHaveLength(1);
     // Minute 5, still open: the duty manager is called, with the engineer named.
@@ -248,7 +248,7 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     await second.service.runNow();
     expect(receiver.received).toHaveLength(3);
     // Planning the same ticket again (a replayed event) adds nothing.
-    second.service.onTicketOpened(second.ticket);
+    await second.service.onTicketOpened(second.ticket);
     await second.service.runNow();
     expect(receiver.received).toHaveLength(3);
     expect(second.notes.filter((n) => n.action === 'notified')).toHaveLength(2);
@@ -259,16 +259,16 @@ describe('escalation, reminders and retries, with an injected clock', () => {
   it('pages a substation incident once, and not the cold rooms linked under it while their page was held', async () => {
     const receiver = await startReceiver();
     const clock = { now: t0 };
-    const room = rig(tempDir(), receiver.url, clock);
+    const room = await rig(tempDir(), receiver.url, clock);
     Object.assign(room.ticket, { type: 'room_temp_low', rule: 'room_low', deviceId: 'R-1', milestone: 'cause_found', dueAt: new Date(t0 + 8 * 3_600_000).toISOString() });
-    room.service.onTicketOpened(room.ticket);
+    await room.service.onTicketOpened(room.ticket);
     await room.service.runNow();
     clock.now = t0 + 6 * 60_000;
     room.ticket.parentId = 'T-000099'; // the incident opened and took the room under it
     clock.now = t0 + 11 * 60_000;
     await room.service.runNow();
     expect(receiver.received).toHaveLength(0);
-    expect(room.service.deliveriesFor('T-000001')).toEqual([]);
+    expect(await room.service.deliveriesFor('T-000001')).toEqual([]);
     await room.close();
     await receiver.close();
   });
@@ -276,9 +276,9 @@ describe('escalation, reminders and retries, with an injected clock', () => {
   it('retries a failing receiver with backoff, raises the channel alarm on the third failure in a row, then logs the delivery', async () => {
     const receiver = await startReceiver();
     const clock = { now: t0 };
-    const r = rig(tempDir(), receiver.url, clock);
+    const r = await rig(tempDir(), receiver.url, clock);
     receiver.failNext(3);
-    r.service.onTicketOpened(r.ticket);
+    await r.service.onTicketOpened(r.ticket);
     for (const wait of [0, 2_000, 10_000]) {
       clock.now += wait;
       await r.service.runNow();
@@ -292,7 +292,7 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     await r.service.runNow();
     expect(receiver.received).toHaveLength(1);
     expect(r.service.failingChannels()).toEqual([]);
-    expect(r.service.deliveriesFor('T-000001').map((x) => [x.kind, x.status, x.attempts])).toEqual([['page', 'sent', 4]]);
+    expect((await r.service.deliveriesFor('T-000001')).map((x) => [x.kind, x.status, x.attempts])).toEqual([['page', 'sent', 4]]);
     expect(r.notes.map((n) => n.action)).toEqual(['notified']);
     await r.close();
     await receiver.close();

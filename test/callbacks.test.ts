@@ -31,12 +31,12 @@ const T0 = Date.parse('2026-12-11T10:00:00+08:00');
 const rig = (dataDir: string, receiverUrl: string, clock: { now: number }) => ticketsWithAlerting(dataDir, clock, { receiverUrl, roster: ROSTER, channels: ['hook'] });
 
 /** A repair called in at `clock.now`, attended and resolved an hour later. */
-async function resolvedRepair(r: ReturnType<typeof rig>, clock: { now: number }) {
-  const t = r.tickets.hotline({ type: 'repair', description: '暖气片漏水', address: '钢山街道 3-2-501', contact: '李女士 13900000002' }, 'dispatcher1');
-  r.tickets.step(t.id, 'acknowledge', 'zhang', {});
-  r.tickets.step(t.id, 'on_site', 'zhang', {});
+async function resolvedRepair(r: Awaited<ReturnType<typeof rig>>, clock: { now: number }) {
+  const t = await r.tickets.hotline({ type: 'repair', description: '暖气片漏水', address: '钢山街道 3-2-501', contact: '李女士 13900000002' }, 'dispatcher1');
+  await r.tickets.step(t.id, 'acknowledge', 'zhang', {});
+  await r.tickets.step(t.id, 'on_site', 'zhang', {});
   clock.now += H;
-  const resolved = r.tickets.step(t.id, 'resolve', 'zhang', { cause: '阀门老化，已更换' });
+  const resolved = await r.tickets.step(t.id, 'resolve', 'zhang', { cause: '阀门老化，已更换' });
   await r.alerting.runNow();
   return resolved;
 }
@@ -54,7 +54,7 @@ describe('the callback, 3 working days after the work was done', () => {
     closing.push(receiver.close);
     const dir = tempDir();
     const clock = { now: T0 };
-    let r = rig(dir, receiver.url, clock);
+    let r = await rig(dir, receiver.url, clock);
     const resolved = await resolvedRepair(r, clock);
     // Resolved Friday 11:00: Monday, Tuesday, Wednesday are the 3 working days (the weekend is not).
     expect(resolved.callbackDueAt).toBe(new Date(Date.parse('2026-12-16T23:59:59.999+08:00')).toISOString());
@@ -65,16 +65,16 @@ describe('the callback, 3 working days after the work was done', () => {
     // A restart before anything is due: the plan is in the file, not in memory.
     await r.close();
     clock.now = remindAt - 60_000;
-    r = rig(dir, receiver.url, clock);
+    r = await rig(dir, receiver.url, clock);
     closing.push(r.close);
     await r.alerting.runNow();
     expect(callbackMessages(receiver.received)).toEqual([]);
-    expect(r.tickets.find(resolved.id)!.callbackState).toBe('on_time');
+    expect((await r.tickets.find(resolved.id))!.callbackState).toBe('on_time');
 
     clock.now = remindAt;
     await r.alerting.runNow();
     const [reminder] = callbackMessages(receiver.received);
-    expect(r.tickets.find(resolved.id)!.callbackState).toBe('at_risk');
+    expect((await r.tickets.find(resolved.id))!.callbackState).toBe('at_risk');
     expect(String(reminder!.title)).toBe('【回访提醒】【报修】钢山街道 3-2-501 · 12-16 23:59 前电话回访');
     // To the duty manager, who sees that dispatch calls; what to say and whom to call are in it.
     expect((reminder!.recipients as { name: string }[]).map((p) => p.name)).toEqual(['王经理']);
@@ -86,17 +86,17 @@ describe('the callback, 3 working days after the work was done', () => {
     clock.now = due + 1;
     await r.alerting.runNow();
     expect(callbackMessages(receiver.received).map((m) => String(m.title).slice(0, 6))).toEqual(['【回访提醒】', '【回访超时】']);
-    expect(r.tickets.find(resolved.id)!.callbackState).toBe('breached');
-    expect(r.tickets.get(resolved.id).timeline.filter((e) => e.action === 'notified').map((e) => e.data)).toEqual(
+    expect((await r.tickets.find(resolved.id))!.callbackState).toBe('breached');
+    expect((await r.tickets.get(resolved.id)).timeline.filter((e) => e.action === 'notified').map((e) => e.data)).toEqual(
       expect.arrayContaining([expect.objectContaining({ alert: 'callback_reminder' }), expect.objectContaining({ alert: 'callback_breach' })]),
     );
 
     // Called the next morning: done, but late; the customer was not satisfied.
     clock.now = due + 9 * H;
-    const called = r.tickets.step(resolved.id, 'callback', 'dispatcher1', { satisfaction: 'dissatisfied', calledNumber: '13900000002' });
+    const called = await r.tickets.step(resolved.id, 'callback', 'dispatcher1', { satisfaction: 'dissatisfied', calledNumber: '13900000002' });
     expect(called).toMatchObject({ status: 'callback_done', callbackState: 'breached', satisfaction: 'dissatisfied' });
     const month = { from: Date.parse('2026-12-01T00:00:00+08:00'), to: Date.parse('2027-01-01T00:00:00+08:00') };
-    const figures = ticketFigures(r.ticketStore.forReport(month.from, month.to), month, clock.now);
+    const figures = ticketFigures(await r.ticketStore.forReport(month.from, month.to), month, clock.now);
     expect(figures.callbacks).toEqual({ due: 1, done: 1, onTime: 0, late: 1, satisfied: 0, basicallySatisfied: 0, dissatisfied: 1, satisfactionRate: 0 });
   });
 
@@ -104,29 +104,29 @@ describe('the callback, 3 working days after the work was done', () => {
     const receiver = await startReceiver();
     closing.push(receiver.close);
     const clock = { now: T0 };
-    const r = rig(tempDir(), receiver.url, clock);
+    const r = await rig(tempDir(), receiver.url, clock);
     closing.push(r.close);
     const resolved = await resolvedRepair(r, clock);
     clock.now += 20 * H;
-    expect(r.tickets.step(resolved.id, 'callback', 'dispatcher1', { satisfaction: 'satisfied', calledNumber: '13900000002' }).callbackState).toBe('met');
+    expect((await r.tickets.step(resolved.id, 'callback', 'dispatcher1', { satisfaction: 'satisfied', calledNumber: '13900000002' })).callbackState).toBe('met');
     clock.now = Date.parse(resolved.callbackDueAt!) + H;
     await r.alerting.runNow();
     expect(callbackMessages(receiver.received)).toEqual([]);
-    expect(r.alerting.deliveriesFor(resolved.id).filter((d) => d.kind.startsWith('callback'))).toEqual([]);
+    expect((await r.alerting.deliveriesFor(resolved.id)).filter((d) => d.kind.startsWith('callback'))).toEqual([]);
   });
 
   it('sends nothing when the policy turns callback messages off, and is still breached', async () => {
     const receiver = await startReceiver();
     closing.push(receiver.close);
     const clock = { now: T0 };
-    const r = rig(tempDir(), receiver.url, clock);
+    const r = await rig(tempDir(), receiver.url, clock);
     closing.push(r.close);
-    r.alerting.putPolicy({ ...r.alerting.policy(), callbacks: false });
+    await r.alerting.putPolicy({ ...(await r.alerting.policy()), callbacks: false });
     const resolved = await resolvedRepair(r, clock);
     clock.now = Date.parse(resolved.callbackDueAt!) + H;
     await r.alerting.runNow();
     expect(callbackMessages(receiver.received)).toEqual([]);
     // Still breached on the queue and in the report: the policy only silences the messages.
-    expect(r.tickets.find(resolved.id)!.callbackState).toBe('breached');
+    expect((await r.tickets.find(resolved.id))!.callbackState).toBe('breached');
   });
 });

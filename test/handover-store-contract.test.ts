@@ -4,39 +4,15 @@
  * own, migrated as a node would). PostgreSQL also with two nodes taking one sheet over at once:
  * exactly one of them does.
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HandoverSheet } from '../ingest/contracts/handovers.ts';
-import { openPostgres } from '../ingest/adapters/postgres/pg-database.ts';
 import { createPgHandoverStore } from '../ingest/adapters/postgres/pg-handover-store.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteHandoverStore } from '../ingest/adapters/sqlite/sqlite-handover-store.ts';
 import type { HandoverStore } from '../ingest/ports/handover-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-
-const ADMIN_URL = process.env.HEATWATCH_TEST_PG_ADMIN_URL ?? 'postgres://heatwatch:heatwatch@127.0.0.1:5432/postgres';
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-/** A PostgreSQL database of its own, migrated; dropped after the file. */
-async function pgPool(): Promise<{ pool: pg.Pool; url: string }> {
-  const name = `heatwatch_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = await openPostgres(url.toString(), () => undefined);
-  cleanups.push(async () => {
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  return { pool, url: url.toString() };
-}
+import { afterFile, pgPool } from './support/postgres.ts';
 
 const SHEET: HandoverSheet = { incidents: [], tickets: [], promises: [{ ticketId: 'T-000001', kind: 'callback', to: '王先生 13900000001', dueAt: '2026-12-10T15:59:59.999Z', state: 'on_time' }], stops: [] };
 const ZHAO = { username: 'zhao.gang', name: '赵刚' };
@@ -74,7 +50,7 @@ describe('the handover store on PostgreSQL, two nodes at once', () => {
     const { pool, url } = await pgPool();
     const other = new pg.Pool({ connectionString: url });
     other.on('error', () => undefined);
-    cleanups.push(() => other.end());
+    afterFile(() => other.end());
     const [a, b] = [createPgHandoverStore(pool), createPgHandoverStore(other)];
     for (let i = 0; i < 10; i++) {
       const h = await a.insert({ at: T + i, from: ZHAO, note: '', sheet: SHEET });

@@ -218,19 +218,19 @@ describe('who is paged for a complaint and for an inquiry', () => {
     const receiver = await startReceiver();
     closing.push(receiver.close);
     const clock = { now: T0 };
-    const r = rig(tempDir(), receiver.url, clock);
+    const r = await rig(tempDir(), receiver.url, clock);
     closing.push(r.close);
-    const complaint = r.tickets.hotline({ type: 'staff_complaint', description: '维修工索要好处费', channel: 'phone', accusedTeam: 'team-a' }, 'disp');
+    const complaint = await r.tickets.hotline({ type: 'staff_complaint', description: '维修工索要好处费', channel: 'phone', accusedTeam: 'team-a' }, 'disp');
     await r.alerting.runNow();
     clock.now += 15 * MIN; // nobody acknowledged: the escalation
     await r.alerting.runNow();
     await eventually(() => receiver.received.length >= 2);
     expect(receiver.received.map((m) => m.path)).toEqual(['/hook-duty', '/hook-duty']);
     expect(receiver.received.map(namesIn)).toEqual([['王经理'], ['王经理']]);
-    expect(r.tickets.find(complaint.id)!.type).toBe('staff_complaint');
+    expect((await r.tickets.find(complaint.id))!.type).toBe('staff_complaint');
 
     // With no team named: the managers on duty of every team (team A's and the company's), never the engineers.
-    const unnamed = r.tickets.hotline({ type: 'staff_complaint', description: '热线接线员态度差' }, 'disp');
+    const unnamed = await r.tickets.hotline({ type: 'staff_complaint', description: '热线接线员态度差' }, 'disp');
     await r.alerting.runNow();
     const pages = await eventually(() => {
       const found = receiver.received.filter((m) => JSON.stringify(m.body).includes('热线接线员态度差'));
@@ -246,14 +246,14 @@ describe('who is paged for a complaint and for an inquiry', () => {
     const receiver = await startReceiver();
     closing.push(receiver.close);
     const clock = { now: T0 };
-    const r = rig(tempDir(), receiver.url, clock);
+    const r = await rig(tempDir(), receiver.url, clock);
     closing.push(r.close);
-    r.tickets.hotline({ type: 'inquiry', description: '供暖费怎么交？', deviceId: undefined }, 'disp');
+    await r.tickets.hotline({ type: 'inquiry', description: '供暖费怎么交？', deviceId: undefined }, 'disp');
     await r.alerting.runNow();
     expect(receiver.received).toEqual([]);
 
-    r.alertStore.putSetting('policy', { ...DEFAULT_ALERT_POLICY, types: { ...DEFAULT_ALERT_POLICY.types, inquiry: { page: true, pageAfterMin: 0, escalateAfterMin: 15 } } }, clock.now);
-    r.tickets.hotline({ type: 'inquiry', description: '停热通知在哪里看？' }, 'disp');
+    await r.alertStore.putSetting('policy', { ...DEFAULT_ALERT_POLICY, types: { ...DEFAULT_ALERT_POLICY.types, inquiry: { page: true, pageAfterMin: 0, escalateAfterMin: 15 } } }, clock.now);
+    await r.tickets.hotline({ type: 'inquiry', description: '停热通知在哪里看？' }, 'disp');
     await r.alerting.runNow();
     const [page] = await eventually(() => receiver.received.length > 0 && receiver.received);
     // No substation: the teams answering for every one, their engineers on duty.

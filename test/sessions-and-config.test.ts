@@ -17,12 +17,12 @@ describe('sessions', () => {
     await auth.bootstrapAdmin('first-password');
     const { token } = await auth.login('admin', 'first-password');
     now += 59 * 60_000;
-    expect(auth.verify(token)?.username).toBe('admin');
+    expect((await auth.verify(token))?.username).toBe('admin');
     const again = createAuthService({ users: createSqliteUserStore(db, clock), tokenTtlMs: 3_600_000, clock });
-    expect(again.verify(token)?.role).toBe('admin');
+    expect((await again.verify(token))?.role).toBe('admin');
     now += 2 * 60_000;
-    expect(auth.verify(token)).toBeUndefined();
-    expect(again.verify(token)).toBeUndefined();
+    expect(await auth.verify(token)).toBeUndefined();
+    expect(await again.verify(token)).toBeUndefined();
     db.close();
   });
 
@@ -33,7 +33,7 @@ describe('sessions', () => {
     const { token } = await auth.login('admin', 'same-password');
     const restarted = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
     expect((await restarted.bootstrapAdmin('same-password')).changed).toBe(false);
-    expect(restarted.verify(token)?.username).toBe('admin');
+    expect((await restarted.verify(token))?.username).toBe('admin');
     db.close();
   });
 
@@ -44,7 +44,7 @@ describe('sessions', () => {
     const { token } = await auth.login('admin', 'first-password');
     const fresh = createAuthService({ users: createSqliteUserStore(db), tokenTtlMs: 3_600_000 });
     await fresh.bootstrapAdmin('second-password');
-    expect(fresh.verify(token)).toBeUndefined();
+    expect(await fresh.verify(token)).toBeUndefined();
     await expect(fresh.login('admin', 'first-password')).rejects.toMatchObject({ code: 'HW_BAD_CREDENTIALS' });
     expect((await fresh.login('admin', 'second-password')).user.role).toBe('admin');
     db.close();

@@ -38,6 +38,8 @@ const envSchema = z.object({
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
   HEATWATCH_DATA_DIR: z.string().min(1).default('./data'),
+  // Several nodes: the relational data in PostgreSQL (issue 18); the embedded SQLite file without it.
+  HEATWATCH_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' }).optional(),
   HEATWATCH_ADMIN_PASSWORD: optionalText.superRefine((v, ctx) => {
     // The admin's password meets the same policy as everyone's.
     for (const problem of v === undefined ? [] : passwordProblems(v, 'admin')) ctx.addIssue({ code: 'custom', message: `must be ${problem}` });
@@ -115,6 +117,8 @@ export interface Config {
     ingestPassword?: string;
   };
   dataDir: string;
+  /** PostgreSQL for devices, users, tickets, alerts, households, stops, visits (`HEATWATCH_DATABASE_URL`); SQLite in `dataDir` without it. */
+  databaseUrl?: string;
   /** Telemetry in InfluxDB (through the durable outbox) instead of SQLite. */
   influx?: { url: string; db: string; token?: string; username?: string; password?: string };
   /** `enabled: false` acknowledges only after InfluxDB answered (no disk buffer): for comparison. */
@@ -209,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPassword: e.HEATWATCH_INGEST_MQTT_PASSWORD,
     },
     dataDir: path.resolve(e.HEATWATCH_DATA_DIR),
+    ...(e.HEATWATCH_DATABASE_URL ? { databaseUrl: e.HEATWATCH_DATABASE_URL } : {}),
     influx: e.HEATWATCH_INFLUX_URL
       ? {
           url: e.HEATWATCH_INFLUX_URL,

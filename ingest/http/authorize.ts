@@ -25,7 +25,7 @@ export function createRoleGuard(auth: Pick<AuthService, 'verify'>) {
   return function allow(...roles: Role[]): onRequestHookHandler {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
       const token = bearerToken(request);
-      const session = token ? auth.verify(token) : undefined;
+      const session = token ? await auth.verify(token) : undefined;
       if (!session) throw new AppError('HW_UNAUTHENTICATED');
       if (!roles.includes(session.role)) {
         throw new AppError('HW_FORBIDDEN', `role ${session.role} may not do this; needs ${roles.join(' or ')}`);

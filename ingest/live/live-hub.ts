@@ -41,21 +41,26 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
-    const session = typeof token === 'string' ? auth.verify(token) : undefined;
-    if (!session) return next(new Error('HW_UNAUTHENTICATED'));
-    socket.data.expiresAt = session.expiresAt;
-    socket.data.tokenDigest = session.tokenDigest;
-    socket.data.role = session.role;
-    next();
+    if (typeof token !== 'string') return next(new Error('HW_UNAUTHENTICATED'));
+    auth.verify(token).then(
+      (session) => {
+        if (!session) return next(new Error('HW_UNAUTHENTICATED'));
+        socket.data.expiresAt = session.expiresAt;
+        socket.data.tokenDigest = session.tokenDigest;
+        socket.data.role = session.role;
+        next();
+      },
+      (err: Error) => next(err),
+    );
   });
+  // A session ended here closes its sockets on every node (the room reaches them through the adapter).
+  const sessionRoom = (digest: string) => `session:${digest}`;
   auth.onSessionEnded((digest) => {
-    for (const socket of io.sockets.sockets.values()) {
-      if (socket.data.tokenDigest !== digest) continue;
-      socket.emit('session_expired');
-      socket.disconnect(true);
-    }
+    io.to(sessionRoom(digest)).emit('session_expired');
+    io.in(sessionRoom(digest)).disconnectSockets(true);
   });
   io.on('connection', (socket) => {
+    void socket.join(sessionRoom(socket.data.tokenDigest));
     if (mayReadTicket(socket.data.role, { type: 'staff_complaint' })) void socket.join(DISPATCH_ROOM);
     onClientCount?.(io.engine.clientsCount);
     socket.on('disconnect', () => onClientCount?.(io.engine.clientsCount));

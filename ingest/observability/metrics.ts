@@ -5,7 +5,7 @@ import type { Reading } from '../contracts/payloads.ts';
 export interface GaugeSources {
   /** Readings accepted and not yet durable. */
   backlog(): number;
-  openTickets(): readonly { type: string; deadlineState: string }[];
+  openTickets(): Promise<readonly { type: string; deadlineState: string }[]>;
   failingChannels(): number;
 }
 
@@ -57,10 +57,11 @@ export function createMetrics() {
       help: 'Tickets not closed, by type and deadline state',
       labelNames: ['type', 'deadline'] as const,
       registers: [registry],
-      collect() {
+      async collect() {
         if (!sources) return;
+        const open = await sources.openTickets();
         this.reset();
-        for (const t of sources.openTickets()) this.inc({ type: t.type, deadline: t.deadlineState });
+        for (const t of open) this.inc({ type: t.type, deadline: t.deadlineState });
       },
     }),
     mqttClients: new Gauge({

@@ -9,12 +9,12 @@ import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { RuleEvent } from '../core/rules/rule-types.ts';
 import type { DeviceRegistry, LastState } from '../ports/device-registry.ts';
 
-export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
+export async function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastStates' | 'saveLastStates'>) {
   const last = new Map<string, LastState>();
   const online = new Set<string>();
   const quality = new Map<string, { at: string; facts: RuleFact[] }>();
   let dirty = new Map<string, LastState>();
-  for (const s of registry.loadLastStates()) last.set(s.deviceId, s);
+  for (const s of await registry.loadLastStates()) last.set(s.deviceId, s);
 
   return {
     /**
@@ -59,13 +59,19 @@ export function createDevicePresence(registry: Pick<DeviceRegistry, 'loadLastSta
         lastReading: s ? { ts: new Date(s.ts).toISOString(), values: s.values } : null,
       };
     },
-    persist(): void {
+    async persist(): Promise<void> {
       if (dirty.size === 0) return;
       const batch = [...dirty.values()];
       dirty = new Map();
-      registry.saveLastStates(batch);
+      try {
+        await registry.saveLastStates(batch);
+      } catch (err) {
+        // Kept for the next save, unless newer values came meanwhile.
+        for (const s of batch) if (!dirty.has(s.deviceId)) dirty.set(s.deviceId, s);
+        throw err;
+      }
     },
   };
 }
 
-export type DevicePresence = ReturnType<typeof createDevicePresence>;
+export type DevicePresence = Awaited<ReturnType<typeof createDevicePresence>>;

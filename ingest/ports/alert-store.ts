@@ -39,20 +39,20 @@ export interface Delivery {
 }
 
 export interface AlertStore {
-  setting<T>(key: string): T | undefined;
-  putSetting(key: string, value: unknown, at: number): void;
-  channels(): StoredChannel[];
-  putChannel(c: StoredChannel): void;
-  deleteChannel(id: string): boolean;
+  setting<T>(key: string): Promise<T | undefined>;
+  putSetting(key: string, value: unknown, at: number): Promise<void>;
+  channels(): Promise<StoredChannel[]>;
+  putChannel(c: StoredChannel): Promise<void>;
+  deleteChannel(id: string): Promise<boolean>;
   /** Plans alerts for a ticket; an alert of a kind the ticket already has is ignored. */
-  planAlerts(ticketId: string, plan: { kind: AlertKind; at: number }[]): void;
-  dueAlerts(now: number, limit: number): PendingAlert[];
-  nextAlertAt(): number | null;
-  resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): void;
+  planAlerts(ticketId: string, plan: { kind: AlertKind; at: number }[]): Promise<void>;
+  dueAlerts(now: number, limit: number): Promise<PendingAlert[]>;
+  nextAlertAt(): Promise<number | null>;
+  resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): Promise<void>;
   /** Deliveries decided now, not planned (a 派单): stored under an alert `key` unique per ticket. */
-  sendNow(ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): void;
-  dueDeliveries(now: number, limit: number): Delivery[];
-  nextDeliveryAt(): number | null;
-  updateDelivery(d: Delivery): void;
-  deliveriesFor(ticketId: string): Delivery[];
+  sendNow(ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): Promise<void>;
+  dueDeliveries(now: number, limit: number): Promise<Delivery[]>;
+  nextDeliveryAt(): Promise<number | null>;
+  updateDelivery(d: Delivery): Promise<void>;
+  deliveriesFor(ticketId: string): Promise<Delivery[]>;
 }

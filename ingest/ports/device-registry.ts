@@ -16,16 +16,21 @@ export interface LastState {
   seenAt: number;
 }
 
-/** The registry of provisioned devices. Lookups are synchronous: they sit on the MQTT hot path. */
+/**
+ * The registry of provisioned devices. `get`, `list` and `count` are synchronous: they sit on the
+ * MQTT and rules hot path, answered from a view in memory that the adapter keeps up to date (with
+ * PostgreSQL, also with what other nodes provision). `credentials` may ask the database: a device
+ * provisioned a moment ago on another node can connect before the view has heard of it.
+ */
 export interface DeviceRegistry {
   /** Throws DuplicateDeviceError when the id is taken. */
-  insert(device: Device, secretHash: string): void;
+  insert(device: Device, secretHash: string): Promise<void>;
   get(id: string): Device | undefined;
-  credentials(id: string): DeviceCredentials | undefined;
+  credentials(id: string): Promise<DeviceCredentials | undefined>;
   list(): Device[];
   count(): number;
-  loadLastStates(): LastState[];
-  saveLastStates(states: readonly LastState[]): void;
+  loadLastStates(): Promise<LastState[]>;
+  saveLastStates(states: readonly LastState[]): Promise<void>;
 }
 
 export class DuplicateDeviceError extends AppError {

@@ -43,19 +43,19 @@ export interface NoticeCounts {
 }
 
 export interface OutageStore {
-  insert(o: Omit<Outage, 'id'>): Outage;
+  insert(o: Omit<Outage, 'id'>): Promise<Outage>;
   /** Applies the patch, bumping the revision when `bump` (a change customers are told of). */
-  update(id: number, patch: Partial<Omit<Outage, 'id'>>): Outage;
-  get(id: number): Outage | undefined;
-  all(): Outage[];
+  update(id: number, patch: Partial<Omit<Outage, 'id'>>): Promise<Outage>;
+  get(id: number): Promise<Outage | undefined>;
+  all(): Promise<Outage[]>;
   /** Queues notices; one already queued for the same stop, revision, household and channel is kept as it is. */
-  queueNotices(list: readonly Omit<Notice, 'status' | 'attempts' | 'lastError' | 'sentAt'>[]): number;
-  dueNotices(now: number, limit: number): Notice[];
-  nextNoticeAt(): number | null;
-  updateNotice(n: Pick<Notice, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>): void;
+  queueNotices(list: readonly Omit<Notice, 'status' | 'attempts' | 'lastError' | 'sentAt'>[]): Promise<number>;
+  dueNotices(now: number, limit: number): Promise<Notice[]>;
+  nextNoticeAt(): Promise<number | null>;
+  updateNotice(n: Pick<Notice, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>): Promise<void>;
   /** Per stop: its notices' counts over every revision, and when the first one was sent. */
-  noticeCounts(outageId: number): NoticeCounts;
-  notices(outageId: number): Notice[];
+  noticeCounts(outageId: number): Promise<NoticeCounts>;
+  notices(outageId: number): Promise<Notice[]>;
   /** Failed notices of the stop queued again from now, attempts reset; how many. */
-  retryFailed(outageId: number, now: number): number;
+  retryFailed(outageId: number, now: number): Promise<number>;
 }

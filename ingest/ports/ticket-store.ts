@@ -48,26 +48,26 @@ export type TimelineInput = { at: number; actor: string; action: string; note: s
 
 export interface TicketStore {
   /** Tickets opened in [from, to), or whose callback falls due in it, with when the callback was made. */
-  forReport(from: number, to: number): ReportTicket[];
+  forReport(from: number, to: number): Promise<ReportTicket[]>;
   /**
    * The rooms whose days an engineer found exempt at a resolution (the building, the customer's
    * installation), over [from, to): from when the episode began to when it was resolved (null: not yet).
    */
-  foundExemptions(from: number, to: number): { deviceId: string; since: number; until: number | null; reason: 'building_envelope' | 'customer_installation' }[];
+  foundExemptions(from: number, to: number): Promise<{ deviceId: string; since: number; until: number | null; reason: 'building_envelope' | 'customer_installation' }[]>;
   /** The first time each lifecycle step was taken, for the tickets opened in [from, to). */
-  stepTimes(from: number, to: number): { ticketId: string; action: string; at: number }[];
+  stepTimes(from: number, to: number): Promise<{ ticketId: string; action: string; at: number }[]>;
   /** Inserts, or returns null when the device already has an open ticket for the rule. */
-  insert(ticket: NewTicket, entry: TimelineInput): TicketRecord | null;
-  get(id: string): TicketRecord | undefined;
-  findOpen(deviceId: string, rule: RuleId): TicketRecord | undefined;
-  list(query: TicketQuery): TicketRecord[];
+  insert(ticket: NewTicket, entry: TimelineInput): Promise<TicketRecord | null>;
+  get(id: string): Promise<TicketRecord | undefined>;
+  findOpen(deviceId: string, rule: RuleId): Promise<TicketRecord | undefined>;
+  list(query: TicketQuery): Promise<TicketRecord[]>;
   /**
    * Tickets whose id, device, address, contact or description holds `text`, or whose contact
    * holds the `digits` of a phone number however it was typed (spaces, dashes); newest first.
    */
-  search(q: { text: string | null; digits: string | null; deviceIds?: readonly string[]; limit: number }): TicketRecord[];
+  search(q: { text: string | null; digits: string | null; deviceIds?: readonly string[]; limit: number }): Promise<TicketRecord[]>;
   /** Tickets not closed, for deadline states, correlation and metrics. */
-  active(): TicketRecord[];
-  update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): TicketRecord;
-  timeline(id: string): TimelineEntry[];
+  active(): Promise<TicketRecord[]>;
+  update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): Promise<TicketRecord>;
+  timeline(id: string): Promise<TimelineEntry[]>;
 }

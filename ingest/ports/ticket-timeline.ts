@@ -6,5 +6,5 @@
 import type { TimelineData } from '../contracts/tickets.ts';
 
 export interface TicketTimeline {
-  record(id: string, actor: string, action: string, data: TimelineData): void;
+  record(id: string, actor: string, action: string, data: TimelineData): Promise<void>;
 }

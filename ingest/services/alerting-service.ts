@@ -46,7 +46,7 @@ export interface AckView {
 export interface AlertingDeps {
   store: AlertStore;
   /** The ticket as it is now: an alert still due is sent only while there is a reason. */
-  tickets: { find(id: string): Ticket | undefined };
+  tickets: { find(id: string): Promise<Ticket | undefined> };
   /** Where each page, delivery and failure is written down for the dispatcher. */
   timeline: TicketTimeline;
   /** A device's name and address, for "where". */
@@ -84,10 +84,10 @@ export function createAlertingService(d: AlertingDeps) {
   const inFlight = new Set<string>();
 
   const nameOf = (id: string) => d.device(id)?.name;
-  const roster = (): Roster => d.store.setting<Roster>('roster') ?? EMPTY_ROSTER;
+  const roster = async (): Promise<Roster> => (await d.store.setting<Roster>('roster')) ?? EMPTY_ROSTER;
   // A policy stored before a field was added gets its default (callbacks: on).
-  const policy = (): AlertPolicy => {
-    const stored = d.store.setting<unknown>('policy');
+  const policy = async (): Promise<AlertPolicy> => {
+    const stored = await d.store.setting<unknown>('policy');
     return stored === undefined ? DEFAULT_ALERT_POLICY : alertPolicySchema.parse(stored);
   };
 
@@ -102,10 +102,11 @@ export function createAlertingService(d: AlertingDeps) {
   }
 
   /** Turns a due alert into deliveries, or cancels it when there is no longer a reason. */
-  function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): void {
-    const t = d.tickets.find(ticketId);
+  async function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): Promise<void> {
+    const t = await d.tickets.find(ticketId);
     if (!t || !stillDue(kind, t)) return d.store.resolveAlert(alertId, 'cancelled', []);
-    const duty = t.type === 'staff_complaint' ? managersOutside(roster(), t.accusedTeam, now) : onDutyAt(roster(), t.substationId, now);
+    const r = await roster();
+    const duty = t.type === 'staff_complaint' ? managersOutside(r, t.accusedTeam, now) : onDutyAt(r, t.substationId, now);
     const people: Person[] =
       kind === 'page' || kind === 'reminder'
         ? duty.engineers.length > 0
@@ -117,19 +118,19 @@ export function createAlertingService(d: AlertingDeps) {
             : duty.engineers
           : [...duty.managers, ...duty.engineers];
     const channelIds = new Set(duty.teams.flatMap((team) => team.channels));
-    const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
+    const channels = (await d.store.channels()).filter((c) => c.enabled && channelIds.has(c.id));
     if (people.length === 0 || channels.length === 0) {
-      d.store.resolveAlert(alertId, 'done', []);
+      await d.store.resolveAlert(alertId, 'done', []);
       const skipped = people.length === 0 ? 'nobody_on_duty' : 'no_channel';
-      d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: kind, skipped, substationId: t.substationId });
+      await d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: kind, skipped, substationId: t.substationId });
       // Said once at start when nothing is set up (below); per ticket, the timeline says it.
       log.info({ ticketId: t.id, kind, substationId: t.substationId, skipped }, 'alert not sent');
       return;
     }
-    const p = policy().types[t.type];
+    const p = (await policy()).types[t.type];
     const { title, text } = renderAlert({ ticket: t, situation: situationOf(t, nameOf), kind, place: placeOf(t, d.device), engineers: duty.engineers.map((e) => e.name), escalatedAfterMin: p?.escalateAfterMin ?? null, now });
     const recipients = people.map((x) => ({ id: x.id, name: x.name, ...(x.mobile ? { mobile: x.mobile } : {}), ...(x.email ? { email: x.email } : {}) }));
-    d.store.resolveAlert(
+    await d.store.resolveAlert(
       alertId,
       'done',
       channels.map((c) => ({ id: randomUUID(), ticketId: t.id, kind, channelId: c.id, recipients, title, text, nextAttemptAt: now, createdAt: now })),
@@ -156,15 +157,15 @@ export function createAlertingService(d: AlertingDeps) {
         recipients,
       });
       const sentAt = clock();
-      d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
-      d.timeline.record(delivery.ticketId, 'alerting', 'notified', { alert: delivery.kind, channel: channel.name, people });
+      await d.store.updateDelivery({ ...delivery, status: 'sent', attempts, sentAt, lastError: null });
+      await d.timeline.record(delivery.ticketId, 'alerting', 'notified', { alert: delivery.kind, channel: channel.name, people });
       d.onDelivery?.(channel.config.type, true);
       if ((failures.get(channel.id) ?? 0) >= FAILING_AFTER) log.info({ channel: channel.id }, 'alert channel works again');
       failures.set(channel.id, 0);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, true, { cause: err });
       const final = !e.retryable || attempts > BACKOFF_MS.length;
-      d.store.updateDelivery({
+      await d.store.updateDelivery({
         ...delivery,
         status: final ? 'failed' : 'pending',
         attempts,
@@ -176,16 +177,16 @@ export function createAlertingService(d: AlertingDeps) {
       const count = (failures.get(delivery.channelId) ?? 0) + 1;
       failures.set(delivery.channelId, count);
       if (count === FAILING_AFTER) log.error({ channel: delivery.channelId, err: e.message }, 'alert channel keeps failing');
-      if (final) d.timeline.record(delivery.ticketId, 'alerting', 'notify_failed', { alert: delivery.kind, channel: channel?.name ?? delivery.channelId, people, error: e.message });
+      if (final) await d.timeline.record(delivery.ticketId, 'alerting', 'notify_failed', { alert: delivery.kind, channel: channel?.name ?? delivery.channelId, people, error: e.message });
       else log.warn({ channel: delivery.channelId, ticketId: delivery.ticketId, attempt: attempts, err: e.message }, 'delivery failed, will retry');
     }
   }
 
   async function runOnce(): Promise<void> {
     const now = clock();
-    for (const a of d.store.dueAlerts(now, BATCH)) expand(a.id, a.ticketId, a.kind, now);
-    const channels = new Map(d.store.channels().map((c) => [c.id, c]));
-    const due = d.store.dueDeliveries(now, BATCH).filter((x) => !inFlight.has(x.id));
+    for (const a of await d.store.dueAlerts(now, BATCH)) await expand(a.id, a.ticketId, a.kind, now);
+    const channels = new Map((await d.store.channels()).map((c) => [c.id, c]));
+    const due = (await d.store.dueDeliveries(now, BATCH)).filter((x) => !inFlight.has(x.id));
     for (const x of due) inFlight.add(x.id);
     await Promise.all(due.map((x) => deliver(x, channels.get(x.channelId)).finally(() => inFlight.delete(x.id))));
   }
@@ -193,7 +194,10 @@ export function createAlertingService(d: AlertingDeps) {
   const loop = createDueWorkLoop({
     run: runOnce,
     // The next alert or delivery due.
-    nextDueAt: () => Math.min(d.store.nextAlertAt() ?? Infinity, d.store.nextDeliveryAt() ?? Infinity),
+    nextDueAt: async () => {
+      const [alert, delivery] = await Promise.all([d.store.nextAlertAt(), d.store.nextDeliveryAt()]);
+      return Math.min(alert ?? Infinity, delivery ?? Infinity);
+    },
     clock,
     log,
     failure: 'alerting run failed',
@@ -201,8 +205,8 @@ export function createAlertingService(d: AlertingDeps) {
   const kick = loop.kick;
 
   return {
-    start(): void {
-      if (roster().shifts.length === 0 || d.store.channels().length === 0) {
+    async start(): Promise<void> {
+      if ((await roster()).shifts.length === 0 || (await d.store.channels()).length === 0) {
         log.warn('alerting is not set up (no duty roster or no channel): tickets open, but nobody is paged; see docs/alerting.md');
       }
       kick();
@@ -210,53 +214,53 @@ export function createAlertingService(d: AlertingDeps) {
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
     runNow: loop.runNow,
     /** A ticket was opened: plan its alerts and send what is due now at once. */
-    onTicketOpened(t: Ticket): void {
-      d.store.planAlerts(t.id, planAlerts(t, policy()));
+    async onTicketOpened(t: Ticket): Promise<void> {
+      await d.store.planAlerts(t.id, planAlerts(t, await policy()));
       kick();
     },
     /**
      * 派单: the person dispatch gave the ticket to is told now, through the channels of the teams
      * they are on shift with (any time), or else of the teams answering for the substation.
      */
-    pageAssignee(t: Ticket, personId: string): void {
-      const r = roster();
+    async pageAssignee(t: Ticket, personId: string): Promise<void> {
+      const r = await roster();
       const person = r.people.find((p) => p.id === personId);
       if (!person) return;
       const ownTeams = new Set(r.shifts.filter((s) => s.person === personId).map((s) => s.team));
       const teams = r.teams.filter((team) => ownTeams.has(team.id));
       const channelIds = new Set((teams.length > 0 ? teams : onDutyAt(r, t.substationId, clock()).teams).flatMap((team) => team.channels));
-      const channels = d.store.channels().filter((c) => c.enabled && channelIds.has(c.id));
+      const channels = (await d.store.channels()).filter((c) => c.enabled && channelIds.has(c.id));
       const now = clock();
       if (channels.length === 0) {
-        d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: 'assignment', skipped: 'no_channel', substationId: t.substationId });
+        await d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: 'assignment', skipped: 'no_channel', substationId: t.substationId });
         return;
       }
       const { title, text } = renderAlert({ ticket: t, situation: situationOf(t, nameOf), kind: 'assignment', place: placeOf(t, d.device), engineers: [person.name], escalatedAfterMin: null, now });
       const recipients = [{ id: person.id, name: person.name, ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.email ? { email: person.email } : {}) }];
-      d.store.sendNow(t.id, `assignment:${randomUUID()}`, now, channels.map((c) => ({ id: randomUUID(), ticketId: t.id, kind: 'assignment' as const, channelId: c.id, recipients, title, text, nextAttemptAt: now, createdAt: now })));
+      await d.store.sendNow(t.id, `assignment:${randomUUID()}`, now, channels.map((c) => ({ id: randomUUID(), ticketId: t.id, kind: 'assignment' as const, channelId: c.id, recipients, title, text, nextAttemptAt: now, createdAt: now })));
       kick();
     },
     /** A ticket changed: once resolved with a callback due, plan the callback's alerts (once). */
-    onTicketChanged(t: Ticket): void {
+    async onTicketChanged(t: Ticket): Promise<void> {
       if (t.status !== 'resolved' || t.callbackDueAt === null) return;
       // Already planned for this ticket: ignored. Days away, so the next scheduled run sees it.
-      d.store.planAlerts(t.id, planCallbackAlerts(t, policy()));
+      await d.store.planAlerts(t.id, planCallbackAlerts(t, await policy()));
     },
     roster,
     policy,
     putRoster: (r: Roster) => d.store.putSetting('roster', r, clock()),
     putPolicy: (p: AlertPolicy) => d.store.putSetting('policy', p, clock()),
-    onDuty: (substationId: string | null, at = clock()) => onDutyAt(roster(), substationId, at),
-    dutyBoard: (at = clock()) => dutyBoard(roster(), at),
+    onDuty: async (substationId: string | null, at = clock()) => onDutyAt(await roster(), substationId, at),
+    dutyBoard: async (at = clock()) => dutyBoard(await roster(), at),
     deliveriesFor: (ticketId: string) => d.store.deliveriesFor(ticketId),
     /**
      * What an acknowledge link's page shows before anyone confirms: the ticket (type, place,
      * deadline, what happened) and the name of the person the link was made for — no one else's.
      */
-    ackView(ticketId: string, personId: string): AckView | undefined {
-      const t = d.tickets.find(ticketId);
+    async ackView(ticketId: string, personId: string): Promise<AckView | undefined> {
+      const t = await d.tickets.find(ticketId);
       if (!t) return undefined;
-      const person = roster().people.find((p) => p.id === personId)?.name ?? personId;
+      const person = (await roster()).people.find((p) => p.id === personId)?.name ?? personId;
       return { ticketId: t.id, type: TICKET_TYPE_ZH[t.type], place: placeOf(t, d.device), dueAt: t.dueAt ? beijingClock(Date.parse(t.dueAt)) : null, description: situationOf(t, nameOf), status: t.status, person };
     },
     /** Channels with FAILING_AFTER or more failures in a row. */

@@ -17,6 +17,13 @@ export function checkPassword(password: string, username: string): void {
   if (problems.length > 0) throw new AppError('HW_WEAK_PASSWORD', `password: ${problems.join('; ')}`);
 }
 
+/**
+ * A session this node has seen is trusted from memory for this long, then read again: ended on
+ * another node (a logout, a disabled account, a new password), it stops working here within it.
+ * Ended on this node, it stops at once.
+ */
+const SESSION_RECHECK_MS = 5_000;
+
 export interface AuthServiceDeps {
   users: UserStore;
   tokenTtlMs: number;
@@ -24,7 +31,7 @@ export interface AuthServiceDeps {
 }
 
 export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthServiceDeps) {
-  const cache = new Map<string, Session>();
+  const cache = new Map<string, { session: Session; checkedAt: number }>();
   const endedListeners: ((tokenDigest: string) => void)[] = [];
   const lockout = createLoginLockout();
   const turns = new Map<string, Promise<unknown>>();
@@ -42,7 +49,7 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
         const sec = Math.ceil(waitMs / 1000);
         throw new AppError('HW_ACCOUNT_LOCKED', `too many wrong passwords for this account: try again in ${sec} s`, { retryAfterSec: sec });
       }
-      const found = users.find(username);
+      const found = await users.find(username);
       const ok = await verifySecret(password, found?.passwordHash ?? (await decoy(PASSWORD_COST)));
       if (!found || !ok) {
         lockout.failed(username, clock());
@@ -68,11 +75,11 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
 
   /** Creates the user admin, or sets its password; `changed` is false when it already had it. */
   async function bootstrapAdmin(password: string): Promise<{ user: User; changed: boolean }> {
-    const existing = users.find('admin');
+    const existing = await users.find('admin');
     if (existing && existing.user.role === 'admin' && (await verifySecret(password, existing.passwordHash))) {
       return { user: existing.user, changed: false };
     }
-    const user = users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
+    const user = await users.upsert({ username: 'admin', role: 'admin', displayName: '管理员' }, await hashSecret(password, PASSWORD_COST));
     return { user, changed: true };
   }
 
@@ -90,7 +97,7 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
     async bootstrapFromEnv(password: string | undefined, log: Pick<Logger, 'info' | 'warn'>): Promise<void> {
       if (password) {
         if ((await bootstrapAdmin(password)).changed) log.info('user admin created, or its password reset, from HEATWATCH_ADMIN_PASSWORD');
-      } else if (users.list().length === 0) {
+      } else if ((await users.list()).length === 0) {
         log.warn('no users exist: set HEATWATCH_ADMIN_PASSWORD to create the admin account');
       }
     },
@@ -99,21 +106,21 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
       checkPassword(input.password, input.username);
       const hash = await hashSecret(input.password, PASSWORD_COST);
       try {
-        return users.insert(input, hash);
+        return await users.insert(input, hash);
       } catch (err) {
         if (err instanceof DuplicateUserError) throw new AppError('HW_USER_EXISTS');
         throw err;
       }
     },
 
-    listUsers: (): User[] => users.list(),
+    listUsers: (): Promise<User[]> => users.list(),
 
     /** Everyone's name as shown (disabled accounts too: they still appear in old timelines). */
-    names: (): UserName[] => users.list().map((u) => ({ username: u.username, displayName: u.displayName })),
+    names: async (): Promise<UserName[]> => (await users.list()).map((u) => ({ username: u.username, displayName: u.displayName })),
 
     /** The signed-in person's account, for the header. */
-    profile(username: string): User {
-      const found = users.find(username);
+    async profile(username: string): Promise<User> {
+      const found = await users.find(username);
       if (!found) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
       return found.user;
     },
@@ -122,12 +129,12 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
      * An admin renames someone or changes their role. A new role ends that person's sessions (the
      * role is checked per session). Admins cannot change their own role, so one admin always remains.
      */
-    updateUser(by: Session, username: string, patch: { displayName?: string; role?: Role }): User {
-      const target = users.find(username);
+    async updateUser(by: Session, username: string, patch: { displayName?: string; role?: Role }): Promise<User> {
+      const target = await users.find(username);
       if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
       if (patch.role !== undefined && patch.role !== target.user.role && username === by.username) throw new AppError('HW_CONFLICT', 'you cannot change your own role');
-      ended(users.update(username, patch));
-      return users.find(username)!.user;
+      ended(await users.update(username, patch));
+      return (await users.find(username))!.user;
     },
 
     /**
@@ -135,66 +142,67 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
      * session of that person ends (the admin's own current one excepted, when they reset their own).
      */
     async resetPassword(by: Session, username: string, newPassword: string): Promise<User> {
-      const target = users.find(username);
+      const target = await users.find(username);
       if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
       checkPassword(newPassword, username);
       const keep = username === by.username ? by.tokenDigest : undefined;
-      ended(users.setPasswordHash(username, await hashSecret(newPassword, PASSWORD_COST), keep));
-      return users.find(username)!.user;
+      ended(await users.setPasswordHash(username, await hashSecret(newPassword, PASSWORD_COST), keep));
+      return (await users.find(username))!.user;
     },
 
     /** A person changes their own password: the current one first, under the lockout as a login is; their other sessions end. */
     changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
       return withPassword(session.username, currentPassword, 'the current password is wrong', async () => {
         checkPassword(newPassword, session.username);
-        ended(users.setPasswordHash(session.username, await hashSecret(newPassword, PASSWORD_COST), session.tokenDigest));
+        ended(await users.setPasswordHash(session.username, await hashSecret(newPassword, PASSWORD_COST), session.tokenDigest));
       });
     },
 
     /** An admin disables (ending every session at once) or enables an account. */
-    setDisabled(by: Session, username: string, disabled: boolean): User {
-      const target = users.find(username);
+    async setDisabled(by: Session, username: string, disabled: boolean): Promise<User> {
+      const target = await users.find(username);
       if (!target) throw new AppError('HW_NOT_FOUND', `no user ${username}`);
       if (disabled && username === by.username) throw new AppError('HW_CONFLICT', 'you cannot disable your own account');
-      const enabledAdmins = users.list().filter((u) => u.role === 'admin' && !u.disabled);
+      const enabledAdmins = (await users.list()).filter((u) => u.role === 'admin' && !u.disabled);
       if (disabled && target.user.role === 'admin' && enabledAdmins.length <= 1) throw new AppError('HW_CONFLICT', 'the last enabled admin cannot be disabled');
-      ended(users.setDisabled(username, disabled));
-      return users.find(username)!.user;
+      ended(await users.setDisabled(username, disabled));
+      return (await users.find(username))!.user;
     },
 
     login(username: string, password: string): Promise<LoginResponse> {
       return withPassword(username, password, ERRORS.HW_BAD_CREDENTIALS.message, async (found) => {
         if (found.user.disabled) throw new AppError('HW_ACCOUNT_DISABLED');
         // A hash made at an older, cheaper cost is made again at today's, now that the password is known.
-        if (!hashCostIs(found.passwordHash, PASSWORD_COST)) users.replaceHash(username, await hashSecret(password, PASSWORD_COST));
+        if (!hashCostIs(found.passwordHash, PASSWORD_COST)) await users.replaceHash(username, await hashSecret(password, PASSWORD_COST));
         const token = newToken();
         const expiresAt = clock() + tokenTtlMs;
         const session: Session = { tokenDigest: tokenDigest(token), username, role: found.user.role, expiresAt };
-        users.createSession(session);
-        cache.set(session.tokenDigest, session);
+        await users.createSession(session);
+        cache.set(session.tokenDigest, { session, checkedAt: clock() });
         return { token, expiresAt: new Date(expiresAt).toISOString(), user: found.user };
       });
     },
 
     /** The session behind a bearer token, or undefined when unknown or expired. */
-    verify(token: string): Session | undefined {
+    async verify(token: string): Promise<Session | undefined> {
       const digest = tokenDigest(token);
       const now = clock();
       const cached = cache.get(digest);
-      if (cached) {
-        if (cached.expiresAt > now) return cached;
+      if (cached && cached.session.expiresAt <= now) {
         cache.delete(digest);
         return undefined;
       }
-      const session = users.findSession(digest, now);
-      if (session) cache.set(digest, session);
+      if (cached && now - cached.checkedAt < SESSION_RECHECK_MS) return cached.session;
+      const session = await users.findSession(digest, now);
+      if (session) cache.set(digest, { session, checkedAt: now });
+      else cache.delete(digest);
       return session;
     },
 
-    logout(token: string): void {
+    async logout(token: string): Promise<void> {
       const digest = tokenDigest(token);
       cache.delete(digest);
-      users.deleteSession(digest);
+      await users.deleteSession(digest);
       for (const fn of endedListeners) fn(digest);
     },
 
@@ -203,10 +211,10 @@ export function createAuthService({ users, tokenTtlMs, clock = Date.now }: AuthS
       endedListeners.push(fn);
     },
 
-    purgeExpired(): void {
+    async purgeExpired(): Promise<void> {
       const now = clock();
-      for (const [digest, s] of cache) if (s.expiresAt <= now) cache.delete(digest);
-      users.purgeExpiredSessions(now);
+      for (const [digest, c] of cache) if (c.session.expiresAt <= now) cache.delete(digest);
+      await users.purgeExpiredSessions(now);
     },
   };
 }

@@ -29,9 +29,7 @@ export function createDayJudgement(d: DayJudgementDeps) {
       await d.reports.report({ from: date, to: date });
       const from = localMidnight(date);
       // Its episodes' tickets: opened that day, or the next when their readings came late.
-      const rooms = d.tickets
-        .list({ type: 'room_temp_low', from: date, to: addDays(date, 1), format: 'json', limit: 100_000 })
-        .filter((t) => t.rule === 'room_low' && (t.exempt === null || t.exempt === 'outdoor_below_design') && localDateOf(Date.parse(t.eventAt ?? t.openedAt)) === date);
+      const rooms = (await d.tickets.list({ type: 'room_temp_low', from: date, to: addDays(date, 1), format: 'json', limit: 100_000 })).filter((t) => t.rule === 'room_low' && (t.exempt === null || t.exempt === 'outdoor_below_design') && localDateOf(Date.parse(t.eventAt ?? t.openedAt)) === date);
       if (rooms.length === 0) return { exempted: 0, cleared: 0 };
       const stations = [...new Set(rooms.flatMap((t) => (t.substationId ? [t.substationId] : [])))];
       const means = await d.store.dailyMeans({ kind: 'substation', field: 'outdoorTemp', deviceIds: stations, from, to: from + DAY_MS });
@@ -44,7 +42,7 @@ export function createDayJudgement(d: DayJudgementDeps) {
         const outdoorC = (t.substationId ? bySubstation.get(t.substationId) : undefined) ?? d.weather?.dayMean(date);
         if (outdoorC === undefined) continue;
         const before = t.exempt;
-        if (d.tickets.judgeOutdoorExemption(t.id, { fact: 'outdoor_day_mean', date, outdoorC, designC })) {
+        if (await d.tickets.judgeOutdoorExemption(t.id, { fact: 'outdoor_day_mean', date, outdoorC, designC })) {
           if (before === null) exempted += 1;
           else cleared += 1;
         }

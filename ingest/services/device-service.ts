@@ -50,7 +50,7 @@ export function createDeviceService({ registry, clock = Date.now }: DeviceServic
       };
       const secret = newDeviceSecret();
       try {
-        registry.insert(device, await hashSecret(secret, DEVICE_SECRET_COST));
+        await registry.insert(device, await hashSecret(secret, DEVICE_SECRET_COST));
       } catch (err) {
         if (err instanceof DuplicateDeviceError) throw new AppError('HW_DEVICE_EXISTS', `device ${input.id} already exists`);
         throw err;

@@ -18,7 +18,7 @@ export interface DueWorkLoop {
 export function createDueWorkLoop(o: {
   run: () => Promise<void>;
   /** When the next stored item falls due (epoch ms), or null. */
-  nextDueAt: () => number | null;
+  nextDueAt: () => Promise<number | null>;
   clock: () => number;
   log: Logger;
   /** What the log says when a run throws. */
@@ -33,8 +33,18 @@ export function createDueWorkLoop(o: {
   function schedule(): void {
     if (closed) return;
     clearTimeout(timer);
-    const wait = Math.max(0, Math.min(o.maxSleepMs ?? 5_000, (o.nextDueAt() ?? Infinity) - o.clock()));
-    timer = setTimeout(kick, wait);
+    const maxSleepMs = o.maxSleepMs ?? 5_000;
+    const sleep = (ms: number) => {
+      // A kick while the store was asked has started a run: its end schedules the next.
+      if (!closed && !running) timer = setTimeout(kick, ms);
+    };
+    o.nextDueAt().then(
+      (next) => sleep(Math.max(0, Math.min(maxSleepMs, (next ?? Infinity) - o.clock()))),
+      (err: Error) => {
+        o.log.error({ err: err.message }, o.failure);
+        sleep(maxSleepMs);
+      },
+    );
   }
 
   function kick(): void {

@@ -14,16 +14,20 @@ export type HandoverListener = (h: Handover) => void;
 
 export interface HandoverDeps {
   store: HandoverStore;
-  activeTickets: () => Ticket[];
-  stops: () => OutageView[];
+  activeTickets: () => Promise<Ticket[]>;
+  stops: () => Promise<OutageView[]>;
   nameOf: (deviceId: string) => string | undefined;
   /** A login's shown name (the account's display name, else the login). */
-  personOf: (username: string) => string;
+  personOf: (username: string) => Promise<string>;
   clock?: () => number;
 }
 
 export function createHandoverService({ store, activeTickets, stops, nameOf, personOf, clock = Date.now }: HandoverDeps) {
-  const person = (username: string): Person => ({ username, name: personOf(username) });
+  const person = async (username: string): Promise<Person> => ({ username, name: await personOf(username) });
+  const sheet = async (at: number): Promise<HandoverSheet> => {
+    const [tickets, outages] = await Promise.all([activeTickets(), stops()]);
+    return handoverSheet(tickets, outages, nameOf, at);
+  };
   const mustGet = async (id: number): Promise<Handover> => {
     const h = await store.get(id);
     if (!h) throw new AppError('HW_NOT_FOUND', `no handover ${id}`);
@@ -37,11 +41,11 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
 
   return {
     /** The sheet as it would be produced now (not kept). */
-    draft: (): HandoverSheet => handoverSheet(activeTickets(), stops(), nameOf, clock()),
+    draft: (): Promise<HandoverSheet> => sheet(clock()),
 
     async produce(username: string, note: string): Promise<Handover> {
       const now = clock();
-      return changed(await store.insert({ at: now, from: person(username), note, sheet: handoverSheet(activeTickets(), stops(), nameOf, now) }));
+      return changed(await store.insert({ at: now, from: await person(username), note, sheet: await sheet(now) }));
     },
 
     list: (limit: number): Promise<Handover[]> => store.list(limit),
@@ -51,7 +55,7 @@ export function createHandoverService({ store, activeTickets, stops, nameOf, per
     async acknowledge(username: string, id: number, note: string): Promise<Handover> {
       const h = await mustGet(id);
       if (h.from.username === username) throw new AppError('HW_CONFLICT', 'the sheet is acknowledged by the one taking over, not by its author');
-      if (!(await store.acknowledge(id, clock(), person(username), note))) {
+      if (!(await store.acknowledge(id, clock(), await person(username), note))) {
         throw new AppError('HW_CONFLICT', `handover ${id} was already acknowledged by ${(await store.get(id))?.acknowledgedBy?.name ?? 'someone'}`);
       }
       return changed(await mustGet(id));

@@ -23,11 +23,13 @@ export interface HouseholdImportResult {
 }
 
 export function createHouseholdService({ store, device, clock = Date.now }: HouseholdServiceDeps) {
-  /** What is wrong with a household against the fleet, or null. `claimed`: sensors taken earlier in the same list. */
-  function problem(h: Omit<HouseholdInput, 'id'>, self: string | null, claimed?: Map<string, string>): string | null {
+  /**
+   * What is wrong with a household against the fleet, or null. `holders`: the households holding
+   * its sensors now; `claimed`: sensors taken earlier in the same list.
+   */
+  function problem(h: Omit<HouseholdInput, 'id'>, self: string | null, holders: ReadonlyMap<string, string>, claimed?: Map<string, string>): string | null {
     if (device(h.substationId)?.kind !== 'substation') return `substation ${h.substationId} is not provisioned`;
     if (new Set(h.deviceIds).size !== h.deviceIds.length) return 'a sensor is listed twice';
-    const holders = store.holders(h.deviceIds);
     for (const id of h.deviceIds) {
       const d = device(id);
       if (!d) return `no device ${id}`;
@@ -39,30 +41,30 @@ export function createHouseholdService({ store, device, clock = Date.now }: Hous
     return null;
   }
 
-  const mustGet = (id: string): Household => {
-    const h = store.get(id);
+  const mustGet = async (id: string): Promise<Household> => {
+    const h = await store.get(id);
     if (!h) throw new AppError('HW_NOT_FOUND', `no household ${id}`);
     return h;
   };
 
   return {
-    create(input: HouseholdInput): Household {
-      const wrong = problem(input, null);
+    async create(input: HouseholdInput): Promise<Household> {
+      const wrong = problem(input, null, await store.holders(input.deviceIds));
       if (wrong) throw new AppError('HW_BAD_REQUEST', wrong);
-      if (!store.insert(input, clock())) throw new AppError('HW_HOUSEHOLD_EXISTS', `household ${input.id} exists`);
+      if (!(await store.insert(input, clock()))) throw new AppError('HW_HOUSEHOLD_EXISTS', `household ${input.id} exists`);
       return mustGet(input.id);
     },
 
-    update(id: string, input: Omit<HouseholdInput, 'id'>): Household {
-      mustGet(id);
-      const wrong = problem(input, id);
+    async update(id: string, input: Omit<HouseholdInput, 'id'>): Promise<Household> {
+      await mustGet(id);
+      const wrong = problem(input, id, await store.holders(input.deviceIds));
       if (wrong) throw new AppError('HW_BAD_REQUEST', wrong);
-      store.update(id, input, clock());
+      await store.update(id, input, clock());
       return mustGet(id);
     },
 
-    remove(id: string): void {
-      if (!store.delete(id)) throw new AppError('HW_NOT_FOUND', `no household ${id}`);
+    async remove(id: string): Promise<void> {
+      if (!(await store.delete(id))) throw new AppError('HW_NOT_FOUND', `no household ${id}`);
     },
 
     get: mustGet,
@@ -74,7 +76,7 @@ export function createHouseholdService({ store, device, clock = Date.now }: Hous
      * are added in one transaction, every bad one reported by its line; an id already taken is a
      * bad row too (an import never overwrites).
      */
-    import(rows: { line: number; values: Record<string, string | number | null | undefined> }[]): HouseholdImportResult {
+    async import(rows: { line: number; values: Record<string, string | number | null | undefined> }[]): Promise<HouseholdImportResult> {
       if (rows.length === 0) throw new AppError('HW_BAD_REQUEST', `no rows: the first line must name the columns (${HOUSEHOLD_IMPORT_COLUMNS.join(',')})`);
       if (rows.length > MAX_HOUSEHOLD_ROWS) throw new AppError('HW_BAD_REQUEST', `${rows.length} rows: at most ${MAX_HOUSEHOLD_ROWS} per import`);
       const unknown = Object.keys(rows[0]!.values).filter((c) => !(HOUSEHOLD_IMPORT_COLUMNS as readonly string[]).includes(c));
@@ -83,8 +85,9 @@ export function createHouseholdService({ store, device, clock = Date.now }: Hous
       const good: { line: number; h: HouseholdInput }[] = [];
       const ids = new Map<string, number>();
       const claimed = new Map<string, string>();
-      rows.forEach(({ line, values: row }) => {
-        const parsed = householdSchema.safeParse(toInput(row));
+      const parsedRows = rows.map(({ line, values }) => ({ line, row: values, parsed: householdSchema.safeParse(toInput(values)) }));
+      const holders = await store.holders([...new Set(parsedRows.flatMap((r) => (r.parsed.success ? r.parsed.data.deviceIds : [])))]);
+      parsedRows.forEach(({ line, row, parsed }) => {
         const id = typeof row.id === 'string' && row.id.trim() !== '' ? row.id.trim() : row.id != null ? String(row.id) : null;
         if (!parsed.success) {
           errors.push({ line, id, message: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
@@ -93,13 +96,13 @@ export function createHouseholdService({ store, device, clock = Date.now }: Hous
         const h = parsed.data;
         const earlier = ids.get(h.id);
         if (earlier !== undefined) return void errors.push({ line, id: h.id, message: `id ${h.id} is also on line ${earlier}` });
-        const wrong = problem(h, null, claimed);
+        const wrong = problem(h, null, holders, claimed);
         if (wrong) return void errors.push({ line, id: h.id, message: wrong });
         ids.set(h.id, line);
         for (const d of h.deviceIds) claimed.set(d, h.id);
         good.push({ line, h });
       });
-      const { inserted, taken } = store.insertMany(
+      const { inserted, taken } = await store.insertMany(
         good.map((g) => g.h),
         clock(),
       );

@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import type { TelemetryStore } from '../ports/telemetry-store.ts';
 
 export interface HousekeepingDeps {
-  persistPresence: () => void;
+  persistPresence: () => Promise<void>;
   /** The offline rule looks for silence when the fleet clock says it is due. */
   tick: () => void;
-  purgeSessions: () => void;
+  purgeSessions: () => Promise<void>;
   store: Pick<TelemetryStore, 'applyRetention'>;
   /** Computes (and so keeps) yesterday's daily means; cheap once kept. */
   judgeYesterday: () => Promise<void>;
@@ -24,10 +24,12 @@ export function startHousekeeping(d: HousekeepingDeps): () => void {
       (err: unknown) => d.logger.error({ err }, 'retention failed'),
     );
   const judge = () => d.judgeYesterday().catch((err: unknown) => d.logger.error({ err }, 'judging yesterday for the reports failed'));
+  const persist = () => d.persistPresence().catch((err: unknown) => d.logger.error({ err }, 'saving the devices\' last values failed (kept for the next save)'));
+  const purge = () => d.purgeSessions().catch((err: unknown) => d.logger.error({ err }, 'purging expired sessions failed'));
   const timers = [
-    setInterval(d.persistPresence, 5_000),
+    setInterval(persist, 5_000),
     setInterval(d.tick, 5_000),
-    setInterval(d.purgeSessions, 3_600_000),
+    setInterval(purge, 3_600_000),
     setTimeout(runRetention, 60_000),
     setInterval(runRetention, 3_600_000),
     setTimeout(judge, 90_000),

@@ -55,29 +55,28 @@ export function selectMyDay(input: MyDayInput): Omit<MyDay, 'date'> {
 }
 
 export interface MyDayDeps {
-  roster: () => Roster;
+  roster: () => Promise<Roster>;
   /** Visits appointed in [from, to), not cancelled. */
-  scheduled: (from: number, to: number) => Visit[];
-  household: (id: string) => Household | undefined;
-  activeTickets: () => Ticket[];
-  displayName: (username: string) => string;
+  scheduled: (from: number, to: number) => Promise<Visit[]>;
+  household: (id: string) => Promise<Household | undefined>;
+  activeTickets: () => Promise<Ticket[]>;
+  displayName: (username: string) => Promise<string>;
   clock?: () => number;
 }
 
 export function createMyDayService({ roster, scheduled, household, activeTickets, displayName, clock = Date.now }: MyDayDeps) {
   return {
     /** The user's day; today (Beijing) when no date is said. */
-    forUser(user: { username: string; role: Role }, date: LocalDate = localDateOf(clock())): MyDay {
+    async forUser(user: { username: string; role: Role }, date: LocalDate = localDateOf(clock())): Promise<MyDay> {
       const from = localMidnight(date);
-      const picked = selectMyDay({
-        username: user.username,
-        displayName: displayName(user.username),
-        role: user.role,
-        roster: roster(),
-        visits: scheduled(from, from + DAY_MS),
-        household,
-        activeTickets: activeTickets(),
-      });
+      const [name, r, visits, active] = await Promise.all([displayName(user.username), roster(), scheduled(from, from + DAY_MS), activeTickets()]);
+      // The day's households, read once for the pure selection.
+      const homes = new Map<string, Household>();
+      for (const id of new Set(visits.map((v) => v.householdId))) {
+        const h = await household(id);
+        if (h) homes.set(id, h);
+      }
+      const picked = selectMyDay({ username: user.username, displayName: name, role: user.role, roster: r, visits, household: (id) => homes.get(id), activeTickets: active });
       return { date, ...picked };
     },
   };

@@ -56,8 +56,8 @@ export function createNoticeService(d: NoticeServiceDeps) {
   const log = d.logger.child({ component: 'notices' });
   const notifiers = new Map<string, { key: string; notifier: Notifier }>();
 
-  const templates = (): NoticeTemplates => {
-    const stored = d.settings.setting<unknown>('noticeTemplates');
+  const templates = async (): Promise<NoticeTemplates> => {
+    const stored = await d.settings.setting<unknown>('noticeTemplates');
     return stored === undefined ? DEFAULT_NOTICE_TEMPLATES : noticeTemplatesSchema.parse(stored);
   };
 
@@ -71,8 +71,8 @@ export function createNoticeService(d: NoticeServiceDeps) {
   }
 
   /** The words of one notice for a stop as it is now. */
-  function word(o: Outage, kind: NoticeKind): string {
-    const t = templates();
+  async function word(o: Outage, kind: NoticeKind): Promise<string> {
+    const t = await templates();
     const template = kind === 'stop' ? t[o.kind] : t[kind];
     const restoredAt = kind === 'restore' ? (o.endedAt ?? clock()) : o.endsAt;
     return fillNotice(template, {
@@ -84,10 +84,10 @@ export function createNoticeService(d: NoticeServiceDeps) {
     });
   }
 
-  function householdsOf(substationId: string) {
+  async function householdsOf(substationId: string) {
     const all = [];
     for (let offset = 0; ; offset += PAGE) {
-      const { households } = d.households.list({ substationId, limit: PAGE, offset });
+      const { households } = await d.households.list({ substationId, limit: PAGE, offset });
       all.push(...households);
       if (households.length < PAGE) return all;
     }
@@ -100,12 +100,12 @@ export function createNoticeService(d: NoticeServiceDeps) {
       const send = notifier(channel).notify;
       if (!send) throw new DeliveryError(`a ${channel.config.type} channel cannot reach customers (SMS or webhook only)`, false);
       await send({ id: n.id, outageId: n.outageId, kind: n.kind, householdId: n.householdId, phone: n.phone, text: n.text });
-      d.store.updateNotice({ id: n.id, status: 'sent', attempts, nextAttemptAt: n.nextAttemptAt, lastError: null, sentAt: clock() });
+      await d.store.updateNotice({ id: n.id, status: 'sent', attempts, nextAttemptAt: n.nextAttemptAt, lastError: null, sentAt: clock() });
       d.onDelivery?.(true);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, true, { cause: err });
       const final = !e.retryable || attempts > BACKOFF_MS.length;
-      d.store.updateNotice({ id: n.id, status: final ? 'failed' : 'pending', attempts, nextAttemptAt: final ? n.nextAttemptAt : clock() + BACKOFF_MS[attempts - 1]!, lastError: e.message, sentAt: null });
+      await d.store.updateNotice({ id: n.id, status: final ? 'failed' : 'pending', attempts, nextAttemptAt: final ? n.nextAttemptAt : clock() + BACKOFF_MS[attempts - 1]!, lastError: e.message, sentAt: null });
       d.onDelivery?.(false);
       // The phone is personal data: the household's id says enough in a log.
       if (final) log.warn({ outageId: n.outageId, householdId: n.householdId, channel: n.channelId, err: e.message }, 'customer notice failed for good');
@@ -113,12 +113,14 @@ export function createNoticeService(d: NoticeServiceDeps) {
   }
 
   async function runOnce(): Promise<void> {
-    const due = d.store.dueNotices(clock(), BATCH);
+    const due = await d.store.dueNotices(clock(), BATCH);
     if (due.length === 0) return;
-    const channels = new Map(d.settings.channels().map((c) => [c.id, c]));
+    const channels = new Map((await d.settings.channels()).map((c) => [c.id, c]));
     await Promise.all(due.map((n) => deliver(n, channels.get(n.channelId))));
     if (due.length === BATCH) loop.again();
   }
+
+  const customerChannelCount = async (): Promise<number> => (await d.settings.channels()).filter(isCustomerChannel).length;
 
   const loop = createDueWorkLoop({ run: runOnce, nextDueAt: d.store.nextNoticeAt, clock, log, failure: 'sending notices failed' });
   const kick = loop.kick;
@@ -130,15 +132,15 @@ export function createNoticeService(d: NoticeServiceDeps) {
      * Tells every household of the stop's substation about this revision of it, once per
      * customer channel. Returns how many notices were queued (0: no household, or no channel).
      */
-    announce(o: Outage, kind: NoticeKind): number {
-      const channels = d.settings.channels().filter(isCustomerChannel);
-      const households = householdsOf(o.substationId);
+    async announce(o: Outage, kind: NoticeKind): Promise<number> {
+      const channels = (await d.settings.channels()).filter(isCustomerChannel);
+      const households = await householdsOf(o.substationId);
       if (channels.length === 0 && households.length > 0) {
         log.warn({ outageId: o.id, substationId: o.substationId, households: households.length }, 'no customer channel (customerNotices: true): the households of this stop are not told');
       }
       const now = clock();
-      const text = word(o, kind);
-      const queued = d.store.queueNotices(
+      const text = await word(o, kind);
+      const queued = await d.store.queueNotices(
         households.flatMap((h) =>
           channels.map((c) => ({ id: randomUUID(), outageId: o.id, revision: o.revision, kind, householdId: h.id, channelId: c.id, phone: h.phone, text, nextAttemptAt: now, createdAt: now })),
         ),
@@ -148,11 +150,15 @@ export function createNoticeService(d: NoticeServiceDeps) {
     },
 
     /** `channels`: the customer channels' count when the caller has it already. */
-    summary(o: Outage, channels = d.settings.channels().filter(isCustomerChannel).length): NoticeSummary {
-      const c = d.store.noticeCounts(o.id);
+    async summary(o: Outage, channels?: number): Promise<NoticeSummary> {
+      const [c, { total }, customerChannels] = await Promise.all([
+        d.store.noticeCounts(o.id),
+        d.households.list({ substationId: o.substationId, limit: 1, offset: 0 }),
+        channels ?? customerChannelCount(),
+      ]);
       return {
-        households: d.households.list({ substationId: o.substationId, limit: 1, offset: 0 }).total,
-        channels,
+        households: total,
+        channels: customerChannels,
         sent: c.sent,
         failed: c.failed,
         pending: c.pending,
@@ -161,14 +167,15 @@ export function createNoticeService(d: NoticeServiceDeps) {
     },
 
     /** When the first notice of the stop reached a household (epoch ms), or null. */
-    firstSentAt: (outageId: number): number | null => d.store.noticeCounts(outageId).firstSentAt,
+    firstSentAt: async (outageId: number): Promise<number | null> => (await d.store.noticeCounts(outageId)).firstSentAt,
 
     /** Every notice of the stop, per household and change; phones masked unless `staff`. */
-    deliveries(outageId: number, staff: boolean): NoticeDeliveryView[] {
-      const channelNames = new Map(d.settings.channels().map((c) => [c.id, c.name]));
+    async deliveries(outageId: number, staff: boolean): Promise<NoticeDeliveryView[]> {
+      const channelNames = new Map((await d.settings.channels()).map((c) => [c.id, c.name]));
+      const notices = await d.store.notices(outageId);
       const addresses = new Map<string, string>();
-      return d.store.notices(outageId).map((n) => {
-        if (!addresses.has(n.householdId)) addresses.set(n.householdId, d.households.get(n.householdId)?.address ?? '');
+      for (const n of notices) if (!addresses.has(n.householdId)) addresses.set(n.householdId, (await d.households.get(n.householdId))?.address ?? '');
+      return notices.map((n) => {
         return {
           id: n.id,
           revision: n.revision,
@@ -186,14 +193,14 @@ export function createNoticeService(d: NoticeServiceDeps) {
     },
 
     /** Sends the stop's failed notices again, from now. */
-    retryFailed(outageId: number): number {
-      const n = d.store.retryFailed(outageId, clock());
+    async retryFailed(outageId: number): Promise<number> {
+      const n = await d.store.retryFailed(outageId, clock());
       if (n > 0) kick();
       return n;
     },
 
     /** How many enabled channels reach customers (0: a stop tells nobody). */
-    customerChannels: (): number => d.settings.channels().filter(isCustomerChannel).length,
+    customerChannels: customerChannelCount,
     templates,
     putTemplates: (t: NoticeTemplates) => d.settings.putSetting('noticeTemplates', t, clock()),
     /** A template filled in for a stop, to preview before saving. */

@@ -31,18 +31,22 @@ export function statusOf(o: Outage, now: number): OutageStatus {
 }
 
 export function createOutageService({ store, device, notices, clock = Date.now }: OutageServiceDeps) {
-  let outages = store.all();
+  // Every stop, for the rules' per-reading question: read at start (`refresh`) and after each change.
+  let outages: Outage[] = [];
+  const refresh = async () => {
+    outages = await store.all();
+  };
 
-  const mustGet = (id: number): Outage => {
-    const o = store.get(id);
+  const mustGet = async (id: number): Promise<Outage> => {
+    const o = await store.get(id);
     if (!o) throw new AppError('HW_NOT_FOUND', `no stop ${id}`);
     return o;
   };
 
   /** Stores the change, tells the households, and refreshes what the rules ask. */
-  function changed(o: Outage, kind: NoticeKind): Outage {
-    outages = store.all();
-    notices.announce(o, kind);
+  async function changed(o: Outage, kind: NoticeKind): Promise<Outage> {
+    await refresh();
+    await notices.announce(o, kind);
     return o;
   }
 
@@ -50,7 +54,7 @@ export function createOutageService({ store, device, notices, clock = Date.now }
    * 服务承诺 二.1(3): customers hear of a planned stop at least 24 h before it begins — judged on
    * the first notice sent, not on when it was typed in; none yet with under 24 h to go is late.
    */
-  function lateNotice(o: Outage, now: number, told = notices.firstSentAt(o.id)): boolean {
+  function lateNotice(o: Outage, now: number, told: number | null): boolean {
     if (o.kind !== 'planned') return false;
     if (told !== null) return told > o.startsAt - DAY_MS;
     if (o.cancelledAt !== null) return o.cancelledAt > o.startsAt - DAY_MS;
@@ -58,10 +62,10 @@ export function createOutageService({ store, device, notices, clock = Date.now }
   }
 
   /** `channels`: the customer channels, counted once for a whole list (their configs are sealed). */
-  function view(o: Outage, now = clock(), channels?: number): OutageView {
+  async function view(o: Outage, now = clock(), channels?: number): Promise<OutageView> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     // One look at the notices serves both the summary and whether they were late.
-    const summary = notices.summary(o, channels);
+    const summary = await notices.summary(o, channels);
     return {
       id: o.id,
       substationId: o.substationId,
@@ -89,11 +93,13 @@ export function createOutageService({ store, device, notices, clock = Date.now }
 
   return {
     view,
+    /** Reads the stops again (at start; on another node's change). */
+    refresh,
 
-    register(input: NewOutage, actor: string): OutageView {
+    async register(input: NewOutage, actor: string): Promise<OutageView> {
       if (device(input.substationId)?.kind !== 'substation') throw new AppError('HW_UNKNOWN_SUBSTATION', `substation ${input.substationId} is not provisioned`);
       const now = clock();
-      const o = store.insert({
+      const o = await store.insert({
         substationId: input.substationId,
         kind: input.kind,
         startsAt: input.startsAt,
@@ -107,12 +113,12 @@ export function createOutageService({ store, device, notices, clock = Date.now }
         revision: 0,
         updatedAt: now,
       });
-      return view(changed(o, 'stop'), now);
+      return view(await changed(o, 'stop'), now);
     },
 
     /** A new expected restore time (and, before a planned stop begins, a new start). */
-    change(id: number, input: OutageChange, _actor: string): OutageView {
-      const o = mustGet(id);
+    async change(id: number, input: OutageChange, _actor: string): Promise<OutageView> {
+      const o = await mustGet(id);
       mustBeOpen(o);
       const now = clock();
       if (input.startsAt !== undefined && input.startsAt !== o.startsAt && (o.kind !== 'planned' || now >= o.startsAt)) {
@@ -120,49 +126,48 @@ export function createOutageService({ store, device, notices, clock = Date.now }
       }
       const startsAt = input.startsAt ?? o.startsAt;
       if (input.endsAt <= startsAt) throw new AppError('HW_BAD_REQUEST', '`endsAt` must be after `startsAt`');
-      const updated = store.update(id, { startsAt, endsAt: input.endsAt, reason: input.reason ?? o.reason, revision: o.revision + 1, updatedAt: now });
-      return view(changed(updated, 'change'), now);
+      const updated = await store.update(id, { startsAt, endsAt: input.endsAt, reason: input.reason ?? o.reason, revision: o.revision + 1, updatedAt: now });
+      return view(await changed(updated, 'change'), now);
     },
 
     /** Heat is back (恢复供热): the rules judge the rooms again from `at`. */
-    end(id: number, at: number | undefined, _actor: string): OutageView {
-      const o = mustGet(id);
+    async end(id: number, at: number | undefined, _actor: string): Promise<OutageView> {
+      const o = await mustGet(id);
       mustBeOpen(o);
       const now = clock();
       const endedAt = at ?? now;
       if (endedAt > now) throw new AppError('HW_BAD_REQUEST', 'heat cannot be back in the future: end the stop when it is');
       if (endedAt < o.startsAt) throw new AppError('HW_CONFLICT', 'the stop has not begun: cancel it instead');
-      const updated = store.update(id, { endedAt, revision: o.revision + 1, updatedAt: now });
-      return view(changed(updated, 'restore'), now);
+      const updated = await store.update(id, { endedAt, revision: o.revision + 1, updatedAt: now });
+      return view(await changed(updated, 'restore'), now);
     },
 
     /** Called off before it began; households already told are told it is off. */
-    cancel(id: number, _actor: string): OutageView {
-      const o = mustGet(id);
+    async cancel(id: number, _actor: string): Promise<OutageView> {
+      const o = await mustGet(id);
       mustBeOpen(o);
       const now = clock();
       if (now >= o.startsAt) throw new AppError('HW_CONFLICT', 'the stop has begun: end it instead');
-      const updated = store.update(id, { cancelledAt: now, revision: o.revision + 1, updatedAt: now });
-      outages = store.all();
-      const s = notices.summary(updated);
-      if (s.sent + s.pending + s.failed > 0) notices.announce(updated, 'cancel');
+      const updated = await store.update(id, { cancelledAt: now, revision: o.revision + 1, updatedAt: now });
+      await refresh();
+      const s = await notices.summary(updated);
+      if (s.sent + s.pending + s.failed > 0) await notices.announce(updated, 'cancel');
       return view(updated, now);
     },
 
-    get: (id: number): OutageView => view(mustGet(id)),
-    find: (id: number): Outage => mustGet(id),
-    list: (): OutageView[] => {
+    get: async (id: number): Promise<OutageView> => view(await mustGet(id)),
+    find: mustGet,
+    list: async (): Promise<OutageView[]> => {
       const now = clock();
-      const channels = notices.customerChannels();
-      return outages.map((o) => view(o, now, channels));
+      const channels = await notices.customerChannels();
+      return Promise.all(outages.map((o) => view(o, now, channels)));
     },
 
     /** Stops overlapping [from, to) for the report: not cancelled, with the span they covered. */
-    forReport(from: number, to: number): { substationId: string; startsAt: number; endsAt: number; lateNotice: boolean }[] {
+    async forReport(from: number, to: number): Promise<{ substationId: string; startsAt: number; endsAt: number; lateNotice: boolean }[]> {
       const now = clock();
-      return outages
-        .filter((o) => o.cancelledAt === null && o.startsAt < to && Math.min(coverEnd(o), now) > from)
-        .map((o) => ({ substationId: o.substationId, startsAt: o.startsAt, endsAt: Math.min(coverEnd(o), now), lateNotice: lateNotice(o, now) }));
+      const covering = outages.filter((o) => o.cancelledAt === null && o.startsAt < to && Math.min(coverEnd(o), now) > from);
+      return Promise.all(covering.map(async (o) => ({ substationId: o.substationId, startsAt: o.startsAt, endsAt: Math.min(coverEnd(o), now), lateNotice: lateNotice(o, now, await notices.firstSentAt(o.id)) })));
     },
 
     /** Current and upcoming stops, as the public page shows them: places and times, no person. */

@@ -25,7 +25,7 @@ export interface ReportServiceDeps {
   outages: Pick<OutageService, 'forReport'>;
   rules: Pick<RulesConfigSource, 'current'>;
   /** Visits recorded in the range (走访测温); none counted without it. */
-  visits?: { figures(from: number, to: number): { done: number; refused: number; sensorsFlagged: number } };
+  visits?: { figures(from: number, to: number): Promise<{ done: number; refused: number; sensorsFlagged: number }> };
   /** The city's daily mean outdoor temperature, for substations that report none. */
   weather?: Pick<WeatherSource, 'load' | 'dayMean'>;
   clock?: () => number;
@@ -54,13 +54,13 @@ export function createReportService({ store, registry, tickets, outages, rules, 
             store.dailyMeans({ kind: 'room', field: 'temp', deviceIds: rooms.map((r) => r.id), from, to }),
             store.dailyMeans({ kind: 'substation', field: 'outdoorTemp', deviceIds: stations.map((s) => s.id), from, to }),
           ]);
-      const stops = outages.forReport(from, to);
+      const stops = await outages.forReport(from, to);
       await weather?.load(days);
       const weatherMeans = new Map(days.flatMap((d) => {
         const m = weather?.dayMean(d);
         return m === undefined ? [] : [[d, m] as const];
       }));
-      const foundExempt = tickets.foundExemptions(from, to).map((e) => ({ deviceId: e.deviceId, from: localDateOf(e.since), to: localDateOf(e.until ?? now), reason: e.reason }));
+      const foundExempt = (await tickets.foundExemptions(from, to)).map((e) => ({ deviceId: e.deviceId, from: localDateOf(e.since), to: localDateOf(e.until ?? now), reason: e.reason }));
       const roomDays = judgeRoomDays({
         rooms: rooms.map((r) => ({ id: r.id, substationId: r.substationId })),
         days,
@@ -73,7 +73,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         designTempC: config.outdoor.designTempC,
         minHours: MIN_HOURS_PER_ROOM_DAY,
       });
-      const t = ticketFigures(tickets.forReport(from, to), { from, to }, now);
+      const t = ticketFigures(await tickets.forReport(from, to), { from, to }, now);
       const { verdicts, ...roomFigures } = roomDays;
       const report: Report = {
         from: q.from,
@@ -83,7 +83,7 @@ export function createReportService({ store, registry, tickets, outages, rules, 
         rooms: { rooms: rooms.length, ...roomFigures },
         tickets: { opened: t.opened, closed: t.closed, closureRate: t.closureRate, timelinessRate: t.timelinessRate, byType: t.byType, bySource: t.bySource, byChannel: t.byChannel, bySubstation: t.bySubstation },
         callbacks: t.callbacks,
-        visits: visits?.figures(from, to) ?? { done: 0, refused: 0, sensorsFlagged: 0 },
+        visits: (await visits?.figures(from, to)) ?? { done: 0, refused: 0, sensorsFlagged: 0 },
         notices: { stops: stops.length, lateNotices: stops.filter((s) => s.lateNotice).length },
       };
       return { report, roomDays: verdicts };

@@ -16,24 +16,31 @@ export interface RulesRuntimeDeps {
   /** A registered outage covers the substation at `at`: no tickets (DESIGN.md §3). */
   suppressed: (substationId: string | null, at: number) => boolean;
   onEvents: (events: RuleEvent[]) => void;
+  /** A reload whose open episodes could not be read: the engine in force stays. */
+  onReloadError?: (err: Error) => void;
   /**
    * Episodes the database still has open: a fresh engine (at start, after a reload) learns them,
    * so a room that warms up after a restart still gets its ticket marked recovered.
    */
-  openEpisodes: () => OpenEpisode[];
+  openEpisodes: () => Promise<OpenEpisode[]>;
   /** The day's mean outdoor temperature from a weather source, for a substation that reports none. */
   outdoorTemp?: (substationId: string | null, at: number) => number | undefined;
 }
 
-export function createRulesRuntime(d: RulesRuntimeDeps) {
-  const build = (c: RulesConfig): RulesEngine => {
+/** Starts with the episodes the database has open (see `openEpisodes`). */
+export async function createRulesRuntime(d: RulesRuntimeDeps) {
+  const build = async (c: RulesConfig): Promise<RulesEngine> => {
     const fresh = createRulesEngine(c, { device: d.device, roomsOf: d.roomsOf, suppressed: (_deviceId, substationId, at) => d.suppressed(substationId, at), outdoorTemp: d.outdoorTemp ?? (() => undefined) });
-    fresh.seedOpen(d.openEpisodes());
+    fresh.seedOpen(await d.openEpisodes());
     return fresh;
   };
-  let engine = build(d.source.current());
+  let engine = await build(d.source.current());
+  // Readings keep going to the engine in force until the new one knows the open episodes.
   d.source.onChange((c) => {
-    engine = build(c);
+    build(c).then(
+      (fresh) => void (engine = fresh),
+      (err: Error) => d.onReloadError?.(err),
+    );
   });
   const emit = (events: RuleEvent[]) => {
     if (events.length > 0) d.onEvents(events);
@@ -48,4 +55,4 @@ export function createRulesRuntime(d: RulesRuntimeDeps) {
   };
 }
 
-export type RulesRuntime = ReturnType<typeof createRulesRuntime>;
+export type RulesRuntime = Awaited<ReturnType<typeof createRulesRuntime>>;

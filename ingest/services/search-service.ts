@@ -34,7 +34,7 @@ export interface SearchDeps {
 
 export function createSearchService(d: SearchDeps) {
   return {
-    search(q: string): { tickets: Ticket[]; devices: Device[]; households: Household[] } {
+    async search(q: string): Promise<{ tickets: Ticket[]; devices: Device[]; households: Household[] }> {
       const text = q.trim();
       const digits = phoneDigits(text);
       const number = ticketNumber(text);
@@ -44,17 +44,17 @@ export function createSearchService(d: SearchDeps) {
         if (devices.length >= LIMIT) break;
         if (dev.id.toLowerCase().includes(lower) || dev.name.toLowerCase().includes(lower) || dev.address.toLowerCase().includes(lower)) devices.push(dev);
       }
-      const households = d.households.search({ text, digits, limit: LIMIT });
-      const tickets = d.tickets.search({ text: number ?? text, digits, deviceIds: households.flatMap((h) => h.deviceIds), limit: LIMIT }).map(d.view);
+      const households = await d.households.search({ text, digits, limit: LIMIT });
+      const tickets = (await d.tickets.search({ text: number ?? text, digits, deviceIds: households.flatMap((h) => h.deviceIds), limit: LIMIT })).map(d.view);
       return { tickets, devices, households };
     },
 
     /** A caller's earlier tickets, newest first, and the households with that number. */
-    history(phone: string): { households: Household[]; tickets: Ticket[] } {
+    async history(phone: string): Promise<{ households: Household[]; tickets: Ticket[] }> {
       const digits = phoneDigits(phone);
       if (!digits) return { households: [], tickets: [] };
-      const households = d.households.search({ text: null, digits, limit: LIMIT });
-      const tickets = d.tickets.search({ text: null, digits, deviceIds: households.flatMap((h) => h.deviceIds), limit: HISTORY_LIMIT }).map(d.view);
+      const households = await d.households.search({ text: null, digits, limit: LIMIT });
+      const tickets = (await d.tickets.search({ text: null, digits, deviceIds: households.flatMap((h) => h.deviceIds), limit: HISTORY_LIMIT })).map(d.view);
       return { households, tickets };
     },
 
@@ -62,10 +62,10 @@ export function createSearchService(d: SearchDeps) {
      * A household's page: its tickets, newest first — those about its rooms' sensors and those
      * its phone number called in (a hotline ticket may name no sensor). Undefined when unknown.
      */
-    household(id: string): { household: Household; tickets: Ticket[] } | undefined {
-      const household = d.households.get(id);
+    async household(id: string): Promise<{ household: Household; tickets: Ticket[] } | undefined> {
+      const household = await d.households.get(id);
       if (!household) return undefined;
-      const tickets = d.tickets.search({ text: null, digits: phoneDigits(household.phone), deviceIds: household.deviceIds, limit: HISTORY_LIMIT }).map(d.view);
+      const tickets = (await d.tickets.search({ text: null, digits: phoneDigits(household.phone), deviceIds: household.deviceIds, limit: HISTORY_LIMIT })).map(d.view);
       return { household, tickets };
     },
   };

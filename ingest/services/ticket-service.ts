@@ -5,7 +5,7 @@
  */
 import { addDays, localMidnight, type LocalDate } from '../contracts/beijing-time.ts';
 import type { Device } from '../contracts/devices.ts';
-import { HOTLINE_TYPES, type FOUND_EXEMPTIONS, type IntakeChannel, type Satisfaction, type Ticket, type TicketQuery, type TimelineData } from '../contracts/tickets.ts';
+import { HOTLINE_TYPES, type FOUND_EXEMPTIONS, type IntakeChannel, type Satisfaction, type Ticket, type TicketQuery, type TimelineData, type TimelineEntry } from '../contracts/tickets.ts';
 import { deadlineState } from '../contracts/deadline-state.ts';
 import { applyStep, closesWithoutCallback, INCIDENT_STEPS, type Step } from '../contracts/ticket-lifecycle.ts';
 import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
@@ -24,6 +24,8 @@ export interface TicketServiceDeps {
 }
 
 type TicketListener = (ticket: Ticket) => void;
+/** Awaited before an opening is done (alerting plans the ticket's pages). */
+type OpenListener = (ticket: Ticket) => Promise<void> | void;
 type FoundExemption = (typeof FOUND_EXEMPTIONS)[number];
 
 /** What a step carries: a note; the cause (diagnose, resolve), the explanation (diagnose), the department (negotiate), the callback's answer. */
@@ -49,7 +51,8 @@ const EPISODE_RULES: ReadonlySet<string> = new Set(['room_low', 'sudden_drop', '
 
 export function createTicketService({ store, deadlines, device, clock = Date.now }: TicketServiceDeps) {
   const changeListeners: TicketListener[] = [];
-  const openListeners: TicketListener[] = [];
+  let ruleEvents: Promise<void> = Promise.resolve();
+  const openListeners: OpenListener[] = [];
 
   function view(t: TicketRecord, now = clock()): Ticket {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -104,13 +107,13 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
    * The substation's open incident, for new room tickets to hang under: its fault, seen on its
    * own readings before the rooms went cold, or the correlation ticket over rooms gone cold together.
    */
-  const parentFor = (substationId: string | null) => (substationId ? (store.findOpen(substationId, 'substation_fault') ?? store.findOpen(substationId, 'correlation')) : undefined);
+  const parentFor = async (substationId: string | null) => (substationId ? ((await store.findOpen(substationId, 'substation_fault')) ?? (await store.findOpen(substationId, 'correlation'))) : undefined);
 
   /** Every open room-temperature ticket of the substation not under an incident yet goes under `parent`. */
-  function linkRooms(substationId: string, parent: TicketRecord, now: number): void {
-    for (const t of store.active()) {
+  async function linkRooms(substationId: string, parent: TicketRecord, now: number): Promise<void> {
+    for (const t of await store.active()) {
       if (t.substationId === substationId && t.parentId === null && t.id !== parent.id && (t.rule === 'room_low' || t.rule === 'sudden_drop')) {
-        changed(store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: null, data: { under: parent.id } }));
+        changed(await store.update(t.id, { parentId: parent.id }, { at: now, actor: RULE_ACTOR, action: 'linked', note: null, data: { under: parent.id } }));
       }
     }
   }
@@ -120,9 +123,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     'id' | 'updatedAt' | 'status' | 'dueAt' | 'milestone' | 'milestoneAt' | 'recoveredAt' | 'cause' | 'diagnosedAt' | 'explanation' | 'negotiatingWith' | 'resolvedAt' | 'callbackDueAt' | 'callbackAt' | 'satisfaction' | 'calledNumber' | 'assigneeId' | 'assigneeName' | 'closedAt' | 'openedAt' | 'channel' | 'accusedTeam'
   > & Partial<Pick<TicketRecord, 'channel' | 'accusedTeam'>>;
 
-  function open(input: OpenInput, actor: string, data: TimelineData) {
+  async function open(input: OpenInput, actor: string, data: TimelineData) {
     const now = clock();
-    const record = store.insert(
+    const record = await store.insert(
       {
         channel: null,
         accusedTeam: null,
@@ -151,18 +154,19 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     );
     if (!record) return record;
     changed(record);
+    // Its pages are planned before the opening is done: nothing opened goes unpaged.
     const v = view(record);
-    for (const listener of openListeners) listener(v);
+    for (const listener of openListeners) await listener(v);
     return record;
   }
 
-  function applyRuleEvent(e: RuleEvent): void {
+  async function applyRuleEvent(e: RuleEvent): Promise<void> {
     const now = clock();
     switch (e.kind) {
       case 'open': {
         const d = device(e.deviceId);
         const substationId = e.substationId ?? (d?.kind === 'substation' ? d.id : (d?.substationId ?? null));
-        const created = open(
+        const created = await open(
           {
             type: e.ticketType,
             source: 'rule',
@@ -173,9 +177,9 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
             // several substations at once (one burst on a main) under the first one's.
             parentId:
               e.rule === 'room_low' || e.rule === 'sudden_drop'
-                ? (parentFor(substationId)?.id ?? null)
+                ? ((await parentFor(substationId))?.id ?? null)
                 : e.rule === 'substation_collapse' && e.under
-                  ? (store.findOpen(e.under, 'substation_collapse')?.id ?? null)
+                  ? ((await store.findOpen(e.under, 'substation_collapse'))?.id ?? null)
                   : null,
             description: '',
             facts: e.facts,
@@ -188,22 +192,22 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
           { facts: e.facts, eventAt: new Date(e.at).toISOString() },
         );
         // A substation fault is an incident: the rooms gone cold before it was seen go under it.
-        if (created && e.rule === 'substation_fault' && substationId !== null) linkRooms(substationId, created, now);
+        if (created && e.rule === 'substation_fault' && substationId !== null) await linkRooms(substationId, created, now);
         if (!created) {
           // Still open from an earlier episode: one ticket per device and rule; note the return.
-          const existing = store.findOpen(e.deviceId, e.rule);
+          const existing = await store.findOpen(e.deviceId, e.rule);
           if (existing?.recoveredAt) {
             const data = { facts: e.facts, eventAt: new Date(e.at).toISOString() };
-            changed(store.update(existing.id, { recoveredAt: null }, { at: now, actor: RULE_ACTOR, action: 'condition_returned', note: null, data }));
+            changed(await store.update(existing.id, { recoveredAt: null }, { at: now, actor: RULE_ACTOR, action: 'condition_returned', note: null, data }));
           }
         }
         return;
       }
       case 'recovered': {
-        const existing = store.findOpen(e.deviceId, e.rule);
+        const existing = await store.findOpen(e.deviceId, e.rule);
         if (existing && !existing.recoveredAt) {
           const data = { facts: e.facts, eventAt: new Date(e.at).toISOString() };
-          changed(store.update(existing.id, { recoveredAt: now }, { at: now, actor: RULE_ACTOR, action: 'recovered', note: null, data }));
+          changed(await store.update(existing.id, { recoveredAt: now }, { at: now, actor: RULE_ACTOR, action: 'recovered', note: null, data }));
         }
         return;
       }
@@ -213,8 +217,8 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
         const station = device(e.substationId);
         // The substation's fault, seen first, is already the incident these rooms belong to.
         const parent =
-          store.findOpen(e.substationId, 'substation_fault') ??
-          open(
+          (await store.findOpen(e.substationId, 'substation_fault')) ??
+          (await open(
             {
               type: e.ticketType,
               source: 'rule',
@@ -231,24 +235,25 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
             },
             RULE_ACTOR,
             { rooms: e.roomIds },
-          ) ?? store.findOpen(e.substationId, 'correlation');
+          )) ??
+          (await store.findOpen(e.substationId, 'correlation'));
         if (!parent) return;
         // Every open room-temperature ticket of the substation goes under it, also those of rooms
         // that went cold earlier than the correlation window: one incident, one place to look.
-        linkRooms(e.substationId, parent, now);
+        await linkRooms(e.substationId, parent, now);
         return;
       }
     }
   }
 
   /** One lifecycle step on one ticket; `incident`: taken on the substation incident it is linked under. */
-  function takeStep(
+  async function takeStep(
     t: TicketRecord,
     step: Step,
     actor: string,
     input: StepInput,
     incident: string | null,
-  ): Ticket {
+  ): Promise<Ticket> {
     if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
     const result = applyStep(t, step);
     if ('refused' in result) throw new AppError('HW_TICKET_STEP', result.refused);
@@ -296,13 +301,13 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     }
     if (step === 'close') patch.closedAt = now;
     if (incident !== null) data = { incident };
-    return view(changed(store.update(t.id, patch, { at: now, actor, action: step, note, data })));
+    return view(changed(await store.update(t.id, patch, { at: now, actor, action: step, note, data })));
   }
 
   const timeline: TicketTimeline = {
-    record(id, actor, action, data) {
-      if (!store.get(id)) return;
-      changed(store.update(id, {}, { at: clock(), actor, action, note: null, data }));
+    async record(id, actor, action, data) {
+      if (!(await store.get(id))) return;
+      changed(await store.update(id, {}, { at: clock(), actor, action, note: null, data }));
     },
   };
 
@@ -315,20 +320,28 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       changeListeners.push(listener);
     },
     /** A ticket was opened (by a rule or the hotline): alerting plans its pages. */
-    onOpened(listener: TicketListener): void {
+    onOpened(listener: OpenListener): void {
       openListeners.push(listener);
     },
 
-    applyRuleEvents(events: readonly RuleEvent[]): void {
-      for (const e of events) applyRuleEvent(e);
+    /**
+     * The rules' events, applied one batch after another in the order they came (each waits for
+     * the one before: an open and its recovery never pass each other). Resolves once these are in.
+     */
+    applyRuleEvents(events: readonly RuleEvent[]): Promise<void> {
+      const applied = ruleEvents.then(async () => {
+        for (const e of events) await applyRuleEvent(e);
+      });
+      ruleEvents = applied.catch(() => undefined);
+      return applied;
     },
 
     /** A customer's report by any intake channel (the 5316206 hotline when not said). */
-    hotline(input: { type: (typeof HOTLINE_TYPES)[number]; description: string; address?: string; contact?: string; deviceId?: string; channel?: IntakeChannel; accusedTeam?: string }, actor: string): Ticket {
+    async hotline(input: { type: (typeof HOTLINE_TYPES)[number]; description: string; address?: string; contact?: string; deviceId?: string; channel?: IntakeChannel; accusedTeam?: string }, actor: string): Promise<Ticket> {
       const d = input.deviceId ? device(input.deviceId) : undefined;
       if (input.deviceId && !d) throw new AppError('HW_NOT_FOUND', `no device ${input.deviceId}`);
       const substationId = d ? (d.kind === 'substation' ? d.id : d.substationId) : null;
-      const record = open(
+      const record = await open(
         {
           type: input.type,
           source: 'hotline',
@@ -355,16 +368,16 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * `via`: taken through the signed link in a page (recorded in the timeline). The callback
      * carries what the customer said and the number called (the route requires both).
      */
-    step(id: string, step: Step, actor: string, input: StepInput): Ticket {
-      const t = store.get(id);
+    async step(id: string, step: Step, actor: string, input: StepInput): Promise<Ticket> {
+      const t = await store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
-      const taken = takeStep(t, step, actor, input, null);
+      const taken = await takeStep(t, step, actor, input, null);
       // An incident (a substation's, over its rooms; a burst, over the other substations it hit):
       // its open tickets take the same step, each in its own timeline with the incident's id (one
       // may have gone ahead on its own: left as it is).
       if (INCIDENT_STEPS.includes(step)) {
-        for (const child of store.active()) {
-          if (child.parentId === id && 'to' in applyStep(child, step)) takeStep(child, step, actor, input, id);
+        for (const child of await store.active()) {
+          if (child.parentId === id && 'to' in applyStep(child, step)) await takeStep(child, step, actor, input, id);
         }
       }
       return taken;
@@ -375,18 +388,18 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * tickets); each change of hands in the timeline. Returns the ticket and whether the person
      * changed (only then is anyone paged).
      */
-    assign(id: string, person: { id: string; name: string }, actor: string, note?: string): { ticket: Ticket; changed: boolean } {
-      const t = store.get(id);
+    async assign(id: string, person: { id: string; name: string }, actor: string, note?: string): Promise<{ ticket: Ticket; changed: boolean }> {
+      const t = await store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
       if (t.status === 'closed') throw new AppError('HW_TICKET_STEP', 'a closed ticket is not given to anyone');
-      const give = (x: TicketRecord, incident?: string) =>
+      const give = async (x: TicketRecord, incident?: string) =>
         changed(
-          store.update(x.id, { assigneeId: person.id, assigneeName: person.name }, { at: clock(), actor, action: 'assign', note: incident ? null : (note ?? null), data: { assignee: person.id, name: person.name, ...(incident ? { incident } : {}) } }),
+          await store.update(x.id, { assigneeId: person.id, assigneeName: person.name }, { at: clock(), actor, action: 'assign', note: incident ? null : (note ?? null), data: { assignee: person.id, name: person.name, ...(incident ? { incident } : {}) } }),
         );
       const changedHands = t.assigneeId !== person.id;
-      const record = give(t);
+      const record = await give(t);
       // An incident's open tickets under it go with it.
-      for (const child of store.active()) if (child.parentId === id && child.assigneeId !== person.id) give(child, id);
+      for (const child of await store.active()) if (child.parentId === id && child.assigneeId !== person.id) await give(child, id);
       return { ticket: view(record), changed: changedHands };
     },
 
@@ -395,20 +408,20 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * open a maintenance ticket (测温点校准) for the sensor, one at a time; a later visit that
      * agrees marks it recovered (a person closes it once the sensor is checked).
      */
-    calibration(deviceId: string, found: { fact: Extract<RuleFact, { fact: 'calibrate' }>; at: number } | null, actor: string): void {
-      const existing = store.findOpen(deviceId, 'calibration');
+    async calibration(deviceId: string, found: { fact: Extract<RuleFact, { fact: 'calibrate' }>; at: number } | null, actor: string): Promise<void> {
+      const existing = await store.findOpen(deviceId, 'calibration');
       if (found === null) {
-        if (existing && existing.recoveredAt === null) changed(store.update(existing.id, { recoveredAt: clock() }, { at: clock(), actor, action: 'recovered', note: null, data: null }));
+        if (existing && existing.recoveredAt === null) changed(await store.update(existing.id, { recoveredAt: clock() }, { at: clock(), actor, action: 'recovered', note: null, data: null }));
         return;
       }
       const { fact, at } = found;
       const data = { facts: [fact], eventAt: new Date(at).toISOString() };
       if (existing) {
-        changed(store.update(existing.id, { recoveredAt: null, facts: [fact] }, { at: clock(), actor, action: 'condition_returned', note: null, data }));
+        changed(await store.update(existing.id, { recoveredAt: null, facts: [fact] }, { at: clock(), actor, action: 'condition_returned', note: null, data }));
         return;
       }
       const d = device(deviceId);
-      open(
+      await open(
         { type: 'sensor_calibration', source: 'rule', rule: 'calibration', deviceId, substationId: d?.kind === 'room' ? d.substationId : null, parentId: null, description: '', facts: [fact], address: d?.address || null, contact: null, exempt: null, eventAt: at },
         actor,
         data,
@@ -421,33 +434,31 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
      * temperature (at opening only the 24 hours before were known). A cause found at the
      * resolution (the building, the customer's installation) is not touched.
      */
-    judgeOutdoorExemption(id: string, fact: Extract<RuleFact, { fact: 'outdoor_day_mean' }>): boolean {
-      const t = store.get(id);
+    async judgeOutdoorExemption(id: string, fact: Extract<RuleFact, { fact: 'outdoor_day_mean' }>): Promise<boolean> {
+      const t = await store.get(id);
       if (!t || (t.exempt !== null && t.exempt !== 'outdoor_below_design')) return false;
       const exempt = fact.outdoorC < fact.designC ? 'outdoor_below_design' : null;
       if (exempt === t.exempt) return false;
       const now = clock();
-      changed(store.update(id, { exempt }, { at: now, actor: RULE_ACTOR, action: exempt ? 'exempted' : 'exemption_cleared', note: null, data: { facts: [fact], eventAt: new Date(localMidnight(fact.date)).toISOString() } }));
+      changed(await store.update(id, { exempt }, { at: now, actor: RULE_ACTOR, action: exempt ? 'exempted' : 'exemption_cleared', note: null, data: { facts: [fact], eventAt: new Date(localMidnight(fact.date)).toISOString() } }));
       return true;
     },
 
-    find(id: string): Ticket | undefined {
-      const t = store.get(id);
+    async find(id: string): Promise<Ticket | undefined> {
+      const t = await store.get(id);
       return t && view(t);
     },
 
-
-
-    get(id: string): { ticket: Ticket; timeline: ReturnType<TicketStore['timeline']> } {
-      const t = store.get(id);
+    async get(id: string): Promise<{ ticket: Ticket; timeline: TimelineEntry[] }> {
+      const t = await store.get(id);
       if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
-      return { ticket: view(t), timeline: store.timeline(id) };
+      return { ticket: view(t), timeline: await store.timeline(id) };
     },
 
     /** When each lifecycle step was first taken, for the tickets opened on Beijing dates from–to. */
-    stepTimes(from: LocalDate, to: LocalDate): Map<string, Partial<Record<Step, number>>> {
+    async stepTimes(from: LocalDate, to: LocalDate): Promise<Map<string, Partial<Record<Step, number>>>> {
       const out = new Map<string, Partial<Record<Step, number>>>();
-      for (const s of store.stepTimes(localMidnight(from), localMidnight(addDays(to, 1)))) {
+      for (const s of await store.stepTimes(localMidnight(from), localMidnight(addDays(to, 1)))) {
         const steps = out.get(s.ticketId) ?? {};
         steps[s.action as Step] = s.at;
         out.set(s.ticketId, steps);
@@ -455,22 +466,24 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
       return out;
     },
 
-    list: (q: TicketQuery): Ticket[] => {
+    list: async (q: TicketQuery): Promise<Ticket[]> => {
+      const rows = await store.list(q);
       const now = clock();
-      return store.list(q).map((t) => view(t, now));
+      return rows.map((t) => view(t, now));
     },
 
-    active: (): Ticket[] => {
+    active: async (): Promise<Ticket[]> => {
+      const rows = await store.active();
       const now = clock();
-      return store.active().map((t) => view(t, now));
+      return rows.map((t) => view(t, now));
     },
 
     /**
      * The episodes the rules opened and have not seen recover: a fresh rules engine (at start,
      * after a reload) learns them, so a recovery after a restart still reaches its ticket.
      */
-    openEpisodes(): OpenEpisode[] {
-      return store.active().flatMap((t) =>
+    async openEpisodes(): Promise<OpenEpisode[]> {
+      return (await store.active()).flatMap((t) =>
         t.source === 'rule' && t.deviceId && t.recoveredAt === null && t.rule !== null && EPISODE_RULES.has(t.rule)
           ? [{ deviceId: t.deviceId, rule: t.rule as OpenEpisode['rule'], at: t.eventAt ?? t.openedAt }]
           : [],

@@ -14,7 +14,7 @@ import type { VisitService } from './visit-service.ts';
 
 export interface VisitRoundDeps {
   /** Every household the substation feeds. */
-  householdsOf: (substationId: string) => Household[];
+  householdsOf: (substationId: string) => Promise<Household[]>;
   device: (id: string) => Pick<Device, 'kind'> | undefined;
   visits: Pick<VisitService, 'plan' | 'scheduled'>;
   clock?: () => number;
@@ -22,7 +22,7 @@ export interface VisitRoundDeps {
 
 export function createVisitRounds({ householdsOf, device, visits, clock = Date.now }: VisitRoundDeps) {
   return {
-    round(input: VisitRoundInput, actor: string): VisitRound {
+    async round(input: VisitRoundInput, actor: string): Promise<VisitRound> {
       const station = device(input.substationId);
       if (!station) throw new AppError('HW_NOT_FOUND', `no substation ${input.substationId}`);
       if (station.kind !== 'substation') throw new AppError('HW_BAD_REQUEST', `substationId: ${input.substationId} is a room sensor, not a substation`);
@@ -31,10 +31,11 @@ export function createVisitRounds({ householdsOf, device, visits, clock = Date.n
       if (problems.length > 0) throw new AppError('HW_BAD_REQUEST', problems.join('; '));
 
       const dayStart = localMidnight(input.date);
-      const visited = new Set(visits.scheduled(dayStart, dayStart + DAY_MS).map((v) => v.householdId));
-      const plan = planRound(householdsOf(input.substationId), visited, input);
+      const visited = new Set((await visits.scheduled(dayStart, dayStart + DAY_MS)).map((v) => v.householdId));
+      const plan = planRound(await householdsOf(input.substationId), visited, input);
       const staff = [...new Set(input.staff.map((s) => s.trim()))];
-      const planned = plan.slots.map((s) => visits.plan({ householdId: s.householdId, scheduledAt: s.at, staff, customerAskedForNight: false, note: '' }, actor));
+      const planned = [];
+      for (const s of plan.slots) planned.push(await visits.plan({ householdId: s.householdId, scheduledAt: s.at, staff, customerAskedForNight: false, note: '' }, actor));
       return { planned, skipped: plan.skipped };
     },
   };

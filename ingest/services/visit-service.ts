@@ -29,15 +29,15 @@ export interface CalibrationFlag {
 
 export interface VisitDeps {
   store: VisitStore;
-  household: (id: string) => Household | undefined;
+  household: (id: string) => Promise<Household | undefined>;
   device: (id: string) => Pick<Device, 'kind'> | undefined;
-  ticket: (id: string) => Ticket | undefined;
-  step: (id: string, step: Step, actor: string, input: { visit: string }) => Ticket;
+  ticket: (id: string) => Promise<Ticket | undefined>;
+  step: (id: string, step: Step, actor: string, input: { visit: string }) => Promise<Ticket>;
   readings: (deviceId: string, from: number, to: number) => Promise<ReadingRow[]>;
   /** A sensor the thermometer disagrees with (or agrees with again: `null`). */
   onCalibration: (deviceId: string, flag: CalibrationFlag | null) => void;
   /** The same finding at the moment of the visit (not at restart): the sensor's maintenance ticket. */
-  maintenance?: (deviceId: string, flag: CalibrationFlag | null, actor: string) => void;
+  maintenance?: (deviceId: string, flag: CalibrationFlag | null, actor: string) => Promise<void>;
   clock?: () => number;
 }
 
@@ -46,8 +46,8 @@ export function createVisitService(d: VisitDeps) {
   const refuse = (problems: string[]) => {
     if (problems.length > 0) throw new AppError('HW_BAD_REQUEST', problems.join('; '));
   };
-  const mustGet = (id: string): Visit => {
-    const v = d.store.get(id);
+  const mustGet = async (id: string): Promise<Visit> => {
+    const v = await d.store.get(id);
     if (!v) throw new AppError('HW_NOT_FOUND', `no visit ${id}`);
     return v;
   };
@@ -69,12 +69,12 @@ export function createVisitService(d: VisitDeps) {
   }
 
   return {
-    plan(input: NewVisit, actor: string): Visit {
-      const home = d.household(input.householdId);
+    async plan(input: NewVisit, actor: string): Promise<Visit> {
+      const home = await d.household(input.householdId);
       if (!home) throw new AppError('HW_NOT_FOUND', `no household ${input.householdId}`);
       refuse(planProblems(input));
       if (input.ticketId !== undefined) {
-        const t = d.ticket(input.ticketId);
+        const t = await d.ticket(input.ticketId);
         if (!t) throw new AppError('HW_NOT_FOUND', `no ticket ${input.ticketId}`);
         if (!CUSTOMER_VISIT_TYPES.has(t.type) || t.status === 'closed') throw new AppError('HW_CONFLICT', `ticket ${t.id} (${t.type}, ${t.status}) is not one a visit answers`);
       }
@@ -83,44 +83,44 @@ export function createVisitService(d: VisitDeps) {
     },
 
     async complete(id: string, input: CompleteVisit, actor: string): Promise<Visit> {
-      const v = mustGet(id);
+      const v = await mustGet(id);
       if (v.status !== 'planned') throw new AppError('HW_CONFLICT', `visit ${id} is ${v.status === 'done' ? 'already recorded' : 'cancelled'}`);
       refuse(completionProblems(input));
-      const home = d.household(v.householdId);
+      const home = await d.household(v.householdId);
       if (!home) throw new AppError('HW_CONFLICT', `household ${v.householdId} no longer exists`);
       const at = input.at ?? clock();
       if (at > clock() + 5 * 60_000) throw new AppError('HW_BAD_REQUEST', 'at: a visit is recorded after it happened, not in the future');
       const measurements = await compare(input.measurements, home, at, 'measurements');
       let refused: Visit['refused'] = null;
       if (input.refused) {
-        const neighbour = d.household(input.refused.neighbourHouseholdId);
+        const neighbour = await d.household(input.refused.neighbourHouseholdId);
         if (!neighbour) throw new AppError('HW_BAD_REQUEST', `refused.neighbourHouseholdId: no household ${input.refused.neighbourHouseholdId}`);
         if (neighbour.id === home.id) throw new AppError('HW_BAD_REQUEST', "refused.neighbourHouseholdId: the neighbour's home, not the customer's own");
         refused = { reason: input.refused.reason, neighbourHouseholdId: neighbour.id, neighbourMeasurements: await compare(input.refused.neighbourMeasurements, neighbour, at, 'refused.neighbourMeasurements') };
       }
       const signature = input.signature === undefined ? null : signaturePng(input.signature);
-      if (!d.store.complete(id, { at, by: actor, measurements, signaturePng: signature, refused, note: input.note })) {
+      if (!(await d.store.complete(id, { at, by: actor, measurements, signaturePng: signature, refused, note: input.note }))) {
         throw new AppError('HW_CONFLICT', `visit ${id} was recorded meanwhile`);
       }
       for (const m of [...measurements, ...(refused?.neighbourMeasurements ?? [])]) {
         if (m.deviceId && m.sensorC !== null) {
           const flag = m.calibrate ? { deviceId: m.deviceId, visitId: id, at, measuredC: m.temp, sensorC: m.sensorC } : null;
           d.onCalibration(m.deviceId, flag);
-          d.maintenance?.(m.deviceId, flag, actor);
+          await d.maintenance?.(m.deviceId, flag, actor);
         }
       }
       // The visit is the complaint's on-site step (acknowledged first when nobody had yet).
-      const t = v.ticketId ? d.ticket(v.ticketId) : undefined;
+      const t = v.ticketId ? await d.ticket(v.ticketId) : undefined;
       if (t && (t.status === 'open' || t.status === 'acknowledged')) {
-        if (t.status === 'open') d.step(t.id, 'acknowledge', actor, { visit: id });
-        d.step(t.id, 'on_site', actor, { visit: id });
+        if (t.status === 'open') await d.step(t.id, 'acknowledge', actor, { visit: id });
+        await d.step(t.id, 'on_site', actor, { visit: id });
       }
       return mustGet(id);
     },
 
-    cancel(id: string): Visit {
-      const v = mustGet(id);
-      if (!d.store.cancel(id, clock())) throw new AppError('HW_CONFLICT', `visit ${id} is ${v.status}`);
+    async cancel(id: string): Promise<Visit> {
+      const v = await mustGet(id);
+      if (!(await d.store.cancel(id, clock()))) throw new AppError('HW_CONFLICT', `visit ${id} is ${v.status}`);
       return mustGet(id);
     },
 
@@ -128,19 +128,19 @@ export function createVisitService(d: VisitDeps) {
     /** For the report: visits recorded in [from, to), refused signatures, sensors flagged. */
     figures: (from: number, to: number) => d.store.figures(from, to),
     list: (q: { householdId?: string; status?: Visit['status']; limit: number }) => d.store.list(q),
-    signature(id: string): Buffer {
-      mustGet(id);
-      const png = d.store.signature(id);
+    async signature(id: string): Promise<Buffer> {
+      await mustGet(id);
+      const png = await d.store.signature(id);
       if (!png) throw new AppError('HW_NOT_FOUND', `visit ${id} has no signature`);
       return png;
     },
 
     /** At start: the sensors the last visits flagged, flagged again. */
-    restoreFlags(): void {
-      for (const f of d.store.calibrationFlags()) d.onCalibration(f.deviceId, f);
+    async restoreFlags(): Promise<void> {
+      for (const f of await d.store.calibrationFlags()) d.onCalibration(f.deviceId, f);
     },
     /** A day's visits (appointed in [from, to), not cancelled), earliest first: 今日走访 and rounds. */
-    scheduled: (from: number, to: number): Visit[] => d.store.scheduled(from, to),
+    scheduled: (from: number, to: number): Promise<Visit[]> => d.store.scheduled(from, to),
   };
 }
 

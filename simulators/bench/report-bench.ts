@@ -40,10 +40,10 @@ export async function benchMonthlyReport(o: { rooms: number; log: (line: string)
     const substations = Math.ceil(o.rooms / 50);
     const createdAt = new Date().toISOString();
     for (let s = 0; s < substations; s++) {
-      registry.insert({ id: `BS-${s}`, kind: 'substation', name: `站 ${s}`, lat: 35.4, lng: 116.97, address: '', roomType: null, substationId: null, intervalSec: 60, createdAt }, 'bench');
+      await registry.insert({ id: `BS-${s}`, kind: 'substation', name: `站 ${s}`, lat: 35.4, lng: 116.97, address: '', roomType: null, substationId: null, intervalSec: 60, createdAt }, 'bench');
     }
     for (let r = 0; r < o.rooms; r++) {
-      registry.insert({ id: `BR-${r}`, kind: 'room', name: `房 ${r}`, lat: 35.4, lng: 116.97, address: '', roomType: 'bedroom', substationId: `BS-${r % substations}`, intervalSec: 900, createdAt }, 'bench');
+      await registry.insert({ id: `BR-${r}`, kind: 'room', name: `房 ${r}`, lat: 35.4, lng: 116.97, address: '', roomType: 'bedroom', substationId: `BS-${r % substations}`, intervalSec: 900, createdAt }, 'bench');
     }
     const year = new Date().getUTCFullYear() - 1;
     const from = `${year}-12-01`;
@@ -74,7 +74,7 @@ export async function benchMonthlyReport(o: { rooms: number; log: (line: string)
     const logger = pino({ level: 'silent' });
     const rules = createRulesConfigSource({ workdaysFile: WORKDAYS, logger });
     const tickets = createSqliteTicketStore(db);
-    const reports = createReportService({ store, registry, tickets, outages: { forReport: () => [] }, rules });
+    const reports = createReportService({ store, registry, tickets, outages: { forReport: async () => [] }, rules });
     const t0 = performance.now();
     const cold = await reports.report({ from, to });
     const coldSeconds = (performance.now() - t0) / 1000;

@@ -34,7 +34,7 @@ export async function startReceiver() {
 }
 
 /** `channels`: webhook channel ids, each posting to `<receiverUrl>/<id>`. */
-export function ticketsWithAlerting(dataDir: string, clock: { now: number }, { receiverUrl, roster, channels }: { receiverUrl: string; roster: Roster; channels: string[] }) {
+export async function ticketsWithAlerting(dataDir: string, clock: { now: number }, { receiverUrl, roster, channels }: { receiverUrl: string; roster: Roster; channels: string[] }) {
   const db = openDatabase(dataDir);
   const alertStore = createSqliteAlertStore(db);
   const ticketStore = createSqliteTicketStore(db);
@@ -59,9 +59,9 @@ export function ticketsWithAlerting(dataDir: string, clock: { now: number }, { r
     logger: pino({ level: 'silent' }),
   });
   tickets.onOpened(alerting.onTicketOpened);
-  tickets.onChange(alerting.onTicketChanged);
-  alertStore.putSetting('roster', roster, clock.now);
-  for (const id of channels) alertStore.putChannel({ id, name: id, config: { type: 'webhook', url: `${receiverUrl}/${id}` }, enabled: true, createdAt: clock.now });
+  tickets.onChange((t) => void alerting.onTicketChanged(t));
+  await alertStore.putSetting('roster', roster, clock.now);
+  for (const id of channels) await alertStore.putChannel({ id, name: id, config: { type: 'webhook', url: `${receiverUrl}/${id}` }, enabled: true, createdAt: clock.now });
   return {
     tickets,
     ticketStore,

@@ -12,6 +12,7 @@ import { startHeatWatch, type HeatWatch } from '../../ingest/app.ts';
 import { loadConfig } from '../../ingest/config/config.ts';
 import type { NewDevice, ProvisionedDevice } from '../../ingest/contracts/devices.ts';
 import { HeatWatchClient } from '../../simulators/heatwatch-client.ts';
+import { pgDatabase } from './postgres.ts';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
@@ -54,7 +55,10 @@ export interface LogEntry {
 /** `onLog` sees every log entry, debug and above: a test waits for what HeatWatch says it did. */
 export async function startWorld(extraEnv: Record<string, string> = {}, { onLog }: { onLog?: (entry: LogEntry) => void } = {}): Promise<TestWorld> {
   const dataDir = tempDir();
+  // The `postgres` project runs the same files with the relational data in PostgreSQL (a database per world).
+  const database = process.env.HEATWATCH_TEST_DATABASE === 'postgres' ? { HEATWATCH_DATABASE_URL: await pgDatabase() } : {};
   const env = (more: Record<string, string>) => ({
+    ...database,
     HEATWATCH_DATA_DIR: dataDir,
     HEATWATCH_HTTP_PORT: '0',
     HEATWATCH_MQTT_PORT: '0',

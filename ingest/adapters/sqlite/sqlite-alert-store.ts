@@ -8,8 +8,9 @@ import type { SecretBox } from '../../security/secret-box.ts';
 import type { AlertKind } from '../../core/alerting/alert-policy.ts';
 import type { AlertStore, Delivery, DeliveryStatus, PendingAlert, StoredChannel } from '../../ports/alert-store.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous, type Synchronous } from './asynchronous.ts';
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string;
   alert_id: number;
   ticket_id: string;
@@ -26,7 +27,7 @@ interface DeliveryRow {
   sent_at: number | null;
 }
 
-const toDelivery = (r: DeliveryRow): Delivery => ({
+export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
   alertId: r.alert_id,
   ticketId: r.ticket_id,
@@ -74,7 +75,7 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
   const markDelivery = db.prepare('UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError, sent_at = @sentAt WHERE id = @id');
   const byTicket = db.prepare('SELECT * FROM deliveries WHERE ticket_id = ? ORDER BY created_at, id');
 
-  const store: AlertStore = {
+  const store: Synchronous<AlertStore> = {
     setting: <T>(key: string) => {
       const row = getSetting.get(key) as { value: string } | undefined;
       return row ? (JSON.parse(row.value) as T) : undefined;
@@ -110,5 +111,5 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
     deliveriesFor: (ticketId) => (byTicket.all(ticketId) as DeliveryRow[]).map(toDelivery),
   };
   if (box) for (const channel of store.channels()) store.putChannel(channel);
-  return store;
+  return asynchronous<AlertStore>(store);
 }

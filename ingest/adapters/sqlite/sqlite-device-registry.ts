@@ -8,7 +8,7 @@ import type { DeviceKind } from '../../contracts/topics.ts';
 import { DuplicateDeviceError, type DeviceCredentials, type DeviceRegistry, type LastState } from '../../ports/device-registry.ts';
 import type { Db } from './open-database.ts';
 
-interface DeviceRow {
+export interface DeviceRow {
   id: string;
   kind: DeviceKind;
   name: string;
@@ -22,7 +22,7 @@ interface DeviceRow {
   created_at: number;
 }
 
-function toCredentials(row: DeviceRow): DeviceCredentials {
+export function toCredentials(row: DeviceRow): DeviceCredentials {
   return {
     device: {
       id: row.id,
@@ -70,7 +70,7 @@ export function createSqliteDeviceRegistry(db: Db): DeviceRegistry {
   }
 
   return {
-    insert(device, secretHash) {
+    async insert(device, secretHash) {
       try {
         insert.run({ ...device, createdAt: Date.parse(device.createdAt), secretHash });
       } catch (err) {
@@ -80,17 +80,17 @@ export function createSqliteDeviceRegistry(db: Db): DeviceRegistry {
       byId.set(device.id, { device, secretHash });
     },
     get: (id) => lookup(id)?.device,
-    credentials: lookup,
+    credentials: async (id) => lookup(id),
     list: () => [...byId.values()].map((c) => c.device),
     count: () => byId.size,
-    loadLastStates: () =>
+    loadLastStates: async () =>
       (selectStates.all() as { device_id: string; last_ts: number; last_values: string; seen_at: number }[]).map((r) => ({
         deviceId: r.device_id,
         ts: r.last_ts,
         values: JSON.parse(r.last_values) as LastState['values'],
         seenAt: r.seen_at,
       })),
-    saveLastStates: (states) => {
+    saveLastStates: async (states) => {
       if (states.length > 0) saveStates(states);
     },
   };

@@ -2,8 +2,9 @@
 import type { Household, HouseholdInput } from '../../contracts/households.ts';
 import type { HouseholdStore } from '../../ports/household-store.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous } from './asynchronous.ts';
 
-interface Row {
+export interface Row {
   id: string;
   name: string;
   phone: string;
@@ -17,7 +18,7 @@ interface Row {
 
 const SELECT = `SELECT h.*, (SELECT group_concat(device_id, ' ') FROM household_devices d WHERE d.household_id = h.id) AS device_ids FROM households h`;
 
-const toHousehold = (r: Row): Household => ({
+export const toHousehold = (r: Row): Household => ({
   id: r.id,
   name: r.name,
   phone: r.phone,
@@ -50,7 +51,7 @@ export function createSqliteHouseholdStore(db: Db): HouseholdStore {
     return true;
   };
 
-  return {
+  return asynchronous<HouseholdStore>({
     insert: db.transaction(insertOne),
     update: db.transaction((id: string, h: Omit<HouseholdInput, 'id'>, at: number) => {
       if (updateRow.run({ ...h, areaM2: h.areaM2 ?? null, id, at }).changes === 0) return false;
@@ -98,5 +99,5 @@ export function createSqliteHouseholdStore(db: Db): HouseholdStore {
       }
       return { inserted, taken };
     }),
-  };
+  });
 }

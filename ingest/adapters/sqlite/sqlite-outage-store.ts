@@ -1,8 +1,9 @@
 /** Stops and the customers' notices in SQLite. */
 import type { Notice, NoticeCounts, Outage, OutageStore } from '../../ports/outage-store.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous } from './asynchronous.ts';
 
-const OUTAGE_COLUMNS: Record<keyof Omit<Outage, 'id'>, string> = {
+export const OUTAGE_COLUMNS: Record<keyof Omit<Outage, 'id'>, string> = {
   substationId: 'substation_id',
   kind: 'kind',
   startsAt: 'starts_at',
@@ -16,15 +17,15 @@ const OUTAGE_COLUMNS: Record<keyof Omit<Outage, 'id'>, string> = {
   revision: 'revision',
   updatedAt: 'updated_at',
 };
-const OUTAGE_FIELDS = Object.keys(OUTAGE_COLUMNS) as (keyof typeof OUTAGE_COLUMNS)[];
+export const OUTAGE_FIELDS = Object.keys(OUTAGE_COLUMNS) as (keyof typeof OUTAGE_COLUMNS)[];
 
-const toOutage = (r: Record<string, unknown>): Outage => {
+export const toOutage = (r: Record<string, unknown>): Outage => {
   const o = { id: r.id } as Record<string, unknown>;
   for (const f of OUTAGE_FIELDS) o[f] = r[OUTAGE_COLUMNS[f]] ?? null;
   return o as unknown as Outage;
 };
 
-const toNotice = (r: Record<string, unknown>): Notice => ({
+export const toNotice = (r: Record<string, unknown>): Notice => ({
   id: r.id as string,
   outageId: r.outage_id as number,
   revision: r.revision as number,
@@ -64,7 +65,7 @@ export function createSqliteOutageStore(db: Db): OutageStore {
     return r && toOutage(r);
   };
 
-  return {
+  return asynchronous<OutageStore>({
     insert: (o) => get(Number(insertOutage.run(o).lastInsertRowid))!,
     update: (id, patch) => {
       const fields = OUTAGE_FIELDS.filter((f) => f in patch);
@@ -87,5 +88,5 @@ export function createSqliteOutageStore(db: Db): OutageStore {
     },
     notices: (outageId) => (forOutage.all(outageId) as Record<string, unknown>[]).map(toNotice),
     retryFailed: (outageId, now) => retry.run(now, outageId).changes,
-  };
+  });
 }

@@ -5,8 +5,9 @@ import type { NewTicket, TicketRecord, TicketStore, TimelineInput } from '../../
 import type { ReportTicket } from '../../core/reports/ticket-figures.ts';
 import { addDays, localMidnight } from '../../contracts/beijing-time.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous } from './asynchronous.ts';
 
-const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
+export const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   type: 'type',
   status: 'status',
   source: 'source',
@@ -41,12 +42,12 @@ const COLUMNS: Record<keyof Omit<TicketRecord, 'id'>, string> = {
   closedAt: 'closed_at',
   updatedAt: 'updated_at',
 };
-const FIELDS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+export const FIELDS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 
 /** Columns held as JSON text. */
 const JSON_FIELDS: ReadonlySet<string> = new Set(['facts']);
 
-function toRecord(row: Record<string, unknown>): TicketRecord {
+export function toRecord(row: Record<string, unknown>): TicketRecord {
   const record = { id: row.id } as Record<string, unknown>;
   for (const f of FIELDS) {
     const v = row[COLUMNS[f]] ?? null;
@@ -55,7 +56,7 @@ function toRecord(row: Record<string, unknown>): TicketRecord {
   return record as unknown as TicketRecord;
 }
 
-const toRow = (patch: Partial<TicketRecord>): Record<string, unknown> => ('facts' in patch ? { ...patch, facts: patch.facts ? JSON.stringify(patch.facts) : null } : patch);
+export const toRow = (patch: Partial<TicketRecord>): Record<string, unknown> => ('facts' in patch ? { ...patch, facts: patch.facts ? JSON.stringify(patch.facts) : null } : patch);
 
 export function createSqliteTicketStore(db: Db): TicketStore {
   const insertTicket = db.prepare(
@@ -92,7 +93,7 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   };
   const log = (id: string, e: TimelineInput) => addEntry.run(id, e.at, e.actor, e.action, e.note, e.data ? JSON.stringify(e.data) : null);
 
-  return {
+  return asynchronous<TicketStore>({
     insert: (ticket: NewTicket, entry: TimelineInput) =>
       db.transaction(() => {
         let seq: number;
@@ -164,8 +165,8 @@ export function createSqliteTicketStore(db: Db): TicketStore {
 
     forReport: (from: number, to: number) => reportRows.all({ from, to }) as ReportTicket[],
 
-    foundExemptions: (from: number, to: number) => exemptionRows.all({ from, to }) as ReturnType<TicketStore['foundExemptions']>,
+    foundExemptions: (from: number, to: number) => exemptionRows.all({ from, to }) as Awaited<ReturnType<TicketStore['foundExemptions']>>,
 
     stepTimes: (from: number, to: number) => stepRows.all({ from, to }) as { ticketId: string; action: string; at: number }[],
-  };
+  });
 }

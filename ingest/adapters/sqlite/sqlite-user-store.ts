@@ -2,8 +2,9 @@
 import type { Role, User } from '../../contracts/users.ts';
 import { DuplicateUserError, type Session, type UserStore } from '../../ports/user-store.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous } from './asynchronous.ts';
 
-interface UserRow {
+export interface UserRow {
   username: string;
   password_hash: string;
   role: Role;
@@ -12,7 +13,7 @@ interface UserRow {
   disabled_at: number | null;
 }
 
-const toUser = (r: UserRow): User => ({
+export const toUser = (r: UserRow): User => ({
   username: r.username,
   role: r.role,
   displayName: r.display_name,
@@ -54,7 +55,7 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
     return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
   };
 
-  return {
+  return asynchronous<UserStore>({
     upsert(user, passwordHash) {
       db.transaction(() => {
         upsertUser.run({ ...user, hash: passwordHash, now: clock() });
@@ -113,5 +114,5 @@ export function createSqliteUserStore(db: Db, clock: () => number = Date.now): U
       })();
     },
     purgeExpiredSessions: (now) => purge.run(now).changes,
-  };
+  });
 }

@@ -2,8 +2,9 @@
 import type { Visit } from '../../contracts/visits.ts';
 import type { VisitStore } from '../../ports/visit-store.ts';
 import type { Db } from './open-database.ts';
+import { asynchronous } from './asynchronous.ts';
 
-interface Row {
+export interface Row {
   seq: number;
   household_id: string;
   scheduled_at: number;
@@ -22,11 +23,11 @@ interface Row {
   completion_note: string | null;
 }
 
-const idOf = (seq: number) => `V-${String(seq).padStart(6, '0')}`;
-const seqOf = (id: string) => (/^V-(\d{1,12})$/.exec(id) ? Number(id.slice(2)) : -1);
+export const idOf = (seq: number) => `V-${String(seq).padStart(6, '0')}`;
+export const seqOf = (id: string) => (/^V-(\d{1,12})$/.exec(id) ? Number(id.slice(2)) : -1);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const toVisit = (r: Row): Visit => ({
+export const toVisit = (r: Row): Visit => ({
   id: idOf(r.seq),
   householdId: r.household_id,
   scheduledAt: iso(r.scheduled_at)!,
@@ -67,7 +68,7 @@ export function createSqliteVisitStore(db: Db): VisitStore {
     const row = select.get(seqOf(id)) as Row | undefined;
     return row && toVisit(row);
   };
-  return {
+  return asynchronous<VisitStore>({
     insert(v) {
       const seq = Number(insert.run(v.householdId, v.scheduledAt, JSON.stringify(v.staff), v.ticketId, v.customerAskedForNight ? 1 : 0, v.note, v.at, v.by).lastInsertRowid);
       return get(idOf(seq))!;
@@ -106,5 +107,5 @@ export function createSqliteVisitStore(db: Db): VisitStore {
       }
       return [...last.values()].filter((f) => f.calibrate).map(({ calibrate: _c, ...f }) => f);
     },
-  };
+  });
 }

@@ -71,9 +71,9 @@ export interface AlertingRouteDeps {
   allow: RoleGuard;
   alerting: AlertingService;
   store: Pick<AlertStore, 'channels' | 'putChannel' | 'deleteChannel'>;
-  acknowledge: (ticketId: string, actor: string) => void;
+  acknowledge: (ticketId: string, actor: string) => Promise<unknown>;
   /** Whether the role may see the ticket (a complaint about staff: dispatch only). */
-  mayRead: (role: string, ticketId: string) => boolean;
+  mayRead: (role: string, ticketId: string) => Promise<boolean>;
   links: { verify(token: string, now: number): { ticketId: string; person: string } | { refused: string } };
   clock?: () => number;
 }
@@ -84,30 +84,30 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
 
   app.get('/api/alerting/roster', { schema: { tags, summary: 'The duty roster: people, teams, shifts' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.roster());
   app.put('/api/alerting/roster', { schema: { tags, summary: 'Replace the duty roster', body: rosterSchema }, onRequest: allow('admin') }, async (request) => {
-    alerting.putRoster(request.body);
+    await alerting.putRoster(request.body);
     return request.body;
   });
   app.get('/api/alerting/on-duty', { schema: { tags, summary: 'Who is paged right now (or at `at`) for a substation', querystring: onDutyQuery }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
     const q = request.query;
-    const duty = alerting.onDuty(q.substationId ?? null, q.at);
+    const duty = await alerting.onDuty(q.substationId ?? null, q.at);
     return { substationId: q.substationId ?? null, at: new Date(q.at ?? clock()).toISOString(), ...duty };
   });
 
   app.get('/api/alerting/duty-board', { schema: { tags, summary: 'Every team and who is on duty in it now (or at `at`)', querystring: onDutyQuery.pick({ at: true }) }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
     const at = request.query.at ?? clock();
     // The channels by name (a dispatcher reads "抢修群 webhook", not "hook-2"), secrets never.
-    const names = new Map(store.channels().map((c) => [c.id, c.name]));
-    return { at: new Date(at).toISOString(), teams: alerting.dutyBoard(at).map((e) => ({ ...e, channelNames: e.team.channels.map((id) => names.get(id) ?? id) })) };
+    const names = new Map((await store.channels()).map((c) => [c.id, c.name]));
+    return { at: new Date(at).toISOString(), teams: (await alerting.dutyBoard(at)).map((e) => ({ ...e, channelNames: e.team.channels.map((id) => names.get(id) ?? id) })) };
   });
 
   app.get('/api/alerting/policy', { schema: { tags, summary: 'Who is told what and when, per ticket type' }, onRequest: allow(...STAFF_ROLES) }, async () => alerting.policy());
   app.put('/api/alerting/policy', { schema: { tags, summary: 'Replace the alerting policy', body: alertPolicySchema }, onRequest: allow('admin') }, async (request) => {
-    alerting.putPolicy(request.body);
+    await alerting.putPolicy(request.body);
     return request.body;
   });
 
   app.get('/api/alerting/channels', { schema: { tags, summary: 'Notification channels (secrets hidden)' }, onRequest: allow('admin') }, async () => ({
-    channels: store.channels().map(view),
+    channels: (await store.channels()).map(view),
     failing: alerting.failingChannels(),
   }));
   app.put(
@@ -116,7 +116,7 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
     async (request) => {
       const { id } = request.params;
       const input = request.body;
-      const stored = store.channels().find((c) => c.id === id);
+      const stored = (await store.channels()).find((c) => c.id === id);
       // A kept secret goes only where it went before: a new destination needs the secret typed again.
       if (holdsRedacted(input.config)) {
         const before = stored ? destinationOf(stored.config as Record<string, unknown>) : '';
@@ -127,22 +127,22 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
       }
       const { config } = parseOr400(z.object({ config: channelConfigSchema }), { config: keepSecrets(input.config, stored?.config) });
       const channel: StoredChannel = { id, name: input.name, enabled: input.enabled, config, createdAt: stored?.createdAt ?? clock() };
-      store.putChannel(channel);
+      await store.putChannel(channel);
       return view(channel);
     },
   );
   app.delete('/api/alerting/channels/:id', { schema: { tags, summary: 'Remove a channel', params: idParams }, onRequest: allow('admin') }, async (request, reply) => {
-    if (!store.deleteChannel(request.params.id)) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
+    if (!(await store.deleteChannel(request.params.id))) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
     return reply.code(204).send();
   });
   app.post(
     '/api/alerting/channels/:id/test',
     { schema: { tags, summary: 'Send a test message through a channel to the people named (roster ids)', params: idParams, body: channelTestBody }, onRequest: allow('admin') },
     async (request) => {
-      const channel = store.channels().find((c) => c.id === request.params.id);
+      const channel = (await store.channels()).find((c) => c.id === request.params.id);
       if (!channel) throw new AppError('HW_NOT_FOUND', `no channel ${request.params.id}`);
       const people = request.body?.people ?? [];
-      const roster = alerting.roster();
+      const roster = await alerting.roster();
       const to = roster.people.filter((p) => people.includes(p.id));
       try {
         await alerting.test(channel, to);
@@ -154,8 +154,8 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
   );
 
   app.get('/api/tickets/:id/deliveries', { schema: { tags, summary: "The ticket's notifications and their delivery", params: idParams }, onRequest: allow(...STAFF_ROLES) }, async (request) => {
-    if (!mayRead(request.session!.role, request.params.id)) throw new AppError('HW_NOT_FOUND', `no ticket ${request.params.id}`);
-    return { deliveries: alerting.deliveriesFor(request.params.id).map((x) => ({
+    if (!(await mayRead(request.session!.role, request.params.id))) throw new AppError('HW_NOT_FOUND', `no ticket ${request.params.id}`);
+    return { deliveries: (await alerting.deliveriesFor(request.params.id)).map((x) => ({
       id: x.id,
       kind: x.kind,
       channelId: x.channelId,
@@ -182,7 +182,7 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
-    const t = alerting.ackView(claim.ticketId, claim.person);
+    const t = await alerting.ackView(claim.ticketId, claim.person);
     if (!t) return reply.code(404).send(page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 不存在。No such ticket.</p>`));
     // What is being acknowledged, before anyone confirms it.
     const row = (label: string, value: string) => `<tr><th>${label}</th><td>${escape(value)}</td></tr>`;
@@ -198,9 +198,9 @@ export function registerAlertingRoutes(fastify: FastifyInstance, { allow, alerti
     const claim = links.verify(request.params.token, clock());
     reply.type('text/html; charset=utf-8');
     if ('refused' in claim) return reply.code(403).send(page('HeatWatch', `<p>${REFUSED[claim.refused]}</p>`));
-    const person = alerting.ackView(claim.ticketId, claim.person)?.person ?? claim.person;
+    const person = (await alerting.ackView(claim.ticketId, claim.person))?.person ?? claim.person;
     try {
-      acknowledge(claim.ticketId, person);
+      await acknowledge(claim.ticketId, person);
     } catch (err) {
       if (err instanceof AppError && err.code === 'HW_TICKET_STEP') return page('HeatWatch', `<p>工单 ${escape(claim.ticketId)} 已被接单或已处理。Already acknowledged.</p>`);
       throw err;

@@ -21,17 +21,17 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthS
   );
 
   app.post('/api/logout', { schema: { tags: ['auth'], summary: 'End this session' }, onRequest: allow(...ALL_ROLES) }, async (request, reply) => {
-    auth.logout(bearerToken(request)!);
+    await auth.logout(bearerToken(request)!);
     return reply.code(204).send();
   });
 
   app.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' }, onRequest: allow(...ALL_ROLES) }, async (request) => {
     const s = request.session!;
-    return { username: s.username, role: s.role, displayName: auth.profile(s.username).displayName, expiresAt: new Date(s.expiresAt).toISOString() };
+    return { username: s.username, role: s.role, displayName: (await auth.profile(s.username)).displayName, expiresAt: new Date(s.expiresAt).toISOString() };
   });
 
   app.get('/api/users/names', { schema: { tags: ['users'], summary: "Everyone's name as shown, for timelines and assignees" }, onRequest: allow(...ALL_ROLES) }, async () => ({
-    users: auth.names(),
+    users: await auth.names(),
   }));
 
   app.patch(
@@ -51,7 +51,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: { auth: AuthS
   );
 
   app.get('/api/users', { schema: { tags: ['users'], summary: 'List users' }, onRequest: allow('admin') }, async () => ({
-    users: auth.listUsers(),
+    users: await auth.listUsers(),
   }));
 
   app.post(

@@ -19,7 +19,7 @@ const readable = (h: Handover, role: string): Handover => ({ ...h, sheet: sheetA
 export function registerHandoverRoutes(fastify: FastifyInstance, { allow, handovers }: { allow: RoleGuard; handovers: HandoverService }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/api/handovers/draft', { schema: { tags, summary: 'The handover sheet as it would be produced now: {incidents, tickets, promises, stops}' }, onRequest: allow(...STAFF_ROLES) }, async (request) =>
-    sheetAsReadBy(handovers.draft(), request.session!.role),
+    sheetAsReadBy(await handovers.draft(), request.session!.role),
   );
   app.post(
     '/api/handovers',

@@ -43,22 +43,22 @@ export function registerHouseholdRoutes(fastify: FastifyInstance, { allow, house
     async (request) => {
       const q = request.query;
       if (q.deviceId !== undefined) {
-        const h = households.forDevice(q.deviceId);
+        const h = await households.forDevice(q.deviceId);
         return { households: h ? [forRole(request, h)] : [], total: h ? 1 : 0 };
       }
-      const { households: list, total } = households.list({ substationId: q.substationId, limit: q.limit, offset: q.offset });
+      const { households: list, total } = await households.list({ substationId: q.substationId, limit: q.limit, offset: q.offset });
       return { households: list.map((h) => forRole(request, h)), total };
     },
   );
 
   app.get('/api/households/:id', { schema: { tags: ['households'], summary: 'One household', params }, onRequest: allow(...ALL_ROLES) }, async (request) =>
-    forRole(request, households.get(request.params.id)),
+    forRole(request, await households.get(request.params.id)),
   );
 
   app.post(
     '/api/households',
     { schema: { tags: ['households'], summary: 'Add a household: its substation and room sensors must be provisioned', body: householdSchema }, onRequest: allow(...DISPATCH_ROLES) },
-    async (request, reply) => reply.code(201).send(households.create(request.body)),
+    async (request, reply) => reply.code(201).send(await households.create(request.body)),
   );
 
   app.put(
@@ -68,7 +68,7 @@ export function registerHouseholdRoutes(fastify: FastifyInstance, { allow, house
   );
 
   app.delete('/api/households/:id', { schema: { tags: ['households'], summary: 'Remove a household', params }, onRequest: allow(...DISPATCH_ROLES) }, async (request, reply) => {
-    households.remove(request.params.id);
+    await households.remove(request.params.id);
     return reply.code(204).send();
   });
 

@@ -28,8 +28,8 @@ export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages,
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.get('/api/outages', { schema: { tags: ['outages'], summary: 'Heat stops (停热), with their notices; customerChannels: how many channels reach customers' }, onRequest: allow(...ALL_ROLES) }, async () => ({
-    outages: outages.list(),
-    customerChannels: notices.customerChannels(),
+    outages: await outages.list(),
+    customerChannels: await notices.customerChannels(),
   }));
 
   app.get('/api/outages/:id', { schema: { tags: ['outages'], summary: 'One stop, with its notices: {households, channels, sent, failed, pending, firstSentAt}', params }, onRequest: allow(...ALL_ROLES) }, async (request) =>
@@ -42,7 +42,7 @@ export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages,
       schema: { tags: ['outages'], summary: 'Register a stop: every household of the substation is told; no tickets for its rooms while it lasts', body: newOutageSchema },
       onRequest: allow(...DISPATCH_ROLES),
     },
-    async (request, reply) => reply.code(201).send(outages.register(request.body, request.session!.username)),
+    async (request, reply) => reply.code(201).send(await outages.register(request.body, request.session!.username)),
   );
 
   app.post(
@@ -67,8 +67,8 @@ export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages,
     '/api/outages/:id/notices',
     { schema: { tags: ['outages'], summary: 'Every notice of the stop: household, change, channel, status (phones masked for viewers)', params }, onRequest: allow(...ALL_ROLES) },
     async (request) => {
-      outages.find(request.params.id);
-      return { notices: notices.deliveries(request.params.id, (STAFF_ROLES as readonly string[]).includes(request.session!.role)) };
+      await outages.find(request.params.id);
+      return { notices: await notices.deliveries(request.params.id, (STAFF_ROLES as readonly string[]).includes(request.session!.role)) };
     },
   );
 
@@ -76,8 +76,8 @@ export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages,
     '/api/outages/:id/notices/retry',
     { schema: { tags: ['outages'], summary: 'Send the failed notices of the stop again', params }, onRequest: allow(...DISPATCH_ROLES) },
     async (request) => {
-      outages.find(request.params.id);
-      return { retried: notices.retryFailed(request.params.id) };
+      await outages.find(request.params.id);
+      return { retried: await notices.retryFailed(request.params.id) };
     },
   );
 
@@ -89,7 +89,7 @@ export function registerOutageRoutes(fastify: FastifyInstance, { allow, outages,
     '/api/notice-templates',
     { schema: { tags: ['outages'], summary: 'Change the notices’ wording: placeholders {{substation}} {{areas}} {{reason}} {{start}} {{restore}}', body: noticeTemplatesSchema }, onRequest: allow('admin') },
     async (request) => {
-      notices.putTemplates(request.body);
+      await notices.putTemplates(request.body);
       return notices.templates();
     },
   );

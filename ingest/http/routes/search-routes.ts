@@ -20,7 +20,7 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       onRequest: allow(...STAFF_ROLES),
     },
     async (request) => {
-      const found = search.search(request.query.q);
+      const found = await search.search(request.query.q);
       return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
     },
   );
@@ -31,7 +31,7 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       onRequest: allow(...STAFF_ROLES),
     },
     async (request) => {
-      const found = search.history(request.query.phone);
+      const found = await search.history(request.query.phone);
       return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
     },
   );
@@ -42,7 +42,7 @@ export function registerSearchRoutes(fastify: FastifyInstance, { allow, search }
       onRequest: allow(...STAFF_ROLES),
     },
     async (request) => {
-      const found = search.household(request.params.id);
+      const found = await search.household(request.params.id);
       if (!found) throw new AppError('HW_NOT_FOUND', `no household ${request.params.id}`);
       return { ...found, tickets: found.tickets.filter((t) => mayReadTicket(request.session!.role, t)) };
     },

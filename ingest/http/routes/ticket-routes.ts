@@ -32,10 +32,10 @@ export interface TicketRouteDeps {
   /** The household behind a room's ticket (staff roles only). */
   households: Pick<HouseholdService, 'forDevice'>;
   /** The duty roster's people (派单 goes to one of them), and telling the one a ticket was given to. */
-  people: () => { id: string; name: string; username?: string }[];
+  people: () => Promise<{ id: string; name: string; username?: string }[]>;
   /** The roster's teams and shifts: a staff complaint names a team, and is never given to it. */
-  roster: () => { teams: { id: string }[]; shifts: { team: string; person: string }[] };
-  pageAssignee: (t: Ticket, personId: string) => void;
+  roster: () => Promise<{ teams: { id: string }[]; shifts: { team: string; person: string }[] }>;
+  pageAssignee: (t: Ticket, personId: string) => Promise<void>;
   clock?: () => number;
 }
 
@@ -45,8 +45,8 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
    * 一.5: complaints about staff are read by dispatch only (the service centre and the duty
    * managers); to anyone else such a ticket does not exist.
    */
-  const readable = (role: string, id: string) => {
-    const t = tickets.find(id);
+  const readable = async (role: string, id: string) => {
+    const t = await tickets.find(id);
     if (!t || !mayReadTicket(role, t)) throw new AppError('HW_NOT_FOUND', `no ticket ${id}`);
     return t;
   };
@@ -60,15 +60,15 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
       const q = request.query;
       if (q.assignee === 'me') {
         // 我的工单: what was given to the roster person linked to this login.
-        const me = people().find((p) => p.username === request.session!.username);
+        const me = (await people()).find((p) => p.username === request.session!.username);
         if (!me) return { tickets: [] };
         q.assignee = me.id;
       }
       const role = request.session!.role;
-      const list = tickets.list(q).filter((t) => mayReadTicket(role, t));
+      const list = (await tickets.list(q)).filter((t) => mayReadTicket(role, t));
       if (q.format === 'json') return { tickets: list };
       if (!q.from || !q.to) throw new AppError('HW_BAD_REQUEST', 'query format: csv and xlsx need a `from`–`to` range');
-      const steps = tickets.stepTimes(q.from, q.to);
+      const steps = await tickets.stepTimes(q.from, q.to);
       const nameOf = (id: string) => registry.get(id)?.name;
       const file = `heatwatch-tickets-${q.from}-${q.to}`;
       if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}.csv"`).send(ticketsCsv(list, steps, nameOf));
@@ -82,8 +82,8 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     '/api/tickets/:id',
     { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and the readings around the event', params: ticketParams }, onRequest: allow(...ALL_ROLES) },
     async (request) => {
-      readable(request.session!.role, request.params.id);
-      const { ticket, timeline } = tickets.get(request.params.id);
+      await readable(request.session!.role, request.params.id);
+      const { ticket, timeline } = await tickets.get(request.params.id);
       const device = ticket.deviceId ? registry.get(ticket.deviceId) : undefined;
       let readings: Record<string, unknown>[] = [];
       if (device) {
@@ -94,7 +94,7 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
       }
       // Who lives there: personal data, for staff roles only (a viewer sees none).
       const staff = (STAFF_ROLES as readonly string[]).includes(request.session!.role);
-      const household = staff && device?.kind === 'room' ? (households.forDevice(device.id) ?? null) : null;
+      const household = staff && device?.kind === 'room' ? ((await households.forDevice(device.id)) ?? null) : null;
       return { ...ticket, timeline, readings, household };
     },
   );
@@ -103,14 +103,14 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     '/api/tickets/:id/assign',
     { schema: { tags: ['tickets'], summary: '派单: give the ticket (an incident with its rooms) to a person of the duty roster; they are paged', params: ticketParams, body: assignSchema }, onRequest: allow(...DISPATCH_ROLES) },
     async (request) => {
-      const person = people().find((p) => p.id === request.body.personId);
+      const person = (await people()).find((p) => p.id === request.body.personId);
       if (!person) throw new AppError('HW_BAD_REQUEST', `no person ${request.body.personId} in the duty roster`);
-      const t = readable(request.session!.role, request.params.id);
-      if (t.accusedTeam !== null && roster().shifts.some((s) => s.person === person.id && s.team === t.accusedTeam)) {
+      const t = await readable(request.session!.role, request.params.id);
+      if (t.accusedTeam !== null && (await roster()).shifts.some((s) => s.person === person.id && s.team === t.accusedTeam)) {
         throw new AppError('HW_CONFLICT', `${person.name} is in team ${t.accusedTeam}, which the complaint is about: give it to someone outside that team`);
       }
-      const { ticket, changed } = tickets.assign(request.params.id, { id: person.id, name: person.name }, request.session!.username, request.body.note);
-      if (changed) pageAssignee(ticket, person.id);
+      const { ticket, changed } = await tickets.assign(request.params.id, { id: person.id, name: person.name }, request.session!.username, request.body.note);
+      if (changed) await pageAssignee(ticket, person.id);
       return ticket;
     },
   );
@@ -120,8 +120,8 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
     { schema: { tags: ['tickets'], summary: "Open a ticket from a customer's report: by the 5316206 hotline (default) or another intake channel", body: hotlineTicketSchema }, onRequest: allow(...DISPATCH_ROLES) },
     async (request, reply) => {
       const { accusedTeam } = request.body;
-      if (accusedTeam !== undefined && !roster().teams.some((team) => team.id === accusedTeam)) throw new AppError('HW_BAD_REQUEST', `accusedTeam: no team ${accusedTeam} in the duty roster`);
-      return reply.code(201).send(tickets.hotline(request.body, request.session!.username));
+      if (accusedTeam !== undefined && !(await roster()).teams.some((team) => team.id === accusedTeam)) throw new AppError('HW_BAD_REQUEST', `accusedTeam: no team ${accusedTeam} in the duty roster`);
+      return reply.code(201).send(await tickets.hotline(request.body, request.session!.username));
     },
   );
 
@@ -131,7 +131,7 @@ export function registerTicketRoutes(fastify: FastifyInstance, { allow, tickets,
       `/api/tickets/:id/${r.path}`,
       { schema: { tags: ['tickets'], summary: `Lifecycle step: ${r.path}`, params: ticketParams, body: stepBody(step) }, onRequest: allow(...r.roles) },
       async (request) => {
-        readable(request.session!.role, request.params.id);
+        await readable(request.session!.role, request.params.id);
         return tickets.step(request.params.id, step, request.session!.username, request.body ?? {});
       },
     );

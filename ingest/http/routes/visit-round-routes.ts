@@ -22,7 +22,7 @@ export function registerVisitRoundRoutes(fastify: FastifyInstance, { allow, roun
       onRequest: allow(...STAFF_ROLES),
     },
     async (request, reply) => {
-      const round = rounds.round(request.body, request.session!.username);
+      const round = await rounds.round(request.body, request.session!.username);
       return reply.code(round.planned.length > 0 ? 201 : 200).send(round);
     },
   );

@@ -20,7 +20,7 @@ export function registerVisitRoutes(fastify: FastifyInstance, { allow, visits }:
   app.post(
     '/api/visits',
     { schema: { tags, summary: 'Plan a visit: {householdId, scheduledAt, staff (two or more), ticketId?, customerAskedForNight?, note?}', body: newVisitSchema }, onRequest: allow(...STAFF_ROLES) },
-    async (request, reply) => reply.code(201).send(visits.plan(request.body, request.session!.username)),
+    async (request, reply) => reply.code(201).send(await visits.plan(request.body, request.session!.username)),
   );
   app.get(
     '/api/visits',
@@ -28,7 +28,7 @@ export function registerVisitRoutes(fastify: FastifyInstance, { allow, visits }:
       schema: { tags, summary: 'Visits, latest appointment first', querystring: z.object({ householdId: z.string().regex(DEVICE_ID_PATTERN).optional(), status: z.enum(['planned', 'done', 'cancelled']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict() },
       onRequest: allow(...STAFF_ROLES),
     },
-    async (request) => ({ visits: visits.list(request.query) }),
+    async (request) => ({ visits: await visits.list(request.query) }),
   );
   app.get('/api/visits/:id', { schema: { tags, summary: 'One visit with its form', params }, onRequest: allow(...STAFF_ROLES) }, async (request) => visits.get(request.params.id));
   app.post(
@@ -43,6 +43,6 @@ export function registerVisitRoutes(fastify: FastifyInstance, { allow, visits }:
   );
   app.post('/api/visits/:id/cancel', { schema: { tags, summary: 'Cancel a planned visit', params }, onRequest: allow(...STAFF_ROLES) }, async (request) => visits.cancel(request.params.id));
   app.get('/api/visits/:id/signature', { schema: { tags, summary: "The customer's signature (PNG)", params }, onRequest: allow(...STAFF_ROLES) }, async (request, reply) =>
-    reply.type('image/png').header('cache-control', 'private, no-store').send(visits.signature(request.params.id)),
+    reply.type('image/png').header('cache-control', 'private, no-store').send(await visits.signature(request.params.id)),
   );
 }
