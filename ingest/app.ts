@@ -47,6 +47,9 @@ import { createSearchService } from './services/search-service.ts';
 import { createNoticeService } from './services/notice-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
+import { startRulesFeed } from './mqtt/rules-feed.ts';
+import { startLeadership } from './adapters/postgres/pg-leadership.ts';
+import type { Reading } from './contracts/payloads.ts';
 import { createHealth } from './observability/health.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { afterCommit } from './pipeline/after-commit.ts';
@@ -68,6 +71,9 @@ import { addDays, localDateOf, type LocalDate } from './contracts/beijing-time.t
 import { createRulesConfigSource } from './services/rules-config-source.ts';
 import { createRulesRuntime } from './services/rules-runtime.ts';
 import { createTicketService } from './services/ticket-service.ts';
+
+/** How far back a node that becomes the rules leader reads the readings (the default rules' longest window). */
+const RULES_LOOK_BACK_MS = 60 * 60_000;
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -98,7 +104,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const db = openDatabase(config.dataDir);
   const metrics = createMetrics();
   // Relational data: the SQLite file, or PostgreSQL shared by several nodes (HEATWATCH_DATABASE_URL).
-  const stores = await openRelationalStores({ databaseUrl: config.databaseUrl, db, box: createSecretBox(loadSecretsKey(config.dataDir, config.secretsKey)), logger });
+  const secretsKey = loadSecretsKey(config.dataDir, config.secretsKey);
+  const ackKey = loadAckKey(config.dataDir, config.ackLinkSecret);
+  const stores = await openRelationalStores({ databaseUrl: config.databaseUrl, db, box: createSecretBox(secretsKey), keys: { secrets: secretsKey, ackLinks: ackKey }, logger });
   const { registry, alerts: alertStore, tickets: ticketStore, households: householdStore, outages: outageStore } = stores;
   const store = await openTelemetryStore({ config, db, registry, logger, onDelivered: (n) => metrics.outboxDelivered.inc(n) });
   const auth = createAuthService({ users: stores.users, tokenTtlMs: config.tokenTtlMs });
@@ -132,7 +140,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     onDelivery: (ok) => metrics.notifications.inc({ channel: 'customer', outcome: ok ? 'sent' : 'failed' }),
   });
   const outages = createOutageService({ store: outageStore, device: registry.get, notices });
-  const ackLinks = createAckLinks(loadAckKey(config.dataDir, config.ackLinkSecret), () => config.publicUrl ?? serverUrl(http.server, config.http.host));
+  const ackLinks = createAckLinks(ackKey, () => config.publicUrl ?? serverUrl(http.server, config.http.host));
   const alerting = createAlertingService({
     store: alertStore,
     tickets,
@@ -166,7 +174,19 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     },
     onReloadError: (err) => logger.error({ err }, 'the new rules could not learn the open episodes: the rules in force stay'),
   });
-  const tick = () => fleetClock.due() && rules.onTick(fleetClock.now());
+  // Several nodes (PostgreSQL): the rules, the offline tick, the pages and notices and the day's
+  // judgement run on one of them, the leader (pg-leadership.ts); alone, a node always leads. With an
+  // external broker the nodes share the readings out for storing, and the leader reads them all
+  // through a plain subscription of its own (rules-feed.ts) instead of from its commits.
+  const cluster = stores.kind === 'postgres';
+  const rulesFromFeed = cluster && config.mqtt.externalUrl !== undefined;
+  let leading = !cluster;
+  const tick = () => leading && fleetClock.due() && rules.onTick(fleetClock.now());
+  const judgeReadings = (readings: readonly Reading[]) => {
+    if (!leading) return;
+    rules.onReadings(readings);
+    tick();
+  };
 
   // The path of a reading: broker → intake → batch writer → store → after commit.
   const writer = createBatchWriter({
@@ -181,19 +201,14 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
         { name: 'presence', onCommit: (readings) => presence.noteReadings(readings, Date.now()) },
         { name: 'live', onCommit: live.publishReadings },
         { name: 'fleet-clock', onCommit: fleetClock.note },
-        {
-          name: 'rules',
-          onCommit: (readings) => {
-            rules.onReadings(readings);
-            tick();
-          },
-        },
+        { name: 'rules', onCommit: (readings) => rulesFromFeed || judgeReadings(readings) },
       ],
       (name, err) => logger.error({ err, subscriber: name }, 'a subscriber failed on a committed batch'),
     ),
   });
   const rejections = createRejectionLog(metrics);
-  const intake = createTelemetryIntake({ registry, writer, rejections, onRefusedMessage: (deviceId) => rules.onSeen(deviceId, fleetClock.now()) });
+  const seen = (deviceId: string) => leading && rules.onSeen(deviceId, fleetClock.now());
+  const intake = createTelemetryIntake({ registry, writer, rejections, onRefusedMessage: (deviceId) => rulesFromFeed || seen(deviceId) });
   const onPresence = (deviceId: string, _kind: DeviceKind, online: boolean) => {
     const device = registry.get(deviceId);
     if (device && presence.setOnline(deviceId, online)) live.publishDevice({ ...device, ...presence.view(deviceId) });
@@ -243,7 +258,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const reports = createReportService({ store, registry, tickets: ticketStore, outages, rules: rulesConfig, visits, ...(weather ? { weather } : {}) });
   registerReportRoutes(http, { allow, registry, reports });
   registerSystemRoutes(http, {
-    health: createHealth({ startedAt: started, store, backlog, mqtt, registry }),
+    health: createHealth({ startedAt: started, store, backlog, mqtt, registry, leading: () => leading }),
     broker: mqtt.info,
     registry: metrics.registry,
     metricsToken: config.http.metricsToken,
@@ -270,21 +285,76 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     // Yesterday judged once it is over: the month's report reads the kept days, not the readings,
     // and its room tickets' exemption follows that day's mean outdoors.
     judgeYesterday: async () => {
+      if (!leading) return;
       const r = await days.judge(addDays(localDateOf(Date.now()), -1));
       if (r.exempted + r.cleared > 0) logger.info(r, "yesterday's room tickets judged again on the day's mean outdoor temperature");
     },
     logger,
   });
-  await alerting.start();
-  notices.start();
+
+  // The leader's work. Taking it over: the rules start afresh from the open tickets and look back
+  // over the last hour of readings (every node's), then judge what comes; what is due is paged.
+  let feed: { close(): Promise<void> } | undefined;
+  let stopsRefresh: NodeJS.Timeout | undefined;
+  const feedIntake = createTelemetryIntake({
+    registry,
+    // Nothing stored (the node the broker gave the message to stores it), nothing counted twice.
+    writer: {
+      submit: (readings, release) => {
+        release(null);
+        fleetClock.note(readings);
+        judgeReadings(readings);
+      },
+    },
+    rejections: { record: () => undefined },
+    onRefusedMessage: seen,
+  });
+  async function lead(): Promise<void> {
+    if (cluster) {
+      // What the other nodes did meanwhile: tickets opened or closed, stops registered (and, while
+      // this node leads, stops registered elsewhere reach its rules within 5 s).
+      await rules.restart();
+      await outages.refresh();
+      stopsRefresh = setInterval(() => void outages.refresh().catch((err: unknown) => logger.warn({ err }, 'reading the stops failed')), 5_000);
+    }
+    leading = true;
+    if (rulesFromFeed) {
+      const m = config.mqtt;
+      feed = await startRulesFeed({ url: m.externalUrl!, clientId: `${m.clientId}-rules`, username: m.username, password: m.password, protocolVersion: m.protocolVersion, intake: feedIntake, logger });
+    }
+    if (cluster) {
+      const now = Date.now();
+      for (const kind of ['substation', 'room'] as const) {
+        const recent = await store.recent({ kind, from: now - RULES_LOOK_BACK_MS, to: now + 1, limit: 1_000_000 });
+        fleetClock.note(recent);
+        judgeReadings(recent);
+      }
+    }
+    await alerting.start();
+    notices.start();
+  }
+  async function standDown(): Promise<void> {
+    leading = false;
+    clearInterval(stopsRefresh);
+    await feed?.close();
+    feed = undefined;
+    await alerting.stop();
+    await notices.stop();
+  }
+  const leadership = cluster ? await startLeadership({ url: config.databaseUrl!, onGained: lead, onLost: standDown, logger }) : undefined;
+  if (!cluster) await lead();
+
   const url = serverUrl(http.server, config.http.host);
   logger.info(
-    { version, httpPort, mqttPort: mqtt.port, mqttWs: mqtt.mode === 'embedded' ? `${url.replace(/^http/, 'ws')}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
+    { version, httpPort, mqttPort: mqtt.port, rulesLeader: leading, mqttWs: mqtt.mode === 'embedded' ? `${url.replace(/^http/, 'ws')}/mqtt` : undefined, externalBroker: config.mqtt.externalUrl, dataDir: config.dataDir, store: store.name, devices: registry.count(), startupMs: Date.now() - started },
     `HeatWatch listening on ${url}`,
   );
 
   async function shutdown(): Promise<void> {
     stopHousekeeping();
+    // Another node takes the rules and the pages over at once.
+    await leadership?.close();
+    await standDown();
     // Stop taking new messages, write what was taken, then release the rest.
     const mqttClosed = mqtt.close();
     if (mqtt.mode === 'external') await mqttClosed;

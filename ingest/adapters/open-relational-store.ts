@@ -3,7 +3,10 @@
  * default, or PostgreSQL (HEATWATCH_DATABASE_URL) that several nodes share. Both offer the same
  * ports, held to the same contract tests (test/*-contract.test.ts).
  */
+import { createHmac } from 'node:crypto';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/config.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { DeviceRegistry } from '../ports/device-registry.ts';
 import type { HandoverStore } from '../ports/handover-store.ts';
@@ -52,10 +55,17 @@ export interface OpenRelationalStoresDeps {
   db: Db;
   /** Seals the channels' secrets at rest. */
   box: SecretBox;
+  /**
+   * The keys every node sharing a database must hold alike: the channels' secrets key (another
+   * could not open them) and the acknowledge links' key (a link signed by one node is followed on
+   * any). Their fingerprints are kept in the database by the first node; a node with other keys
+   * does not start.
+   */
+  keys: { secrets: Buffer; ackLinks: Buffer };
   logger: Logger;
 }
 
-export async function openRelationalStores({ databaseUrl, db, box, logger }: OpenRelationalStoresDeps): Promise<RelationalStores> {
+export async function openRelationalStores({ databaseUrl, db, box, keys, logger }: OpenRelationalStoresDeps): Promise<RelationalStores> {
   if (!databaseUrl) {
     return {
       kind: 'sqlite',
@@ -74,6 +84,7 @@ export async function openRelationalStores({ databaseUrl, db, box, logger }: Ope
   // A connection PostgreSQL drops while idle (a restart, a failover) is replaced on next use.
   const pool = await openPostgres(databaseUrl, (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was dropped; it is replaced on next use'));
   try {
+    await sameKeysAsTheOtherNodes(pool, keys);
     const registry = await createPgDeviceRegistry(pool, { url: databaseUrl, onListenerError: (err) => log.warn({ err: err.message }, 'listening for devices provisioned on other nodes failed; reconnecting') });
     const alerts = await createPgAlertStore(pool, box);
     log.info({ database: new URL(databaseUrl).pathname.slice(1), host: new URL(databaseUrl).host }, 'relational data in PostgreSQL');
@@ -96,4 +107,20 @@ export async function openRelationalStores({ databaseUrl, db, box, logger }: Ope
     await pool.end();
     throw err;
   }
+}
+
+const KEYS_SETTING = 'nodeKeyFingerprints';
+const fingerprint = (key: Buffer) => createHmac('sha256', key).update('heatwatch node key').digest('hex').slice(0, 16);
+
+/** Refuses to start beside nodes holding other keys (see `keys`); the first node's are kept. */
+async function sameKeysAsTheOtherNodes(pool: pg.Pool, keys: { secrets: Buffer; ackLinks: Buffer }): Promise<void> {
+  const mine = { secrets: fingerprint(keys.secrets), ackLinks: fingerprint(keys.ackLinks) };
+  await pool.query('INSERT INTO alert_settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING', [KEYS_SETTING, JSON.stringify(mine), Date.now()]);
+  const { rows } = await pool.query<{ value: string }>('SELECT value FROM alert_settings WHERE key = $1', [KEYS_SETTING]);
+  const theirs = JSON.parse(rows[0]!.value) as typeof mine;
+  const problems = [
+    ...(theirs.secrets === mine.secrets ? [] : ['HEATWATCH_SECRETS_KEY: not the key of the nodes already on this database (every node needs the same, or the channels\' secrets cannot be opened)']),
+    ...(theirs.ackLinks === mine.ackLinks ? [] : ['HEATWATCH_ACK_LINK_SECRET: not the secret of the nodes already on this database (every node needs the same, or a page\'s acknowledge link fails on another node)']),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
 }

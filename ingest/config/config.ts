@@ -2,6 +2,7 @@
  * Configuration from the environment (DESIGN.md §5), parsed once with zod at start. Defaults
  * live here and nowhere else; every bad value is reported together, then start-up stops.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -48,7 +49,10 @@ const envSchema = z.object({
   HEATWATCH_MQTT_USERNAME: optionalText,
   HEATWATCH_MQTT_PASSWORD: optionalText,
   HEATWATCH_MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5').transform(Number).pipe(z.union([z.literal(4), z.literal(5)])),
-  HEATWATCH_MQTT_CLIENT_ID: z.string().min(1).max(128).default('heatwatch-ingest'),
+  // Each node its own: default heatwatch-ingest, or heatwatch-<host name> with PostgreSQL (several nodes).
+  HEATWATCH_MQTT_CLIENT_ID: z.string().min(1).max(128).optional(),
+  // Several nodes share the readings out through this MQTT 5 shared-subscription group (with PostgreSQL).
+  HEATWATCH_MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ -').default('heatwatch'),
   HEATWATCH_INGEST_MQTT_PASSWORD: optionalText.refine(
     (v) => v === undefined || v.length >= 16,
     'must be at least 16 characters',
@@ -111,6 +115,8 @@ export interface Config {
     username?: string;
     password?: string;
     clientId: string;
+    /** With PostgreSQL: `$share/<group>/…`, each reading to one node of the group. */
+    shareGroup?: string;
     /** 5 holds PUBACKs until durable; 4 for brokers without MQTT 5 (a standalone HeatWatch broker). */
     protocolVersion: 4 | 5;
     /** Password of the `heatwatch-ingest` service account on a standalone HeatWatch broker. */
@@ -208,7 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       externalUrl: e.HEATWATCH_MQTT_URL,
       username: e.HEATWATCH_MQTT_USERNAME,
       password: e.HEATWATCH_MQTT_PASSWORD,
-      clientId: e.HEATWATCH_MQTT_CLIENT_ID,
+      clientId: e.HEATWATCH_MQTT_CLIENT_ID ?? (e.HEATWATCH_DATABASE_URL ? `heatwatch-${os.hostname()}` : 'heatwatch-ingest'),
+      ...(e.HEATWATCH_DATABASE_URL ? { shareGroup: e.HEATWATCH_MQTT_SHARE_GROUP } : {}),
       protocolVersion: e.HEATWATCH_MQTT_PROTOCOL_VERSION,
       ingestPassword: e.HEATWATCH_INGEST_MQTT_PASSWORD,
     },

@@ -16,6 +16,8 @@ export interface ExternalConsumerOptions {
   username?: string;
   password?: string;
   protocolVersion: 4 | 5;
+  /** Several nodes: each message to one of the group (`$share/<group>/…`), stored once. */
+  shareGroup?: string;
   intake: TelemetryIntake;
   rejections: Pick<RejectionLog, 'record'>;
   onPresence: (deviceId: string, kind: DeviceKind, online: boolean) => void;
@@ -26,6 +28,7 @@ export const SUBSCRIPTIONS = [`${TOPIC_ROOT}/+/+/telemetry`, `${TOPIC_ROOT}/+/+/
 
 export async function startExternalConsumer(o: ExternalConsumerOptions) {
   const log = o.logger.child({ component: 'mqtt-consumer', broker: o.url });
+  const subscriptions = o.shareGroup ? SUBSCRIPTIONS.map((t) => `$share/${o.shareGroup}/${t}`) : SUBSCRIPTIONS;
   let client: MqttClient | undefined;
 
   function handle(topicName: string, payload: Buffer, ack: (err: Error | null) => void): void {
@@ -75,11 +78,11 @@ export async function startExternalConsumer(o: ExternalConsumerOptions) {
     log.info({ sessionPresent: connack.sessionPresent }, wasDown ? 'external broker reachable again' : 'connected to external broker');
     wasDown = false;
     // Subscribing again on a kept session is harmless and covers a broker that lost it.
-    client!.subscribe(SUBSCRIPTIONS, { qos: 1 }, (err) => {
+    client!.subscribe(subscriptions, { qos: 1 }, (err) => {
       if (err) log.error({ err }, 'subscribing failed');
       else {
         subscribed = true;
-        log.info({ topics: SUBSCRIPTIONS }, 'consuming from external broker');
+        log.info({ topics: subscriptions }, 'consuming from external broker');
       }
     });
   });

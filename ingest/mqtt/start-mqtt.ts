@@ -54,6 +54,7 @@ export async function startMqtt(d: MqttFrontDeps): Promise<MqttFront> {
       username: m.username,
       password: m.password,
       protocolVersion: m.protocolVersion,
+      ...(m.shareGroup ? { shareGroup: m.shareGroup } : {}),
       intake: d.intake,
       rejections: d.rejections,
       onPresence: d.onPresence,

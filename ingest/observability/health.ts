@@ -11,10 +11,11 @@ export interface HealthDeps {
   backlog: () => number;
   mqtt: Pick<MqttFront, 'mode' | 'connected' | 'devicesConnected'>;
   registry: Pick<DeviceRegistry, 'count'>;
+  leading: () => boolean;
   clock?: () => number;
 }
 
-export function createHealth({ startedAt, store, backlog, mqtt, registry, clock = Date.now }: HealthDeps): () => HealthReport {
+export function createHealth({ startedAt, store, backlog, mqtt, registry, leading, clock = Date.now }: HealthDeps): () => HealthReport {
   return () => {
     const s = store.health();
     const mqttUp = mqtt.connected();
@@ -24,6 +25,7 @@ export function createHealth({ startedAt, store, backlog, mqtt, registry, clock 
       store: { name: store.name, state: s.state, backlog: backlog(), detail: s.detail },
       mqtt: { mode: mqtt.mode, connected: mqttUp, devicesConnected: mqtt.devicesConnected() },
       devices: registry.count(),
+      rulesLeader: leading(),
     };
   };
 }

@@ -58,6 +58,11 @@ export interface TelemetryStore {
   write(readings: readonly Reading[]): Promise<void>;
   read(query: ReadingsQuery): Promise<ReadingRow[]>;
   /**
+   * Every device's raw readings of one kind in [from, to), oldest first, at most `limit`: a node
+   * that becomes the rules leader learns the last hour before it judges what comes next.
+   */
+  recent(query: { kind: DeviceKind; from: number; to: number; limit: number }): Promise<Reading[]>;
+  /**
    * Per device and Beijing day in [from, to): the mean of `field` and the hours of the day with
    * at least one value — raw readings and hourly roll-ups alike, computed by the store (a month
    * of a city's rooms is not loaded into memory).

@@ -209,8 +209,10 @@ export function createAlertingService(d: AlertingDeps) {
       if ((await roster()).shifts.length === 0 || (await d.store.channels()).length === 0) {
         log.warn('alerting is not set up (no duty roster or no channel): tickets open, but nobody is paged; see docs/alerting.md');
       }
-      kick();
+      loop.start();
     },
+    /** Stops sending (another node leads now): what is due stays stored for it. */
+    stop: loop.stop,
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
     runNow: loop.runNow,
     /** A ticket was opened: plan its alerts and send what is due now at once. */

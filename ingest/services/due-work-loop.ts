@@ -7,7 +7,11 @@
 import type { Logger } from 'pino';
 
 export interface DueWorkLoop {
-  /** Runs due work now (or right after the run in progress). */
+  /** Begins working through what is due, and keeps at it (on one node of several: the leader's). */
+  start(): void;
+  /** Stops working (leadership lost): what is due stays stored for whoever works next. */
+  stop(): Promise<void>;
+  /** Runs due work now (or right after the run in progress), once started. */
   kick(): void;
   /** Asks for another run once the current one ends (a run that left work behind). */
   again(): void;
@@ -29,14 +33,15 @@ export function createDueWorkLoop(o: {
   let pending = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let started = false;
 
   function schedule(): void {
-    if (closed) return;
+    if (closed || !started) return;
     clearTimeout(timer);
     const maxSleepMs = o.maxSleepMs ?? 5_000;
     const sleep = (ms: number) => {
       // A kick while the store was asked has started a run: its end schedules the next.
-      if (!closed && !running) timer = setTimeout(kick, ms);
+      if (!closed && started && !running) timer = setTimeout(kick, ms);
     };
     o.nextDueAt().then(
       (next) => sleep(Math.max(0, Math.min(maxSleepMs, (next ?? Infinity) - o.clock()))),
@@ -48,7 +53,11 @@ export function createDueWorkLoop(o: {
   }
 
   function kick(): void {
-    if (closed) return;
+    if (closed || !started) return;
+    run();
+  }
+
+  function run(): void {
     if (running) {
       pending = true;
       return;
@@ -60,17 +69,26 @@ export function createDueWorkLoop(o: {
         running = null;
         if (pending) {
           pending = false;
-          kick();
+          if (!closed && started) run();
         } else schedule();
       });
   }
 
   return {
+    start(): void {
+      started = true;
+      kick();
+    },
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      await running;
+    },
     kick,
     again: () => void (pending = true),
     async runNow(): Promise<void> {
       while (running) await running;
-      kick();
+      run();
       while (running) await running;
     },
     async close(): Promise<void> {

@@ -126,7 +126,9 @@ export function createNoticeService(d: NoticeServiceDeps) {
   const kick = loop.kick;
 
   return {
-    start: kick,
+    start: loop.start,
+    /** Stops sending (another node leads now): what is due stays stored for it. */
+    stop: loop.stop,
 
     /**
      * Tells every household of the stop's substation about this revision of it, once per

@@ -47,6 +47,10 @@ export async function createRulesRuntime(d: RulesRuntimeDeps) {
   };
 
   return {
+    /** Starts afresh from the rules in force and the open episodes (a node that becomes the leader). */
+    async restart(): Promise<void> {
+      engine = await build(d.source.current());
+    },
     onReadings: (readings: readonly Reading[]): void => emit(engine.onReadings(readings)),
     /** The fleet clock moved on: the offline rule looks for silence. */
     onTick: (now: number): void => emit(engine.onTick(now)),

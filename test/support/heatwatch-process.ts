@@ -10,8 +10,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface HeatWatchProcess {
   httpPort: number;
-  mqttPort: number;
+  /** Null when consuming from an external broker. */
+  mqttPort: number | null;
   child: ChildProcess;
+  /** What the process logged so far (stdout and stderr). */
+  output(): string;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -23,14 +26,14 @@ export async function spawnHeatWatch(env: Record<string, string>): Promise<HeatW
   });
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  const ports = await new Promise<{ httpPort: number; mqttPort: number }>((resolve, reject) => {
+  const ports = await new Promise<{ httpPort: number; mqttPort: number | null }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`HeatWatch did not start within 20 s:\n${log.slice(-3000)}`)), 20_000);
     child.stdout!.on('data', (c: Buffer) => {
       log += c.toString();
-      const m = /"httpPort":(\d+),"mqttPort":(\d+)/.exec(log);
+      const m = /"httpPort":(\d+),"mqttPort":(\d+|null)/.exec(log);
       if (m) {
         clearTimeout(timer);
-        resolve({ httpPort: Number(m[1]), mqttPort: Number(m[2]) });
+        resolve({ httpPort: Number(m[1]), mqttPort: m[2] === 'null' ? null : Number(m[2]) });
       }
     });
     child.once('exit', (code) => {
@@ -41,8 +44,10 @@ export async function spawnHeatWatch(env: Record<string, string>): Promise<HeatW
   return {
     ...ports,
     child,
+    output: () => log,
     kill(signal) {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      // Already gone (an exit, or a signal such as an earlier SIGKILL): nothing to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill(signal);
       return exited;

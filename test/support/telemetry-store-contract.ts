@@ -61,6 +61,16 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
         expect(await store.read({ deviceId: 'nobody', kind: 'room', from: T0, to: T0 + HOUR, limit: 10 })).toEqual([]);
       }));
 
+    it("gives every device's readings of a kind over a time range, oldest first, for a new rules leader", () =>
+      withStore(async (store) => {
+        await store.write([room('C2', T0 + 60_000, 23), room('C1', T0, 17), room('C1', T0 + 120_000, 17.1), room('C3', T0 + 2 * HOUR, 19)]);
+        await store.write([{ deviceId: 'S1', kind: 'substation', ts: T0, values: { supplyTemp: 95.5, returnTemp: 50 } }]);
+        expect(await store.recent({ kind: 'room', from: T0, to: T0 + HOUR, limit: 100 })).toEqual([room('C1', T0, 17), room('C2', T0 + 60_000, 23), room('C1', T0 + 120_000, 17.1)]);
+        expect(await store.recent({ kind: 'room', from: T0, to: T0 + HOUR, limit: 2 })).toEqual([room('C1', T0, 17), room('C2', T0 + 60_000, 23)]);
+        expect(await store.recent({ kind: 'substation', from: T0, to: T0 + HOUR, limit: 10 })).toEqual([{ deviceId: 'S1', kind: 'substation', ts: T0, values: { supplyTemp: 95.5, returnTemp: 50 } }]);
+        expect(await store.recent({ kind: 'room', from: T0 + 3 * HOUR, to: T0 + 4 * HOUR, limit: 10 })).toEqual([]);
+      }));
+
     it('averages each field per bucket, stamped with the bucket start, empty buckets left out', () =>
       withStore(async (store) => {
         await store.write([

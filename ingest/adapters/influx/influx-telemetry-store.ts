@@ -79,7 +79,10 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
 
   function rows(res: InfluxQlResponse, fields: readonly FieldName[]): ReadingRow[] {
     const series = res.results?.[0]?.series?.[0];
-    if (!series) return [];
+    return series ? seriesRows(series, fields) : [];
+  }
+
+  function seriesRows(series: NonNullable<NonNullable<InfluxQlResponse['results']>[number]['series']>[number], fields: readonly FieldName[]): ReadingRow[] {
     const time = series.columns.indexOf('time');
     const columns = fields.map((f) => [f, series.columns.indexOf(f)] as const).filter(([, i]) => i >= 0);
     return series.values.map((v) => {
@@ -106,6 +109,18 @@ export function createInfluxTarget(o: InfluxOptions): InfluxTarget {
       const means = fields.map((f) => `mean("${f}") AS "${f}"`).join(', ');
       const sql = `SELECT ${means} FROM "${q.kind}" WHERE ${where} GROUP BY time(${q.everyMs}ms, ${offset}ms) fill(none) ORDER BY time ASC LIMIT ${q.limit}`;
       return rows(await influxQl(sql), fields).filter((r) => Object.keys(r.values).length > 0);
+    },
+    async recent({ kind, from, to, limit }) {
+      const fields = FIELDS_BY_KIND[kind];
+      const list = fields.map((f) => `"${f}"`).join(', ');
+      const res = await influxQl(`SELECT ${list} FROM "${kind}" WHERE time >= ${from}ms AND time < ${to}ms GROUP BY "deviceId" ORDER BY time ASC LIMIT ${limit}`);
+      const out: Reading[] = [];
+      for (const series of res.results?.[0]?.series ?? []) {
+        const deviceId = series.tags?.deviceId;
+        if (deviceId !== undefined) for (const row of seriesRows(series, fields)) out.push({ deviceId, kind, ...row });
+      }
+      // LIMIT counts per device in InfluxQL: the oldest `limit` of them all, as the port says.
+      return out.sort((a, b) => a.ts - b.ts || a.deviceId.localeCompare(b.deviceId)).slice(0, limit);
     },
     async dailyMeans(q) {
       if (!FIELDS_BY_KIND[q.kind].includes(q.field)) throw new Error(`${q.kind} readings have no field ${q.field}`);

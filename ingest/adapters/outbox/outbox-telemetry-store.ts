@@ -126,6 +126,8 @@ export function createOutboxTelemetryStore(o: OutboxOptions): TelemetryStore & {
     },
 
     read: (q) => target.store.read(q),
+    // What the outbox still holds is not in it: a new leader's look back may miss the last seconds.
+    recent: (q) => target.store.recent(q),
     dailyMeans: (q) => target.store.dailyMeans(q),
     applyRetention: (now) => target.store.applyRetention(now),
 

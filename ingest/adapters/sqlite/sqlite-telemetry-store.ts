@@ -21,6 +21,7 @@ const bucketStart = (column: string) =>
 interface KindStatements {
   insert: Statement;
   raw: Statement;
+  recent: Statement;
   bucketed: Statement;
 }
 
@@ -127,6 +128,11 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
 
     dailyMeans,
 
+    async recent({ kind, from, to, limit }) {
+      const rows = statements.get(kind)!.recent.all({ from, to, limit }) as (Record<string, number | null> & { device_id: string })[];
+      return rows.map((row) => ({ deviceId: row.device_id, kind, ...toReadingRow(row, FIELDS_BY_KIND[kind]) }));
+    },
+
     async read(q: ReadingsQuery): Promise<ReadingRow[]> {
       const s = statements.get(q.kind)!;
       const fields = FIELDS_BY_KIND[q.kind];
@@ -198,6 +204,7 @@ function prepareKind(db: Db, kind: DeviceKind): KindStatements {
   return {
     insert: db.prepare(`INSERT OR IGNORE INTO ${table} (device_id, ts, ${cols}) VALUES (${fields.map(() => '?').join(', ')}, ?, ?)`),
     raw: db.prepare(`SELECT ts, ${cols} FROM ${table} WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit`),
+    recent: db.prepare(`SELECT device_id, ts, ${cols} FROM ${table} WHERE ts >= @from AND ts < @to ORDER BY ts, device_id LIMIT @limit`),
     bucketed: db.prepare(
       `SELECT ${bucketStart('ts')} AS ts, ${means} FROM ${table}
        WHERE device_id = @deviceId AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1 LIMIT @limit`,

@@ -13,6 +13,8 @@ export interface HealthReport {
   store: { name: string; state: 'ok' | 'degraded'; backlog: number; detail?: string };
   mqtt: { mode: 'embedded' | 'external'; connected: boolean; devicesConnected: number };
   devices: number;
+  /** This node runs the rules and sends the pages (always, alone; one of several on PostgreSQL). */
+  rulesLeader: boolean;
 }
 
 export interface SystemRouteDeps {

@@ -1,0 +1,48 @@
+/**
+ * Every reading, for the rules leader (DESIGN.md §11): with several nodes the readings are shared
+ * out among them for storing (`$share/…`), so the leader also subscribes plainly, on a client of
+ * its own, and hands each valid reading to the rules. Nothing here is stored or counted as
+ * refused: the node that stores a message does that.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { parseTopic, TOPIC_ROOT } from '../contracts/topics.ts';
+import type { TelemetryIntake } from '../pipeline/telemetry-intake.ts';
+
+export interface RulesFeedOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+  /** Validates a message and hands its readings to the rules (an intake with no store behind it). */
+  intake: TelemetryIntake;
+  logger: Logger;
+}
+
+export const RULES_FEED_TOPIC = `${TOPIC_ROOT}/+/+/telemetry`;
+
+/** Resolves once subscribed: readings from now on reach the rules. */
+export async function startRulesFeed(o: RulesFeedOptions): Promise<{ close(): Promise<void> }> {
+  const log = o.logger.child({ component: 'rules-feed', broker: o.url });
+  const client: MqttClient = await mqtt.connectAsync(o.url, {
+    clientId: o.clientId,
+    // A new leader looks back at the stored readings; a session kept for it would only replay them.
+    clean: true,
+    protocolVersion: o.protocolVersion,
+    username: o.username,
+    password: o.password,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+  });
+  client.on('message', (topicName, payload) => {
+    const topic = parseTopic(topicName);
+    if (topic?.channel === 'telemetry') o.intake(topic.kind, topic.deviceId, payload, () => undefined);
+  });
+  client.on('connect', () => void client.subscribe(RULES_FEED_TOPIC, { qos: 1 }));
+  client.on('offline', () => log.warn('the rules feed lost the broker; reconnecting'));
+  client.on('error', (err) => log.warn({ err: err.message }, 'rules feed error'));
+  await client.subscribeAsync(RULES_FEED_TOPIC, { qos: 1 });
+  log.info({ topic: RULES_FEED_TOPIC }, 'the rules read every reading');
+  return { close: () => client.endAsync() };
+}

@@ -1,0 +1,74 @@
+/**
+ * One rules leader among nodes on one PostgreSQL (issue 18): the advisory lock on a connection
+ * of each node's own. Against the machine's PostgreSQL, a database per test.
+ */
+import pg from 'pg';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { startLeadership, type Leadership } from '../ingest/adapters/postgres/pg-leadership.ts';
+import { afterFile, pgDatabase } from './support/postgres.ts';
+
+const logger = pino({ level: 'silent' });
+
+/** A node's leadership with what it was told, in order. */
+async function node(url: string) {
+  const events: string[] = [];
+  const leadership: Leadership = await startLeadership({
+    url,
+    tryEveryMs: 200,
+    onGained: async () => void events.push('gained'),
+    onLost: async () => void events.push('lost'),
+    logger,
+  });
+  afterFile(() => leadership.close());
+  return { leadership, events };
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Ends every leadership session of the test's database from the server side, as a crash would. */
+async function cutLeadershipSessions(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heatwatch leadership' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')");
+  await admin.end();
+}
+
+describe('the rules leader', () => {
+  it('is one node: the first to start leads, the second waits', async () => {
+    const url = await pgDatabase();
+    const a = await node(url);
+    const b = await node(url);
+    expect(a.leadership.isLeader()).toBe(true);
+    expect(a.events).toEqual(['gained']);
+    expect(b.leadership.isLeader()).toBe(false);
+    expect(b.events).toEqual([]);
+  });
+
+  it('passes to the other node when the leader stops', async () => {
+    const url = await pgDatabase();
+    const a = await node(url);
+    const b = await node(url);
+    await a.leadership.close();
+    await until(() => b.leadership.isLeader());
+    expect(b.events).toEqual(['gained']);
+  });
+
+  it('is lost when the leader’s session dies: the old leader stops, and one node leads again', async () => {
+    const url = await pgDatabase();
+    const a = await node(url);
+    const b = await node(url);
+    await cutLeadershipSessions(url);
+    await until(() => a.events.includes('lost'));
+    // Either node may win the next try (the old leader reconnects and tries too); one does.
+    await until(() => a.events.length === 3 || b.events.length === 1);
+    expect([a.leadership.isLeader(), b.leadership.isLeader()].filter(Boolean)).toHaveLength(1);
+    expect(a.events.slice(0, 2)).toEqual(['gained', 'lost']);
+  });
+});
