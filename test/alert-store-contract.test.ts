@@ -5,7 +5,6 @@
  * sent by both is delivered once, and both starting over plain channels seal them.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPgAlertStore } from '../ingest/adapters/postgres/pg-alert-store.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
@@ -13,7 +12,7 @@ import { createSqliteAlertStore } from '../ingest/adapters/sqlite/sqlite-alert-s
 import type { AlertStore, Delivery, StoredChannel } from '../ingest/ports/alert-store.ts';
 import { createSecretBox, type SecretBox } from '../ingest/security/secret-box.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const T = Date.parse('2026-12-10T08:00:00+08:00');
 const MIN = 60_000;
@@ -232,10 +231,7 @@ describe.each(adapters)('the alert store on %s', (_name, rig) => {
 
 describe('the alert store on PostgreSQL, two nodes at once', () => {
   const twoNodes = async () => {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     return { pool, other };
   };
 

@@ -4,7 +4,6 @@
  * own, migrated as a node would). PostgreSQL also with two nodes taking one sheet over at once:
  * exactly one of them does.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { HandoverSheet } from '../ingest/contracts/handovers.ts';
 import { createPgHandoverStore } from '../ingest/adapters/postgres/pg-handover-store.ts';
@@ -12,7 +11,7 @@ import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteHandoverStore } from '../ingest/adapters/sqlite/sqlite-handover-store.ts';
 import type { HandoverStore } from '../ingest/ports/handover-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const SHEET: HandoverSheet = { incidents: [], tickets: [], promises: [{ ticketId: 'T-000001', kind: 'callback', to: '王先生 13900000001', dueAt: '2026-12-10T15:59:59.999Z', state: 'on_time' }], stops: [] };
 const ZHAO = { username: 'zhao.gang', name: '赵刚' };
@@ -47,10 +46,7 @@ describe.each(adapters)('the handover store on %s', (_name, make) => {
 
 describe('the handover store on PostgreSQL, two nodes at once', () => {
   it('lets exactly one of two nodes take the same sheet over', async () => {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     const [a, b] = [createPgHandoverStore(pool), createPgHandoverStore(other)];
     for (let i = 0; i < 10; i++) {
       const h = await a.insert({ at: T + i, from: ZHAO, note: '', sheet: SHEET });

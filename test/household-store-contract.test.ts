@@ -4,7 +4,6 @@
  * own, migrated as a node would). PostgreSQL also with two nodes at once: one household per id,
  * one household per sensor.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { HouseholdInput } from '../ingest/contracts/households.ts';
 import { createPgHouseholdStore } from '../ingest/adapters/postgres/pg-household-store.ts';
@@ -12,7 +11,7 @@ import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteHouseholdStore } from '../ingest/adapters/sqlite/sqlite-household-store.ts';
 import type { HouseholdStore } from '../ingest/ports/household-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const T = Date.parse('2026-12-10T08:00:00+08:00');
 const ISO = new Date(T).toISOString();
@@ -144,10 +143,7 @@ describe.each(adapters)('the household store on %s', (_name, make) => {
 
 describe('the household store on PostgreSQL, two nodes at once', () => {
   const twoNodes = async () => {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     return [createPgHouseholdStore(pool), createPgHouseholdStore(other)] as const;
   };
 

@@ -4,14 +4,13 @@
  * migrated as a node would). PostgreSQL also with two nodes queueing one round of notices at
  * once: each household is told once per channel.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPgOutageStore } from '../ingest/adapters/postgres/pg-outage-store.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteOutageStore } from '../ingest/adapters/sqlite/sqlite-outage-store.ts';
 import type { Notice, Outage, OutageStore } from '../ingest/ports/outage-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const T = Date.parse('2026-12-10T08:00:00+08:00');
 const HOUR = 3_600_000;
@@ -171,10 +170,7 @@ describe.each(adapters)('the outage store on %s', (_name, make) => {
 
 describe('the outage store on PostgreSQL, two nodes at once', () => {
   it('queues a round of notices queued by both, in any order, once', async () => {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     const [a, b] = [createPgOutageStore(pool), createPgOutageStore(other)];
     const o = await a.insert(STOP);
     for (let revision = 0; revision < 10; revision++) {

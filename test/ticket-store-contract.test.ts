@@ -4,7 +4,6 @@
  * node would). PostgreSQL also with two nodes opening the same room's ticket at once: the
  * database keeps exactly one open.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { RuleFact } from '../ingest/contracts/rule-facts.ts';
 import type { RuleId, TicketQuery } from '../ingest/contracts/tickets.ts';
@@ -13,7 +12,7 @@ import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteTicketStore } from '../ingest/adapters/sqlite/sqlite-ticket-store.ts';
 import type { NewTicket, TicketStore, TimelineInput } from '../ingest/ports/ticket-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -321,10 +320,7 @@ describe.each(adapters)('the ticket store on %s', (_name, make) => {
 
 describe('the ticket store on PostgreSQL, two nodes at once', () => {
   async function twoNodes() {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     return [createPgTicketStore(pool), createPgTicketStore(other)] as const;
   }
 

@@ -4,14 +4,13 @@
  * would). PostgreSQL also with two nodes on one account at once: one username is taken once, and
  * a session ended by two nodes together is reported ended by one of them.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPgUserStore } from '../ingest/adapters/postgres/pg-user-store.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteUserStore } from '../ingest/adapters/sqlite/sqlite-user-store.ts';
 import { DuplicateUserError, type UserStore } from '../ingest/ports/user-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const T = Date.parse('2026-12-10T08:00:00+08:00');
 const HOUR = 3_600_000;
@@ -155,10 +154,7 @@ describe.each(adapters)('the user store on %s', (_name, make) => {
 
 describe('the user store on PostgreSQL, two nodes at once', () => {
   async function twoNodes() {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     return [createPgUserStore(pool, () => T), createPgUserStore(other, () => T)] as const;
   }
 

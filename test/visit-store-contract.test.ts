@@ -3,7 +3,6 @@
  * it, run against SQLite (a file of its own) and PostgreSQL (a database of its own, migrated as
  * a node would). PostgreSQL also with two nodes recording one visit at once: exactly one does.
  */
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from '../ingest/contracts/visits.ts';
 import { createPgVisitStore } from '../ingest/adapters/postgres/pg-visit-store.ts';
@@ -11,7 +10,7 @@ import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteVisitStore } from '../ingest/adapters/sqlite/sqlite-visit-store.ts';
 import type { VisitCompletion, VisitStore } from '../ingest/ports/visit-store.ts';
 import { tempDir } from './support/heatwatch.ts';
-import { afterFile, pgPool } from './support/postgres.ts';
+import { pgPool, pgTwoPools } from './support/postgres.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -204,10 +203,7 @@ describe.each(adapters)('the visit store on %s', (_name, make) => {
 
 describe('the visit store on PostgreSQL, two nodes at once', () => {
   async function twoNodes() {
-    const { pool, url } = await pgPool();
-    const other = new pg.Pool({ connectionString: url });
-    other.on('error', () => undefined);
-    afterFile(() => other.end());
+    const { pool, other } = await pgTwoPools();
     return [createPgVisitStore(pool), createPgVisitStore(other)] as const;
   }
 

@@ -44,3 +44,12 @@ export async function pgPool(): Promise<{ pool: pg.Pool; url: string }> {
   afterFile(() => pool.end());
   return { pool, url };
 }
+
+/** Two nodes on one database of their own: a pool each (the second also ended after the file). */
+export async function pgTwoPools(): Promise<{ pool: pg.Pool; other: pg.Pool; url: string }> {
+  const { pool, url } = await pgPool();
+  const other = new pg.Pool({ connectionString: url });
+  other.on('error', () => undefined);
+  afterFile(() => other.end());
+  return { pool, other, url };
+}
