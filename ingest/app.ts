@@ -23,6 +23,7 @@ import { createHttpServer, serverUrl } from './http/create-http-server.ts';
 import { registerAlertingRoutes } from './http/routes/alerting-routes.ts';
 import { registerAuthRoutes } from './http/routes/auth-routes.ts';
 import { registerDeviceRoutes } from './http/routes/device-routes.ts';
+import { registerBrokerAuthRoutes } from './http/routes/broker-auth-routes.ts';
 import { registerSystemRoutes } from './http/routes/system-routes.ts';
 import { registerReportRoutes } from './http/routes/report-routes.ts';
 import { registerTicketRoutes } from './http/routes/ticket-routes.ts';
@@ -223,6 +224,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const allow = createRoleGuard(auth);
   registerAuthRoutes(http, { auth, allow, loginsPerMinute: config.http.loginsPerMinute });
   registerDeviceRoutes(http, { allow, devices, registry, presence, store, rejections });
+  if (config.http.brokerAuthToken) registerBrokerAuthRoutes(http, { registry, token: config.http.brokerAuthToken });
   registerTicketRoutes(http, { allow, tickets, registry, store, households, people: async () => (await alerting.roster()).people, roster: alerting.roster, pageAssignee: alerting.pageAssignee });
   registerHouseholdRoutes(http, { allow, households });
   registerOutageRoutes(http, { allow, outages, notices });
@@ -320,7 +322,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     leading = true;
     if (rulesFromFeed) {
       const m = config.mqtt;
-      feed = await startRulesFeed({ url: m.externalUrl!, clientId: `${m.clientId}-rules`, username: m.username, password: m.password, protocolVersion: m.protocolVersion, intake: feedIntake, logger });
+      feed = await startRulesFeed({ url: m.externalUrl!, clientId: `${m.shareGroup ?? 'heatwatch'}-rules`, username: m.username, password: m.password, protocolVersion: m.protocolVersion, intake: feedIntake, logger });
     }
     if (cluster) {
       const now = Date.now();

@@ -1,10 +1,11 @@
 /**
- * Several nodes (issue 18, DESIGN.md §11): two HeatWatch processes on one PostgreSQL (a database
- * of their own), one Mosquitto (the machine's, 127.0.0.1:1883), one Redis and one influxd, as
+ * Several nodes (issue 18, DESIGN.md §11): two HeatWatch processes on one PostgreSQL (a server of
+ * the file's own), one Mosquitto (the machine's, 127.0.0.1:1883), one Redis and one influxd, as
  * a city would run them. Readings published to Mosquitto are shared out between the nodes and
  * stored once; a cold room opens one ticket, opened by the leader and seen on the other node's
  * dashboard, paged once; the leader killed, the other node leads within 10 s and pages the
- * next ticket, and nothing is paged twice.
+ * next ticket, and nothing is paged twice; PostgreSQL stopped and started again, nothing sent
+ * meanwhile is lost and the room that went cold meanwhile gets its ticket.
  */
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -16,18 +17,20 @@ import { startInfluxd, type Influxd } from '../simulators/local-influxd.ts';
 import { startReceiver } from './support/alerting-rig.ts';
 import { eventually, heatingAllYear, tempDir } from './support/heatwatch.ts';
 import { spawnHeatWatch, type HeatWatchProcess } from './support/heatwatch-process.ts';
-import { pgDatabase } from './support/postgres.ts';
+import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';
 
 const MIN = 60_000;
 const ADMIN_PASSWORD = 'cluster-admin-password';
 const run = randomUUID().slice(0, 8);
 
 let influxd: Influxd;
+let postgres: PrivatePostgres;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let a: HeatWatchProcess;
 let b: HeatWatchProcess;
 let sensors: MqttClient;
 let nodeEnv: (name: string) => Record<string, string>;
+let aEnv: Record<string, string>;
 const sockets: Socket[] = [];
 const api = (node: HeatWatchProcess, token: string | null = null) => {
   const client = new HeatWatchClient(`http://127.0.0.1:${node.httpPort}`);
@@ -45,7 +48,9 @@ async function login(node: HeatWatchProcess): Promise<string> {
 beforeAll(async () => {
   influxd = await startInfluxd();
   receiver = await startReceiver();
-  const databaseUrl = await pgDatabase();
+  // A server of the file's own: the last test stops and starts it under the running nodes.
+  postgres = await startPrivatePostgres();
+  const databaseUrl = postgres.url;
   const node = (name: string) => ({
     ...heatingAllYear(),
     HEATWATCH_DATA_DIR: tempDir(`heatwatch-${name}-`),
@@ -63,7 +68,8 @@ beforeAll(async () => {
     HEATWATCH_REDIS_URL: 'redis://127.0.0.1:6379',
     HEATWATCH_REDIS_KEY: `heatwatch-cluster-${run}`,
   });
-  a = await spawnHeatWatch(node('a'));
+  aEnv = node('a');
+  a = await spawnHeatWatch(aEnv);
   b = await spawnHeatWatch(node('b'));
   nodeEnv = node;
   onA = api(a, await login(a));
@@ -86,7 +92,7 @@ beforeAll(async () => {
   expect((await onA('PUT', '/api/alerting/policy', policy)).status).toBe(200);
   const station = `SS-${run}`;
   expect((await onA('POST', '/api/devices', { id: station, kind: 'substation', name: `换热站 ${station}`, lat: 35.4, lng: 116.97 })).status).toBe(201);
-  for (const id of [1, 2, 3, 4].map((i) => `R-${run}-W${i}`).concat([`R-${run}-C1`, `R-${run}-C2`])) {
+  for (const id of [1, 2, 3, 4].map((i) => `R-${run}-W${i}`).concat([`R-${run}-C1`, `R-${run}-C2`, `R-${run}-C3`])) {
     expect((await onA('POST', '/api/devices', { id, kind: 'room', roomType: 'bedroom', substationId: station, name: `测温点 ${id}`, lat: 35.4, lng: 116.97 })).status).toBe(201);
   }
   // The machine's Mosquitto lets anyone publish: it stands for a broker that authenticates the sensors.
@@ -99,6 +105,12 @@ afterAll(async () => {
   await Promise.all([a?.kill('SIGTERM'), b?.kill('SIGTERM')]);
   await receiver?.close();
   await influxd?.stop();
+  postgres?.remove();
+  // The sessions this run left at the machine's Mosquitto, ended (they would keep queueing).
+  for (const clientId of [`heatwatch-${run}-a`, `heatwatch-${run}-b`, `hw${run}-rules`]) {
+    const c = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 }, reconnectPeriod: 0 });
+    await c.endAsync();
+  }
 });
 
 const health = async (node: HeatWatchProcess) => (await api(node)<{ rulesLeader: boolean }>('GET', '/api/health')).body;
@@ -107,8 +119,9 @@ async function stored(node: HeatWatchProcess): Promise<number> {
   const text = (await api(node)<string>('GET', '/metrics')).body;
   return Number(/heatwatch_readings_accepted_total\{kind="room"\} (\d+)/.exec(String(text))?.[1] ?? 0);
 }
-const influxCount = async (): Promise<number> => {
-  const q = `SELECT count("temp") FROM "room" WHERE "deviceId" =~ /^R-${run}-W/`;
+/** Room readings in InfluxDB matching `where` (InfluxQL). */
+const influxCount = async (where: string): Promise<number> => {
+  const q = `SELECT count("temp") FROM "room" WHERE ${where}`;
   const res = (await (await fetch(`${influxd.url}/query?db=cluster_${run}&q=${encodeURIComponent(q)}`)).json()) as { results: { series?: { values: [string, number][] }[] }[] };
   return res.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 };
@@ -134,7 +147,7 @@ describe('two HeatWatch nodes on one PostgreSQL, one Mosquitto, one Redis', () =
       const deviceId = `R-${run}-W${(i % 4) + 1}`;
       await sensors.publishAsync(`heat/room/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now() - 30 * MIN + i * 1000, temp: 21 }), { qos: 1 });
     }
-    await eventually(async () => (await influxCount()) === count, 30_000);
+    await eventually(async () => (await influxCount(`"deviceId" =~ /^R-${run}-W/ AND "temp" = 21`)) === count, 30_000);
     await eventually(async () => (await stored(a)) + (await stored(b)) >= count, 10_000);
     const [byA, byB] = [await stored(a), await stored(b)];
     expect(byA + byB).toBe(count);
@@ -174,4 +187,32 @@ describe('two HeatWatch nodes on one PostgreSQL, one Mosquitto, one Redis', () =
     expect(pagesAbout(`R-${run}-C1`)).toHaveLength(1);
     expect(pagesAbout(room)).toHaveLength(1);
   });
+
+  it('survives a PostgreSQL restart; the killed node, started again, takes what the broker kept for it: nothing is lost, the room that went cold meanwhile gets one ticket', async () => {
+    postgres.stop();
+    // Sensors are still acknowledged by the broker; B stores its share (InfluxDB and the outbox need
+    // no PostgreSQL), the broker keeps A's share in A's persistent session (QoS 1).
+    for (let i = 0; i < 50; i++) {
+      await sensors.publishAsync(`heat/room/R-${run}-W1/telemetry`, JSON.stringify({ ts: Date.now() - 20 * MIN + i * 1000, temp: 22 }), { qos: 1 });
+    }
+    const room = `R-${run}-C3`;
+    await cold(room);
+    await eventually(async () => !(await health(b)).rulesLeader, 15_000);
+
+    postgres.start();
+    a = await spawnHeatWatch(aEnv);
+    await eventually(async () => (await influxCount(`"deviceId" = 'R-${run}-W1' AND "temp" = 22`)) === 50, 30_000);
+    // A leader again (either node), which looks back over the last hour and finds the cold room.
+    await eventually(async () => (await health(a)).rulesLeader !== (await health(b)).rulesLeader, 15_000);
+    const ticket = await eventually(async () => (await ticketsOf(onB, room)).find((t) => t.type === 'room_temp_low'), 15_000);
+    await eventually(() => pagesAbout(room).length > 0, 10_000);
+    expect(ticket.status).toBe('open');
+    expect(await ticketsOf(onB, room)).toHaveLength(1);
+    expect(pagesAbout(room)).toHaveLength(1);
+    expect(pagesAbout(`R-${run}-C1`)).toHaveLength(1);
+    expect(pagesAbout(`R-${run}-C2`)).toHaveLength(1);
+    // Logins and the API work again on the node that lived through it (its pool reconnected).
+    expect((await onB('GET', '/api/tickets?limit=5')).status).toBe(200);
+    await login(b);
+  }, 90_000);
 });

@@ -35,6 +35,8 @@ const envSchema = z.object({
   // Several nodes: socket.io events through Redis pub/sub (issue 18); the key separates HeatWatches on one Redis.
   HEATWATCH_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
   HEATWATCH_REDIS_KEY: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : -').default('heatwatch'),
+  // An external broker (EMQX) asks POST /api/broker/authenticate with this bearer token whether a device may connect.
+  HEATWATCH_BROKER_AUTH_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, 'at least 32 characters'),
   HEATWATCH_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'at least 16 characters'),
   HEATWATCH_MQTT_PORT: port.default(1883),
   HEATWATCH_MQTT_HOST: z.string().min(1).default('0.0.0.0'),
@@ -103,6 +105,8 @@ export interface Config {
     loginsPerMinute: number;
     /** Bearer token for /metrics; without it /metrics answers loopback addresses only. */
     metricsToken?: string;
+    /** POST /api/broker/authenticate answers an external broker holding it (HEATWATCH_BROKER_AUTH_TOKEN); absent: no such route. */
+    brokerAuthToken?: string;
     /** Live events across nodes through Redis (`HEATWATCH_REDIS_URL`). */
     redis?: { url: string; key: string };
   };
@@ -206,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionsPerAddress: e.HEATWATCH_HTTP_CONNECTIONS_PER_ADDRESS,
       loginsPerMinute: e.HEATWATCH_LOGINS_PER_MINUTE,
       metricsToken: e.HEATWATCH_METRICS_TOKEN,
+      ...(e.HEATWATCH_BROKER_AUTH_TOKEN ? { brokerAuthToken: e.HEATWATCH_BROKER_AUTH_TOKEN } : {}),
       ...(e.HEATWATCH_REDIS_URL ? { redis: { url: e.HEATWATCH_REDIS_URL, key: e.HEATWATCH_REDIS_KEY } } : {}),
     },
     mqtt: {

@@ -1,8 +1,13 @@
 /**
  * Every reading, for the rules leader (DESIGN.md §11): with several nodes the readings are shared
- * out among them for storing (`$share/…`), so the leader also subscribes plainly, on a client of
- * its own, and hands each valid reading to the rules. Nothing here is stored or counted as
- * refused: the node that stores a message does that.
+ * out among them for storing (`$share/…`), so the leader also subscribes plainly and hands each
+ * valid reading to the rules. Nothing here is stored or counted as refused: the node that stores
+ * a message does that.
+ *
+ * One client id for the whole cluster, used by whichever node leads, with a persistent session:
+ * readings published while no node leads (the leader died, PostgreSQL is away) wait at the broker
+ * for the next leader, and a leader that somehow still holds the id is cut off by the broker
+ * when the new one connects with it.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -27,9 +32,9 @@ export async function startRulesFeed(o: RulesFeedOptions): Promise<{ close(): Pr
   const log = o.logger.child({ component: 'rules-feed', broker: o.url });
   const client: MqttClient = await mqtt.connectAsync(o.url, {
     clientId: o.clientId,
-    // A new leader looks back at the stored readings; a session kept for it would only replay them.
-    clean: true,
+    clean: false,
     protocolVersion: o.protocolVersion,
+    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86_400 } : undefined,
     username: o.username,
     password: o.password,
     reconnectPeriod: 1000,

@@ -98,3 +98,8 @@ export function newToken(): string {
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
+
+/** Whether a presented token is the configured one, in constant time whatever their lengths. */
+export function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+}

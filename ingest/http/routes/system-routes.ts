@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.ts';
 import type { Registry } from 'prom-client';
@@ -6,6 +5,7 @@ import type { BrokerInfo } from '../../contracts/broker-info.ts';
 import type { MapConfig } from '../../contracts/map-config.ts';
 import type { RuleNumbers } from '../../contracts/rule-numbers.ts';
 import { ALL_ROLES, type RoleGuard } from '../authorize.ts';
+import { sameToken } from '../../security/secrets.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -31,12 +31,6 @@ export interface SystemRouteDeps {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps) {
   // Public on purpose: load balancers and docker healthchecks call it without a login. It says
   // nothing about a device, a user or the version running.
@@ -47,7 +41,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps
   // Metrics describe the fleet and the load: for Prometheus on this host, or one holding the token.
   app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } }, async (request, reply) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const allowed = deps.metricsToken ? bearer !== undefined && sameSecret(bearer, deps.metricsToken) : LOOPBACK.has(request.ip);
+    const allowed = deps.metricsToken ? bearer !== undefined && sameToken(bearer, deps.metricsToken) : LOOPBACK.has(request.ip);
     if (!allowed) {
       throw new AppError('HW_FORBIDDEN', deps.metricsToken ? 'metrics need the bearer token set in HEATWATCH_METRICS_TOKEN' : 'metrics answer this host only; set HEATWATCH_METRICS_TOKEN to scrape from elsewhere');
     }
