@@ -322,7 +322,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     leading = true;
     if (rulesFromFeed) {
       const m = config.mqtt;
-      feed = await startRulesFeed({ url: m.externalUrl!, clientId: `${m.shareGroup ?? 'heatwatch'}-rules`, username: m.username, password: m.password, protocolVersion: m.protocolVersion, intake: feedIntake, logger });
+      feed = startRulesFeed({ url: m.externalUrl!, clientId: `${m.shareGroup ?? 'heatwatch'}-rules`, username: m.username, password: m.password, protocolVersion: m.protocolVersion, intake: feedIntake, logger });
     }
     if (cluster) {
       const now = Date.now();

@@ -27,10 +27,13 @@ export interface RulesFeedOptions {
 
 export const RULES_FEED_TOPIC = `${TOPIC_ROOT}/+/+/telemetry`;
 
-/** Resolves once subscribed: readings from now on reach the rules. */
-export async function startRulesFeed(o: RulesFeedOptions): Promise<{ close(): Promise<void> }> {
+/**
+ * Connects in the background: a broker that is away must not keep the leader from paging (its
+ * persistent session gives it what was published meanwhile once it is back).
+ */
+export function startRulesFeed(o: RulesFeedOptions): { close(): Promise<void> } {
   const log = o.logger.child({ component: 'rules-feed', broker: o.url });
-  const client: MqttClient = await mqtt.connectAsync(o.url, {
+  const client: MqttClient = mqtt.connect(o.url, {
     clientId: o.clientId,
     clean: false,
     protocolVersion: o.protocolVersion,
@@ -44,10 +47,11 @@ export async function startRulesFeed(o: RulesFeedOptions): Promise<{ close(): Pr
     const topic = parseTopic(topicName);
     if (topic?.channel === 'telemetry') o.intake(topic.kind, topic.deviceId, payload, () => undefined);
   });
-  client.on('connect', () => void client.subscribe(RULES_FEED_TOPIC, { qos: 1 }));
-  client.on('offline', () => log.warn('the rules feed lost the broker; reconnecting'));
+  // Subscribing again on a kept session is harmless and covers a broker that lost it.
+  client.on('connect', () =>
+    client.subscribe(RULES_FEED_TOPIC, { qos: 1 }, (err) => (err ? log.error({ err }, 'the rules feed could not subscribe') : log.info({ topic: RULES_FEED_TOPIC }, 'the rules read every reading'))),
+  );
+  client.on('offline', () => log.warn('the rules feed cannot reach the broker; retrying every second'));
   client.on('error', (err) => log.warn({ err: err.message }, 'rules feed error'));
-  await client.subscribeAsync(RULES_FEED_TOPIC, { qos: 1 });
-  log.info({ topic: RULES_FEED_TOPIC }, 'the rules read every reading');
   return { close: () => client.endAsync() };
 }
