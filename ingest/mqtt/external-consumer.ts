@@ -4,7 +4,7 @@
  * are durable (customHandleAcks), so a crash before the commit means the broker sends them
  * again. The broker authenticates devices; ingest still refuses ids it has not provisioned.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../contracts/topics.ts';
 import type { RejectionLog } from '../pipeline/rejection-log.ts';
@@ -22,6 +22,23 @@ export interface ExternalConsumerOptions {
   rejections: Pick<RejectionLog, 'record'>;
   onPresence: (deviceId: string, kind: DeviceKind, online: boolean) => void;
   logger: Logger;
+}
+
+/**
+ * A consumer at an external broker: a persistent session (MQTT 5: kept a day) so a restart finds
+ * what was queued meanwhile; a broker that is down is retried every second, never fatal.
+ */
+export function persistentSession(o: { clientId: string; username?: string; password?: string; protocolVersion: 4 | 5 }): IClientOptions {
+  return {
+    clientId: o.clientId,
+    clean: false,
+    protocolVersion: o.protocolVersion,
+    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86_400 } : undefined,
+    username: o.username,
+    password: o.password,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+  };
 }
 
 export const SUBSCRIPTIONS = [`${TOPIC_ROOT}/+/+/telemetry`, `${TOPIC_ROOT}/+/+/status`];
@@ -49,15 +66,7 @@ export async function startExternalConsumer(o: ExternalConsumerOptions) {
 
   // Not connectAsync: a broker that is down at start is retried, not fatal; health says degraded.
   client = mqtt.connect(o.url, {
-    clientId: o.clientId,
-    clean: false,
-    protocolVersion: o.protocolVersion,
-    // MQTT 5: keep the session for a day so a restart finds what was queued meanwhile.
-    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86_400 } : undefined,
-    username: o.username,
-    password: o.password,
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
+    ...persistentSession(o),
     customHandleAcks: (topicName, message, packet, done) => {
       handle(topicName, message, (err) => {
         if (!err) return done(0);

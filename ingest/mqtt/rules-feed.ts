@@ -13,6 +13,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { parseTopic, TOPIC_ROOT } from '../contracts/topics.ts';
 import type { TelemetryIntake } from '../pipeline/telemetry-intake.ts';
+import { persistentSession } from './external-consumer.ts';
 
 export interface RulesFeedOptions {
   url: string;
@@ -33,16 +34,7 @@ export const RULES_FEED_TOPIC = `${TOPIC_ROOT}/+/+/telemetry`;
  */
 export function startRulesFeed(o: RulesFeedOptions): { close(): Promise<void> } {
   const log = o.logger.child({ component: 'rules-feed', broker: o.url });
-  const client: MqttClient = mqtt.connect(o.url, {
-    clientId: o.clientId,
-    clean: false,
-    protocolVersion: o.protocolVersion,
-    properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86_400 } : undefined,
-    username: o.username,
-    password: o.password,
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
-  });
+  const client: MqttClient = mqtt.connect(o.url, persistentSession(o));
   client.on('message', (topicName, payload) => {
     const topic = parseTopic(topicName);
     if (topic?.channel === 'telemetry') o.intake(topic.kind, topic.deviceId, payload, () => undefined);
