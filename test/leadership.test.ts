@@ -6,6 +6,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startLeadership, type Leadership } from '../ingest/adapters/postgres/pg-leadership.ts';
+import { eventually } from './support/heatwatch.ts';
 import { afterFile, pgDatabase } from './support/postgres.ts';
 
 const logger = pino({ level: 'silent' });
@@ -22,14 +23,6 @@ async function node(url: string) {
   });
   afterFile(() => leadership.close());
   return { leadership, events };
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Ends every leadership session of the test's database from the server side, as a crash would. */
@@ -56,7 +49,7 @@ describe('the rules leader', () => {
     const a = await node(url);
     const b = await node(url);
     await a.leadership.close();
-    await until(() => b.leadership.isLeader());
+    await eventually(() => b.leadership.isLeader());
     expect(b.events).toEqual(['gained']);
   });
 
@@ -65,9 +58,9 @@ describe('the rules leader', () => {
     const a = await node(url);
     const b = await node(url);
     await cutLeadershipSessions(url);
-    await until(() => a.events.includes('lost'));
+    await eventually(() => a.events.includes('lost'));
     // Either node may win the next try (the old leader reconnects and tries too); one does.
-    await until(() => a.events.length === 3 || b.events.length === 1);
+    await eventually(() => a.events.length === 3 || b.events.length === 1);
     expect([a.leadership.isLeader(), b.leadership.isLeader()].filter(Boolean)).toHaveLength(1);
     expect(a.events.slice(0, 2)).toEqual(['gained', 'lost']);
   });

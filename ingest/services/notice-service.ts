@@ -173,25 +173,24 @@ export function createNoticeService(d: NoticeServiceDeps) {
 
     /** Every notice of the stop, per household and change; phones masked unless `staff`. */
     async deliveries(outageId: number, staff: boolean): Promise<NoticeDeliveryView[]> {
-      const channelNames = new Map((await d.settings.channels()).map((c) => [c.id, c.name]));
-      const notices = await d.store.notices(outageId);
-      const addresses = new Map<string, string>();
+      const [channels, notices, outage] = await Promise.all([d.settings.channels(), d.store.notices(outageId), d.store.get(outageId)]);
+      const channelNames = new Map(channels.map((c) => [c.id, c.name]));
+      // The stop's households in one paged read, not one look-up per notice; one moved since is read alone.
+      const addresses = new Map((outage ? await householdsOf(outage.substationId) : []).map((h) => [h.id, h.address]));
       for (const n of notices) if (!addresses.has(n.householdId)) addresses.set(n.householdId, (await d.households.get(n.householdId))?.address ?? '');
-      return notices.map((n) => {
-        return {
-          id: n.id,
-          revision: n.revision,
-          kind: n.kind,
-          householdId: n.householdId,
-          phone: staff ? n.phone : maskPhone(n.phone),
-          address: addresses.get(n.householdId)!,
-          channel: channelNames.get(n.channelId) ?? n.channelId,
-          status: n.status,
-          attempts: n.attempts,
-          lastError: n.lastError,
-          sentAt: n.sentAt === null ? null : new Date(n.sentAt).toISOString(),
-        };
-      });
+      return notices.map((n) => ({
+        id: n.id,
+        revision: n.revision,
+        kind: n.kind,
+        householdId: n.householdId,
+        phone: staff ? n.phone : maskPhone(n.phone),
+        address: addresses.get(n.householdId)!,
+        channel: channelNames.get(n.channelId) ?? n.channelId,
+        status: n.status,
+        attempts: n.attempts,
+        lastError: n.lastError,
+        sentAt: n.sentAt === null ? null : new Date(n.sentAt).toISOString(),
+      }));
     },
 
     /** Sends the stop's failed notices again, from now. */
