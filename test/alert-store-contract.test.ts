@@ -203,6 +203,34 @@ describe.each(adapters)('the alert store on %s', (_name, rig) => {
     expect(await store.deliveriesFor('T-000009')).toEqual([]);
   });
 
+  it('resolves an alert once: a second resolution is refused and stores nothing', async () => {
+    const store = await (await rig()).make();
+    await store.planAlerts('T-000001', [{ kind: 'page', at: T }]);
+    const [page] = await store.dueAlerts(T, 10);
+    expect(await store.resolveAlert(page!.id, 'done', [delivery('d-1', 'T-000001', T)])).toBe(true);
+    expect(await store.resolveAlert(page!.id, 'done', [delivery('d-2', 'T-000001', T)])).toBe(false);
+    expect(await store.resolveAlert(page!.id, 'cancelled', [])).toBe(false);
+    expect((await store.deliveriesFor('T-000001')).map((d) => [d.id, d.status])).toEqual([['d-1', 'pending']]);
+  });
+
+  it('lets one claim a due delivery for an attempt, and leaves it due again when the claim runs out', async () => {
+    const store = await (await rig()).make();
+    await store.planAlerts('T-000001', [{ kind: 'page', at: T }]);
+    const [page] = await store.dueAlerts(T, 10);
+    await store.resolveAlert(page!.id, 'done', [delivery('d-1', 'T-000001', T)]);
+    const [due] = await store.dueDeliveries(T, 10);
+    expect(await store.claimDelivery(due!.id, due!.nextAttemptAt, T + 25_000)).toBe(true);
+    // Read before the claim: someone else's claim on the same reading is refused.
+    expect(await store.claimDelivery(due!.id, due!.nextAttemptAt, T + 25_000)).toBe(false);
+    expect(await store.dueDeliveries(T + 24_999, 10)).toEqual([]);
+    expect(await store.nextDeliveryAt()).toBe(T + 25_000);
+    // The claimer died while sending: the delivery is due again once the claim runs out.
+    const [again] = await store.dueDeliveries(T + 25_000, 10);
+    expect(again).toMatchObject({ id: 'd-1', status: 'pending', attempts: 0, nextAttemptAt: T + 25_000 });
+    await store.updateDelivery({ ...again!, status: 'sent', attempts: 1, sentAt: T + 26_000 });
+    expect(await store.claimDelivery('d-1', T + 25_000, T + 50_000)).toBe(false);
+  });
+
   it('lists a ticket’s deliveries by creation time, then id', async () => {
     const store = await (await rig()).make();
     await store.planAlerts('T-000001', [{ kind: 'page', at: T }]);
@@ -263,6 +291,19 @@ describe('the alert store on PostgreSQL, two nodes at once', () => {
       expect(ids).toHaveLength(2);
       expect(new Set(ids).size).toBe(1);
     }
+  });
+
+  it('hands each due alert and each delivery to one of two nodes only', async () => {
+    const { pool, other } = await twoNodes();
+    const [a, b] = await Promise.all([createPgAlertStore(pool), createPgAlertStore(other)]);
+    for (let i = 0; i < 10; i++) await a.planAlerts(`T-${i}`, [{ kind: 'page', at: T }]);
+    const due = await a.dueAlerts(T, 100);
+    const resolved = await Promise.all(due.flatMap((x) => [a, b].map((node, n) => node.resolveAlert(x.id, 'done', [delivery(`${n}-${x.ticketId}`, x.ticketId, T)]))));
+    expect(resolved.filter(Boolean)).toHaveLength(10);
+    const deliveries = await b.dueDeliveries(T, 100);
+    expect(deliveries).toHaveLength(10);
+    const claims = await Promise.all(deliveries.flatMap((d) => [a, b].map((node) => node.claimDelivery(d.id, d.nextAttemptAt, T + 25_000))));
+    expect(claims.filter(Boolean)).toHaveLength(10);
   });
 
   it('seals plain channels when both start at once, and both read them', async () => {

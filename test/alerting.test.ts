@@ -211,6 +211,19 @@ describe('escalation, reminders and retries, with an injected clock', () => {
     return { service, ticket, notes, close: async () => (await service.close(), db.close()) };
   }
 
+  it('pages once when two nodes send at the same moment (a leader that has not yet noticed it lost the lead)', async () => {
+    const receiver = await startReceiver();
+    const dir = tempDir();
+    const clock = { now: t0 };
+    const [a, b] = [await rig(dir, receiver.url, clock), await rig(dir, receiver.url, clock)];
+    await a.service.onTicketOpened(a.ticket);
+    await Promise.all([a.service.runNow(), b.service.runNow()]);
+    clock.now = t0 + 5 * 60_000;
+    await Promise.all([a.service.runNow(), b.service.runNow()]);
+    expect(receiver.received.map((r) => String(r.body.title).slice(0, 4))).toEqual(['【主管道', '【升级】']);
+    await Promise.all([a.close(), b.close(), receiver.close()]);
+  });
+
   it('escalates to the manager after 5 min without acknowledgement, survives a restart in between, and pages only once', async () => {
     const receiver = await startReceiver();
     const dir = tempDir();

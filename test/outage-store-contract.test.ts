@@ -128,6 +128,18 @@ describe.each(adapters)('the outage store on %s', (_name, make) => {
     expect((await store.notices(o.id))[0]).toEqual({ ...queued(notice('n-1', o.id, 'H-001')), status: 'sent', attempts: 1, sentAt: T + 5 });
   });
 
+  it('lets one claim a due notice for an attempt, due again when the claim runs out', async () => {
+    const store = await make();
+    const o = await store.insert(STOP);
+    await store.queueNotices([notice('n-1', o.id, 'H-001')]);
+    expect(await store.claimNotice('n-1', T, T + 25_000)).toBe(true);
+    expect(await store.claimNotice('n-1', T, T + 25_000)).toBe(false);
+    expect(await store.dueNotices(T + 24_999, 10)).toEqual([]);
+    expect(await store.dueNotices(T + 25_000, 10)).toEqual([{ ...queued(notice('n-1', o.id, 'H-001')), nextAttemptAt: T + 25_000 }]);
+    await store.updateNotice({ id: 'n-1', status: 'sent', attempts: 1, nextAttemptAt: T + 25_000, lastError: null, sentAt: T + 26_000 });
+    expect(await store.claimNotice('n-1', T + 25_000, T + 50_000)).toBe(false);
+  });
+
   it('counts a stop’s notices over every revision, as numbers, with the first sent', async () => {
     const store = await make();
     const o = await store.insert(STOP);
@@ -179,5 +191,15 @@ describe('the outage store on PostgreSQL, two nodes at once', () => {
       expect(counts[0] + counts[1]).toBe(8);
     }
     expect(await a.noticeCounts(o.id)).toEqual({ sent: 0, failed: 0, pending: 80, firstSentAt: null });
+  });
+
+  it('hands each due notice to one of two nodes only', async () => {
+    const { pool, other } = await pgTwoPools();
+    const [a, b] = [createPgOutageStore(pool), createPgOutageStore(other)];
+    const o = await a.insert(STOP);
+    await a.queueNotices(Array.from({ length: 10 }, (_, i) => notice(`n-${i}`, o.id, `H-00${i}`)));
+    const due = await b.dueNotices(T, 100);
+    const claims = await Promise.all(due.flatMap((n) => [a, b].map((node) => node.claimNotice(n.id, n.nextAttemptAt, T + 25_000))));
+    expect([due.length, claims.filter(Boolean).length]).toEqual([10, 10]);
   });
 });

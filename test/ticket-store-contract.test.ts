@@ -162,6 +162,28 @@ describe.each(adapters)('the ticket store on %s', (_name, make) => {
     expect(await store.timeline('T-000404')).toEqual([]);
   });
 
+  it('gives every change of a ticket a later updatedAt, also two changes in the same millisecond', async () => {
+    const store = await make();
+    const t = (await store.insert(roomTicket('R-1001'), opened()))!;
+    const first = await store.update(t.id, { assigneeId: 'p-07' }, step('assign', T));
+    const second = await store.update(t.id, { status: 'acknowledged' }, step('acknowledge', T));
+    expect([t.updatedAt, first.updatedAt, second.updatedAt]).toEqual([T, T + 1, T + 2]);
+    // A step later in time is stamped with its own time.
+    expect((await store.update(t.id, { status: 'on_site' }, step('on_site', T + HOUR))).updatedAt).toBe(T + HOUR);
+  });
+
+  it('writes a conditional change only to the ticket as it was read, and logs nothing otherwise', async () => {
+    const store = await make();
+    const read = (await store.insert(roomTicket('R-1001'), opened()))!;
+    const mine = await store.updateIf(read.id, read.updatedAt, { status: 'acknowledged' }, step('acknowledge', T + MINUTE));
+    expect(mine).toMatchObject({ status: 'acknowledged', updatedAt: T + MINUTE });
+    // A second writer that read the ticket before that change is refused: nothing written or logged.
+    expect(await store.updateIf(read.id, read.updatedAt, { status: 'acknowledged', assigneeId: 'p-09' }, step('acknowledge', T + MINUTE))).toBeNull();
+    expect(await store.get(read.id)).toEqual(mine);
+    expect((await store.timeline(read.id)).map((e) => e.action)).toEqual(['open', 'acknowledge']);
+    expect(await store.updateIf('T-000404', T, { status: 'closed' }, step('close', T))).toBeNull();
+  });
+
   it('lists the work to do most urgent first, the closed last, and narrows by every filter', async () => {
     const store = await make();
     const [late, noDeadline, soon, closed, call, other] = await open(store, [
@@ -351,5 +373,15 @@ describe('the ticket store on PostgreSQL, two nodes at once', () => {
     await Promise.all([a.update(t.id, { assigneeId: 'p-07' }, step('assign', T + MINUTE)), b.update(t.id, { status: 'acknowledged' }, step('acknowledge', T + MINUTE))]);
     expect(await b.get(t.id)).toMatchObject({ assigneeId: 'p-07', status: 'acknowledged' });
     expect((await a.timeline(t.id)).map((e) => e.action).sort()).toEqual(['acknowledge', 'assign', 'open']);
+  });
+
+  it('lets one of two nodes take a step on a ticket both read, and the other see it taken', async () => {
+    const [a, b] = await twoNodes();
+    for (let i = 0; i < 10; i++) {
+      const read = (await a.insert(roomTicket(`R-${4000 + i}`), opened()))!;
+      const results = await Promise.all([a, b].map((node) => node.updateIf(read.id, read.updatedAt, { status: 'acknowledged' }, step('acknowledge', T + MINUTE))));
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect((await b.timeline(read.id)).map((e) => e.action)).toEqual(['open', 'acknowledge']);
+    }
   });
 });

@@ -147,6 +147,20 @@ describe('the lifecycle', () => {
     expect((await world.api('GET', '/api/tickets?status=burning')).status).toBe(400);
     expect((await world.api('GET', '/api/tickets/T-999999')).status).toBe(404);
   });
+
+  it('lets one of several people taking the same step at once take it, and tells the others it is taken', async () => {
+    const t = (await world.api<Ticket>('POST', '/api/tickets', { type: 'temp_drop', description: '突然不热了', deviceId: 'R-T' })).body;
+    const acks = await Promise.all(Array.from({ length: 5 }, () => world.api<ErrorBody>('POST', `/api/tickets/${t.id}/acknowledge`, {}, engineer)));
+    expect(acks.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    // Finding the cause keeps the status: the second finding is refused all the same.
+    const found = await Promise.all(
+      ['阀门关闭', '管道堵塞'].map((cause) => world.api<ErrorBody>('POST', `/api/tickets/${t.id}/diagnose`, { cause, explanation: '已向用户说明' }, engineer)),
+    );
+    expect(found.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(found.find((r) => r.status === 409)!.body.error.message).toContain('already found');
+    const detail = await world.api<Ticket & { timeline: TimelineEntry[] }>('GET', `/api/tickets/${t.id}`);
+    expect(detail.body.timeline.map((e) => e.action)).toEqual(['opened', 'acknowledge', 'diagnose']);
+  });
 });
 
 describe('planned outages (计划停热)', () => {

@@ -48,11 +48,22 @@ export interface AlertStore {
   planAlerts(ticketId: string, plan: { kind: AlertKind; at: number }[]): Promise<void>;
   dueAlerts(now: number, limit: number): Promise<PendingAlert[]>;
   nextAlertAt(): Promise<number | null>;
-  resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): Promise<void>;
+  /**
+   * The alert is handled, its deliveries (if any) stored with it — only while it is pending:
+   * false, and nothing stored, when another node (a leader that has not yet noticed it no longer
+   * leads) handled it first.
+   */
+  resolveAlert(alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): Promise<boolean>;
   /** Deliveries decided now, not planned (a 派单): stored under an alert `key` unique per ticket. */
   sendNow(ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]): Promise<void>;
   dueDeliveries(now: number, limit: number): Promise<Delivery[]>;
   nextDeliveryAt(): Promise<number | null>;
+  /**
+   * Takes a pending delivery, read with its next attempt at `read`, for one attempt: the next
+   * attempt moves to `until`, so no other node sends it meanwhile, and if this one dies while
+   * sending, it is tried again then. False when it is no longer as read (another node took it).
+   */
+  claimDelivery(id: string, read: number, until: number): Promise<boolean>;
   updateDelivery(d: Delivery): Promise<void>;
   deliveriesFor(ticketId: string): Promise<Delivery[]>;
 }

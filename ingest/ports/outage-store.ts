@@ -52,6 +52,8 @@ export interface OutageStore {
   queueNotices(list: readonly Omit<Notice, 'status' | 'attempts' | 'lastError' | 'sentAt'>[]): Promise<number>;
   dueNotices(now: number, limit: number): Promise<Notice[]>;
   nextNoticeAt(): Promise<number | null>;
+  /** Takes a pending notice for one attempt, as `AlertStore.claimDelivery` a page: false when another node took it. */
+  claimNotice(id: string, read: number, until: number): Promise<boolean>;
   updateNotice(n: Pick<Notice, 'id' | 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>): Promise<void>;
   /** Per stop: its notices' counts over every revision, and when the first one was sent. */
   noticeCounts(outageId: number): Promise<NoticeCounts>;

@@ -68,6 +68,16 @@ export interface TicketStore {
   search(q: { text: string | null; digits: string | null; deviceIds?: readonly string[]; limit: number }): Promise<TicketRecord[]>;
   /** Tickets not closed, for deadline states, correlation and metrics. */
   active(): Promise<TicketRecord[]>;
+  /**
+   * Writes the patch and logs the entry in one go. `updatedAt` becomes the entry's time, or one
+   * millisecond after the ticket's last change when that is later: every change of a ticket has
+   * its own, later `updatedAt` (the dashboard keeps the freshest copy by it).
+   */
   update(id: string, patch: Partial<TicketRecord>, entry: TimelineInput): Promise<TicketRecord>;
+  /**
+   * The same, only if the ticket is still as it was read (`updatedAt` unchanged): null when
+   * another request or node changed it since — the caller reads it again and decides anew.
+   */
+  updateIf(id: string, updatedAt: number, patch: Partial<TicketRecord>, entry: TimelineInput): Promise<TicketRecord | null>;
   timeline(id: string): Promise<TimelineEntry[]>;
 }

@@ -28,6 +28,12 @@ export const BACKOFF_MS = [2_000, 10_000, 60_000, 5 * 60_000, 15 * 60_000];
 const FAILING_AFTER = 3;
 const ACK_LINK_TTL_MS = 24 * 3_600_000;
 const BATCH = 100;
+/**
+ * How long a delivery is taken for by the node sending it: the channel's own time-out twice (a
+ * connection, then an answer) and a margin. A node that dies while sending leaves it to be sent
+ * again after this. Channel configs are stored with their defaults, time-out included.
+ */
+export const claimMs = (channel: StoredChannel | undefined) => 2 * (typeof channel?.config.timeoutMs === 'number' ? channel.config.timeoutMs : 120_000) + 5_000;
 
 
 export interface AckView {
@@ -104,7 +110,10 @@ export function createAlertingService(d: AlertingDeps) {
   /** Turns a due alert into deliveries, or cancels it when there is no longer a reason. */
   async function expand(alertId: number, ticketId: string, kind: AlertKind, now: number): Promise<void> {
     const t = await d.tickets.find(ticketId);
-    if (!t || !stillDue(kind, t)) return d.store.resolveAlert(alertId, 'cancelled', []);
+    if (!t || !stillDue(kind, t)) {
+      await d.store.resolveAlert(alertId, 'cancelled', []);
+      return;
+    }
     const r = await roster();
     const duty = t.type === 'staff_complaint' ? managersOutside(r, t.accusedTeam, now) : onDutyAt(r, t.substationId, now);
     const people: Person[] =
@@ -120,7 +129,8 @@ export function createAlertingService(d: AlertingDeps) {
     const channelIds = new Set(duty.teams.flatMap((team) => team.channels));
     const channels = (await d.store.channels()).filter((c) => c.enabled && channelIds.has(c.id));
     if (people.length === 0 || channels.length === 0) {
-      await d.store.resolveAlert(alertId, 'done', []);
+      // Handled by another node already (a leader that had not yet noticed it no longer leads).
+      if (!(await d.store.resolveAlert(alertId, 'done', []))) return;
       const skipped = people.length === 0 ? 'nobody_on_duty' : 'no_channel';
       await d.timeline.record(t.id, 'alerting', 'notify_skipped', { alert: kind, skipped, substationId: t.substationId });
       // Said once at start when nothing is set up (below); per ticket, the timeline says it.
@@ -188,7 +198,17 @@ export function createAlertingService(d: AlertingDeps) {
     const channels = new Map((await d.store.channels()).map((c) => [c.id, c]));
     const due = (await d.store.dueDeliveries(now, BATCH)).filter((x) => !inFlight.has(x.id));
     for (const x of due) inFlight.add(x.id);
-    await Promise.all(due.map((x) => deliver(x, channels.get(x.channelId)).finally(() => inFlight.delete(x.id))));
+    await Promise.all(
+      due.map(async (x) => {
+        try {
+          // Taken for this attempt, or sent by another node already: each page goes out once.
+          const channel = channels.get(x.channelId);
+          if (await d.store.claimDelivery(x.id, x.nextAttemptAt, now + claimMs(channel))) await deliver(x, channel);
+        } finally {
+          inFlight.delete(x.id);
+        }
+      }),
+    );
   }
 
   const loop = createDueWorkLoop({

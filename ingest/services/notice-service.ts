@@ -23,7 +23,7 @@ import type { AlertStore, StoredChannel } from '../ports/alert-store.ts';
 import type { HouseholdStore } from '../ports/household-store.ts';
 import { DeliveryError, type Notifier } from '../ports/notifier.ts';
 import type { Notice, Outage, OutageStore } from '../ports/outage-store.ts';
-import { BACKOFF_MS } from './alerting-service.ts';
+import { BACKOFF_MS, claimMs } from './alerting-service.ts';
 import { createDueWorkLoop } from './due-work-loop.ts';
 
 const BATCH = 200;
@@ -116,7 +116,14 @@ export function createNoticeService(d: NoticeServiceDeps) {
     const due = await d.store.dueNotices(clock(), BATCH);
     if (due.length === 0) return;
     const channels = new Map((await d.settings.channels()).map((c) => [c.id, c]));
-    await Promise.all(due.map((n) => deliver(n, channels.get(n.channelId))));
+    const now = clock();
+    // Taken for this attempt, or sent by another node already: each notice goes out once.
+    await Promise.all(
+      due.map(async (n) => {
+        const channel = channels.get(n.channelId);
+        if (await d.store.claimNotice(n.id, n.nextAttemptAt, now + claimMs(channel))) await deliver(n, channel);
+      }),
+    );
     if (due.length === BATCH) loop.again();
   }
 

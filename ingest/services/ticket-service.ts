@@ -12,7 +12,7 @@ import { MILESTONE, reachesMilestone } from '../core/tickets/lifecycle.ts';
 import type { OpenEpisode, RuleEvent } from '../core/rules/rule-types.ts';
 import type { RuleFact } from '../contracts/rule-facts.ts';
 import { AppError } from '../errors.ts';
-import type { TicketRecord, TicketStore } from '../ports/ticket-store.ts';
+import type { TicketRecord, TicketStore, TimelineInput } from '../ports/ticket-store.ts';
 import type { TicketTimeline } from '../ports/ticket-timeline.ts';
 import type { Deadlines } from './rules-config-source.ts';
 
@@ -246,14 +246,28 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     }
   }
 
-  /** One lifecycle step on one ticket; `incident`: taken on the substation incident it is linked under. */
-  async function takeStep(
-    t: TicketRecord,
-    step: Step,
-    actor: string,
-    input: StepInput,
-    incident: string | null,
-  ): Promise<Ticket> {
+  /**
+   * One lifecycle step on one ticket; `incident`: taken on the substation incident it is linked
+   * under. Decided on the ticket as it is when written: when another request (or node) changed it
+   * between the read and the write, it is read again and the step decided anew — of two people
+   * acknowledging at once, one acknowledges and the other is told it is acknowledged already.
+   */
+  async function takeStep(read: TicketRecord, step: Step, actor: string, input: StepInput, incident: string | null): Promise<Ticket> {
+    let t = read;
+    for (let attempt = 1; ; attempt++) {
+      const { patch, entry } = planStep(t, step, actor, input, incident);
+      const written = await store.updateIf(t.id, t.updatedAt, patch, entry);
+      if (written) return view(changed(written));
+      const again = await store.get(t.id);
+      if (!again) throw new AppError('HW_NOT_FOUND', `no ticket ${t.id}`);
+      // Each miss means someone else's change landed; a ticket busy beyond this is left to a retry.
+      if (attempt === 5) throw new AppError('HW_CONFLICT', `ticket ${t.id} is being changed by others right now: try again`);
+      t = again;
+    }
+  }
+
+  /** What a step writes to the ticket and its timeline, or why it is refused. */
+  function planStep(t: TicketRecord, step: Step, actor: string, input: StepInput, incident: string | null): { patch: Partial<TicketRecord>; entry: TimelineInput } {
     if (input.complex && t.type !== 'inquiry') throw new AppError('HW_BAD_REQUEST', '`complex` applies to inquiries (咨询) only');
     const result = applyStep(t, step);
     if ('refused' in result) throw new AppError('HW_TICKET_STEP', result.refused);
@@ -301,7 +315,7 @@ export function createTicketService({ store, deadlines, device, clock = Date.now
     }
     if (step === 'close') patch.closedAt = now;
     if (incident !== null) data = { incident };
-    return view(changed(await store.update(t.id, patch, { at: now, actor, action: step, note, data })));
+    return { patch, entry: { at: now, actor, action: step, note, data } };
   }
 
   const timeline: TicketTimeline = {

@@ -93,9 +93,12 @@ export async function createPgAlertStore(pool: pg.Pool, box?: SecretBox): Promis
     },
     /** The alert is handled: its deliveries (if any) are stored in the same transaction. */
     async resolveAlert(alertId, state, deliveries) {
-      await inTransaction(pool, async (c) => {
-        await c.query('UPDATE alerts SET state = $1 WHERE id = $2', [state, alertId]);
+      return inTransaction(pool, async (c) => {
+        // The row is locked by the first node's UPDATE; the second waits, then finds it handled.
+        const r = await c.query("UPDATE alerts SET state = $1 WHERE id = $2 AND state = 'pending'", [state, alertId]);
+        if (r.rowCount === 0) return false;
         await insertDeliveries(c, alertId, deliveries);
+        return true;
       });
     },
     async sendNow(ticketId, key, at, deliveries) {
@@ -113,6 +116,10 @@ export async function createPgAlertStore(pool: pg.Pool, box?: SecretBox): Promis
     async nextDeliveryAt() {
       const { rows } = await pool.query<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'");
       return rows[0]!.at;
+    },
+    async claimDelivery(id, read, until) {
+      const r = await pool.query("UPDATE deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3", [until, id, read]);
+      return r.rowCount === 1;
     },
     async updateDelivery(d) {
       await pool.query('UPDATE deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, sent_at = $5 WHERE id = $6', [

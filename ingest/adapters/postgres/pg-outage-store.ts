@@ -68,6 +68,10 @@ export function createPgOutageStore(pool: pg.Pool): OutageStore {
       const { rows } = await pool.query<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM notices WHERE status = 'pending'");
       return rows[0]!.at;
     },
+    async claimNotice(id, read, until) {
+      const r = await pool.query("UPDATE notices SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3", [until, id, read]);
+      return r.rowCount === 1;
+    },
     async updateNotice(n) {
       await pool.query('UPDATE notices SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, sent_at = $5 WHERE id = $6', [
         n.status,

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { addDays, localMidnight } from '../../contracts/beijing-time.ts';
 import type { TicketQuery, TimelineData } from '../../contracts/tickets.ts';
 import type { ReportTicket } from '../../core/reports/ticket-figures.ts';
-import type { TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
+import type { TicketRecord, TicketStore, TimelineInput } from '../../ports/ticket-store.ts';
 import { COLUMNS, FIELDS, toRecord, toRow } from '../sqlite/sqlite-ticket-store.ts';
 import { inTransaction } from './pg-transaction.ts';
 
@@ -33,6 +33,22 @@ export function createPgTicketStore(pool: pg.Pool): TicketStore {
     return rows[0] && toRecord(rows[0]);
   };
   const many = async (sql: string, values: unknown[]) => (await pool.query<Row>(sql, values)).rows.map(toRecord);
+
+  /** `expected`: the `updatedAt` the caller read; null writes whatever the ticket is now. */
+  const write = (id: string, patch: Partial<TicketRecord>, entry: TimelineInput, expected: number | null) =>
+    inTransaction(pool, async (client) => {
+      const p = parameters();
+      const values = toRow(patch);
+      const set = FIELDS.filter((f) => f in patch && f !== 'updatedAt').map((f) => `${COLUMNS[f]} = ${p.add(values[f])}`);
+      set.push(`updated_at = GREATEST(${p.add(entry.at)}::bigint, updated_at + 1)`);
+      const where = `id = ${p.add(id)}${expected === null ? '' : ` AND updated_at = ${p.add(expected)}`}`;
+      const { rows } = await client.query<Row>(`UPDATE tickets SET ${set.join(', ')} WHERE ${where} RETURNING *`, p.values);
+      // Changed since it was read: nothing written, nothing logged.
+      if (expected !== null && rows.length === 0) return null;
+      // An unknown id fails here, as on SQLite: the entry's ticket must exist (foreign key).
+      await log(client, id, entry);
+      return toRecord(rows[0]!);
+    });
 
   return {
     async insert(ticket, entry) {
@@ -91,17 +107,9 @@ export function createPgTicketStore(pool: pg.Pool): TicketStore {
 
     active: () => many("SELECT * FROM tickets WHERE status <> 'closed' ORDER BY seq", []),
 
-    update: (id, patch, entry) =>
-      inTransaction(pool, async (client) => {
-        const p = parameters();
-        const values = toRow(patch);
-        const set = FIELDS.filter((f) => f in patch && f !== 'updatedAt').map((f) => `${COLUMNS[f]} = ${p.add(values[f])}`);
-        set.push(`updated_at = ${p.add(entry.at)}`);
-        const { rows } = await client.query<Row>(`UPDATE tickets SET ${set.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
-        // An unknown id fails here, as on SQLite: the entry's ticket must exist (foreign key).
-        await log(client, id, entry);
-        return toRecord(rows[0]!);
-      }),
+    update: async (id, patch, entry) => (await write(id, patch, entry, null))!,
+
+    updateIf: (id, updatedAt, patch, entry) => write(id, patch, entry, updatedAt),
 
     async timeline(id) {
       const { rows } = await pool.query<{ at: number; actor: string; action: string; note: string | null; data: string | null }>(

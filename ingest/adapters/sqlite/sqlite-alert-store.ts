@@ -65,7 +65,8 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
   const insertAlert = db.prepare('INSERT OR IGNORE INTO alerts (ticket_id, kind, due_at) VALUES (?, ?, ?)');
   const dueAlerts = db.prepare("SELECT id, ticket_id, kind, due_at FROM alerts WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?");
   const nextAlert = db.prepare("SELECT MIN(due_at) AS at FROM alerts WHERE state = 'pending'");
-  const setAlertState = db.prepare('UPDATE alerts SET state = ? WHERE id = ?');
+  const setAlertState = db.prepare("UPDATE alerts SET state = ? WHERE id = ? AND state = 'pending'");
+  const claim = db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?");
   const insertDelivery = db.prepare(
     `INSERT INTO deliveries (id, alert_id, ticket_id, kind, channel_id, recipients, title, text, next_attempt_at, created_at)
      VALUES (@id, @alertId, @ticketId, @kind, @channelId, @recipients, @title, @text, @nextAttemptAt, @createdAt)`,
@@ -97,8 +98,9 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
     nextAlertAt: () => (nextAlert.get() as { at: number | null }).at,
     /** The alert is handled: its deliveries (if any) are stored in the same transaction. */
     resolveAlert: db.transaction((alertId: number, state: 'done' | 'cancelled', deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]) => {
-      setAlertState.run(state, alertId);
+      if (setAlertState.run(state, alertId).changes === 0) return false;
       for (const d of deliveries) insertDelivery.run({ ...d, alertId, recipients: JSON.stringify(d.recipients) });
+      return true;
     }),
     sendNow: db.transaction((ticketId: string, key: string, at: number, deliveries: Omit<Delivery, 'status' | 'attempts' | 'lastError' | 'sentAt' | 'alertId'>[]) => {
       // An alert row made already handled, so its deliveries have one to belong to.
@@ -107,6 +109,7 @@ export function createSqliteAlertStore(db: Db, box?: SecretBox): AlertStore {
     }),
     dueDeliveries: (now, limit) => (dueDeliveries.all(now, limit) as DeliveryRow[]).map(toDelivery),
     nextDeliveryAt: () => (nextDelivery.get() as { at: number | null }).at,
+    claimDelivery: (id, read, until) => claim.run(until, id, read).changes === 1,
     updateDelivery: (d) => void markDelivery.run({ id: d.id, status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, sentAt: d.sentAt }),
     deliveriesFor: (ticketId) => (byTicket.all(ticketId) as DeliveryRow[]).map(toDelivery),
   };

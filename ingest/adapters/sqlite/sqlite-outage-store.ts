@@ -52,6 +52,7 @@ export function createSqliteOutageStore(db: Db): OutageStore {
   );
   const due = db.prepare("SELECT * FROM notices WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
   const next = db.prepare("SELECT MIN(next_attempt_at) FROM notices WHERE status = 'pending'").pluck();
+  const claim = db.prepare("UPDATE notices SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?");
   const mark = db.prepare('UPDATE notices SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError, sent_at = @sentAt WHERE id = @id');
   const counts = db.prepare(
     `SELECT SUM(status = 'sent') AS sent, SUM(status = 'failed') AS failed, SUM(status = 'pending') AS pending, MIN(sent_at) AS firstSentAt
@@ -81,6 +82,7 @@ export function createSqliteOutageStore(db: Db): OutageStore {
     }),
     dueNotices: (now, limit) => (due.all(now, limit) as Record<string, unknown>[]).map(toNotice),
     nextNoticeAt: () => (next.get() as number | null) ?? null,
+    claimNotice: (id, read, until) => claim.run(until, id, read).changes === 1,
     updateNotice: (n) => void mark.run(n),
     noticeCounts: (outageId): NoticeCounts => {
       const r = counts.get(outageId) as { sent: number | null; failed: number | null; pending: number | null; firstSentAt: number | null };

@@ -93,6 +93,19 @@ export function createSqliteTicketStore(db: Db): TicketStore {
   };
   const log = (id: string, e: TimelineInput) => addEntry.run(id, e.at, e.actor, e.action, e.note, e.data ? JSON.stringify(e.data) : null);
 
+  /** `expected`: the `updatedAt` the caller read; null writes whatever the ticket is now. */
+  const write = (id: string, patch: Partial<TicketRecord>, entry: TimelineInput, expected: number | null) =>
+    db.transaction(() => {
+      const fields = FIELDS.filter((f) => f in patch && f !== 'updatedAt');
+      const set = [...fields.map((f) => `${COLUMNS[f]} = @${f}`), 'updated_at = MAX(@updatedAt, updated_at + 1)'].join(', ');
+      const where = expected === null ? 'id = @id' : 'id = @id AND updated_at = @expected';
+      const { changes } = db.prepare(`UPDATE tickets SET ${set} WHERE ${where}`).run({ ...toRow(patch), updatedAt: entry.at, id, ...(expected === null ? {} : { expected }) });
+      // Changed since it was read: nothing written, nothing logged.
+      if (expected !== null && changes === 0) return null;
+      log(id, entry);
+      return get(id)!;
+    })();
+
   return asynchronous<TicketStore>({
     insert: (ticket: NewTicket, entry: TimelineInput) =>
       db.transaction(() => {
@@ -145,14 +158,9 @@ export function createSqliteTicketStore(db: Db): TicketStore {
 
     active: () => (activeAll.all() as Record<string, unknown>[]).map(toRecord),
 
-    update: (id: string, patch: Partial<TicketRecord>, entry: TimelineInput) =>
-      db.transaction(() => {
-        const fields = FIELDS.filter((f) => f in patch && f !== 'updatedAt');
-        const set = [...fields.map((f) => `${COLUMNS[f]} = @${f}`), 'updated_at = @updatedAt'].join(', ');
-        db.prepare(`UPDATE tickets SET ${set} WHERE id = @id`).run({ ...toRow(patch), updatedAt: entry.at, id });
-        log(id, entry);
-        return get(id)!;
-      })(),
+    update: (id: string, patch: Partial<TicketRecord>, entry: TimelineInput) => write(id, patch, entry, null)!,
+
+    updateIf: (id: string, updatedAt: number, patch: Partial<TicketRecord>, entry: TimelineInput) => write(id, patch, entry, updatedAt),
 
     timeline: (id: string): TimelineEntry[] =>
       (entries.all(id) as { at: number; actor: string; action: string; note: string | null; data: string | null }[]).map((e) => ({
