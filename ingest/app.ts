@@ -125,6 +125,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const presence = await createDevicePresence(registry);
   const devices = createDeviceService({ registry });
   devices.onProvisioned((device) => live.publishDevice({ ...device, ...presence.view(device.id) }));
+  // Several nodes: each takes a share of the readings and connections; every device list shows them all.
+  live.onPeerNews((news) => presence.applyPeerNews(news, Date.now()));
+  const tellQuality = (deviceId: string) => live.tellPeers({ kind: 'quality', deviceId, quality: presence.view(deviceId).dataQuality });
 
   // Tickets, and the pages they cause; deadlines from the rules in force (reloaded as they change).
   const rulesConfig = createRulesConfigSource({ rulesFile: config.rulesFile, workdaysFile: config.workdaysFile, logger });
@@ -172,6 +175,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
       // Stored in order behind the batches before; a failure is logged, the next batch still goes in.
       tickets.applyRuleEvents(events).catch((err: unknown) => logger.error({ err, events: events.length }, 'rule events could not be applied to the tickets'));
       presence.applyRuleEvents(events);
+      for (const e of events) if (e.kind === 'data_quality') tellQuality(e.deviceId);
     },
     onReloadError: (err) => logger.error({ err }, 'the new rules could not learn the open episodes: the rules in force stay'),
   });
@@ -212,7 +216,9 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const intake = createTelemetryIntake({ registry, writer, rejections, onRefusedMessage: (deviceId) => rulesFromFeed || seen(deviceId) });
   const onPresence = (deviceId: string, _kind: DeviceKind, online: boolean) => {
     const device = registry.get(deviceId);
-    if (device && presence.setOnline(deviceId, online)) live.publishDevice({ ...device, ...presence.view(deviceId) });
+    if (!device || !presence.setOnline(deviceId, online)) return;
+    live.publishDevice({ ...device, ...presence.view(deviceId) });
+    live.tellPeers({ kind: 'online', deviceId, online });
   };
   const mqtt = await startMqtt({ config, registry, intake, rejections, onPresence, onClientCount: (n) => metrics.mqttClients.set(n), http: http.server, logger });
   // socket.io and (embedded) MQTT over WebSocket take their upgrades; any other is answered now.
@@ -246,6 +252,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     readings: (deviceId, from, to) => store.read({ deviceId, kind: 'room', from, to, limit: 200 }),
     onCalibration: (deviceId, flag) => {
       presence.flagCalibration(deviceId, flag && { ...flag, limitC: CALIBRATION_LIMIT_C });
+      tellQuality(deviceId);
       const device = registry.get(deviceId);
       if (device) live.publishDevice({ ...device, ...presence.view(deviceId) });
     },

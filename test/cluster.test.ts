@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceView } from '../ingest/contracts/devices.ts';
+import type { LiveReading } from '../ingest/contracts/events.ts';
 import type { Ticket } from '../ingest/contracts/tickets.ts';
 import { HeatWatchClient } from '../simulators/heatwatch-client.ts';
 import { startInfluxd, type Influxd } from '../simulators/local-influxd.ts';
@@ -153,6 +155,33 @@ describe('two HeatWatch nodes on one PostgreSQL, one Mosquitto, one Redis', () =
     expect(byA + byB).toBe(count);
     expect(byA).toBeGreaterThan(0);
     expect(byB).toBeGreaterThan(0);
+  });
+
+  it("shows every device's latest reading and connection on either node's device list and live, whichever node took them", async () => {
+    // A dashboard on A only: B, with none of its own, still streams what it takes to A's.
+    const socket = connectSocket(`http://127.0.0.1:${a.httpPort}`, { auth: { token: await login(a) }, transports: ['websocket'] });
+    sockets.push(socket);
+    // The newest by event time, as the dashboard keeps them: two nodes' pushes may cross.
+    const live = new Map<string, LiveReading>();
+    socket.on('reading', (batch: LiveReading[]) => batch.forEach((r) => (live.get(r.deviceId)?.ts ?? '') <= r.ts && live.set(r.deviceId, r)));
+    await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+
+    const rooms = [1, 2, 3, 4].map((i) => `R-${run}-W${i}`);
+    for (const [i, deviceId] of rooms.entries()) {
+      await sensors.publishAsync(`heat/room/${deviceId}/status`, 'online', { qos: 1 });
+      // Each room's newest reading, and an older one after it (a late one): the newest stays.
+      await sensors.publishAsync(`heat/room/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now() - MIN, temp: 23 + i / 10 }), { qos: 1 });
+      await sensors.publishAsync(`heat/room/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now() - 10 * MIN, temp: 19 }), { qos: 1 });
+    }
+    const expected = rooms.map((id, i) => [id, true, 23 + i / 10]);
+    for (const on of [onA, onB]) {
+      await eventually(async () => {
+        const { devices } = (await on<{ devices: DeviceView[] }>('GET', '/api/devices')).body;
+        const shown = rooms.map((id) => devices.find((d) => d.id === id)).map((d) => [d?.id, d?.online, d?.lastReading?.values.temp]);
+        return JSON.stringify(shown) === JSON.stringify(expected);
+      }, 10_000);
+    }
+    await eventually(() => rooms.every((id, i) => live.get(id)?.values.temp === 23 + i / 10), 10_000);
   });
 
   it("opens one ticket for a cold room, on the leader's rules, seen live on the other node's dashboard, paged once", async () => {

@@ -120,7 +120,7 @@ describe.each<[string, () => Promise<Rig>]>([
     expect(registry.count()).toBe(1);
   });
 
-  it('keeps the last state of each device, the newest save winning', async () => {
+  it('keeps the last state of each device: the newest reading, whichever is saved last, and the latest sign of life', async () => {
     const registry = await (await makeRig()).open();
     expect(await registry.loadLastStates()).toEqual([]);
     await registry.saveLastStates([]);
@@ -133,6 +133,9 @@ describe.each<[string, () => Promise<Rig>]>([
     const latest = { ...later, ts: T + 1_800_000, seenAt: T + 1_801_000 };
     await registry.saveLastStates([later, latest]);
     expect(byDevice(await registry.loadLastStates())).toEqual([latest, subState]);
+    // Another node saves an older reading of the room it heard later: the reading stays, the sign of life moves on.
+    await registry.saveLastStates([{ ...later, seenAt: T + 1_900_000 }]);
+    expect(byDevice(await registry.loadLastStates())).toEqual([{ ...latest, seenAt: T + 1_900_000 }, subState]);
   });
 });
 

@@ -3,7 +3,7 @@
  * from POST /api/login). A refused handshake ends with a connect_error whose message is an
  * AppError code (HW_UNAUTHENTICATED).
  */
-import type { DeviceView } from './devices.ts';
+import type { DeviceLive, DeviceView } from './devices.ts';
 import type { FieldName } from './payloads.ts';
 import type { Ticket } from './tickets.ts';
 import type { DeviceKind } from './topics.ts';
@@ -43,3 +43,17 @@ export interface ServerToClientEvents {
 }
 
 export type ClientToServerEvents = Record<string, never>;
+
+/**
+ * What one node learnt of a device that the other nodes' device lists need (several nodes, with
+ * Redis): the readings it took (each node takes its share of them), a connection it saw come or
+ * go, a data-quality flag it raised. Between servers only, never to a browser.
+ */
+export type PresenceNews =
+  | { kind: 'readings'; readings: LiveReading[] }
+  | { kind: 'online'; deviceId: string; online: boolean }
+  | { kind: 'quality'; deviceId: string; quality: DeviceLive['dataQuality'] };
+
+export interface ServerToServerEvents {
+  presence: (news: PresenceNews) => void;
+}

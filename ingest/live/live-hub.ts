@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import type { DeviceView } from '../contracts/devices.ts';
-import type { ClientToServerEvents, LiveReading, ServerToClientEvents } from '../contracts/events.ts';
+import type { ClientToServerEvents, LiveReading, PresenceNews, ServerToClientEvents, ServerToServerEvents } from '../contracts/events.ts';
 import type { Handover } from '../contracts/handovers.ts';
 import type { Reading } from '../contracts/payloads.ts';
 import { isRestrictedType, mayReadTicket, type Ticket } from '../contracts/tickets.ts';
@@ -31,7 +31,7 @@ interface SocketData {
 const DISPATCH_ROOM = 'dispatch';
 
 export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }: LiveHubDeps) {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, ServerToServerEvents, SocketData>(http, {
     serveClient: false,
     // MQTT over WebSocket shares this HTTP server at /mqtt: leave other upgrades alone.
     destroyUpgrade: false,
@@ -66,12 +66,16 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }
     socket.on('disconnect', () => onClientCount?.(io.engine.clientsCount));
   });
 
+  // With other nodes (an adapter), their dashboards and device lists want this node's readings
+  // whether or not a dashboard is connected here.
+  const peers = adapter !== undefined;
   let pending = new Map<string, LiveReading>();
   const flusher = setInterval(() => {
     if (pending.size === 0) return;
     const batch = [...pending.values()];
     pending = new Map();
     io.emit('reading', batch);
+    if (peers) io.serverSideEmit('presence', { kind: 'readings', readings: batch });
   }, intervalMs);
   const expiry = setInterval(() => {
     const now = Date.now();
@@ -85,7 +89,7 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }
 
   return {
     publishReadings(readings: readonly Reading[]): void {
-      if (io.engine.clientsCount === 0) return;
+      if (!peers && io.engine.clientsCount === 0) return;
       for (const r of readings) {
         const prev = pending.get(r.deviceId);
         if (prev && Date.parse(prev.ts) > r.ts) continue;
@@ -99,6 +103,14 @@ export function createLiveHub({ http, auth, intervalMs, onClientCount, adapter }
       // 一.5: a complaint about staff reaches dispatch's screens only.
       if (isRestrictedType(ticket.type)) io.to(DISPATCH_ROOM).emit('ticket', ticket);
       else io.emit('ticket', ticket);
+    },
+    /** Tells the other nodes (none without Redis) what this one learnt of a device. */
+    tellPeers(news: PresenceNews): void {
+      if (peers) io.serverSideEmit('presence', news);
+    },
+    /** What the other nodes learnt of their devices; this node's own news does not come back. */
+    onPeerNews(listener: (news: PresenceNews) => void): void {
+      io.on('presence', listener);
     },
     publishHandover(h: Handover): void {
       io.emit('handover', { id: h.id, acknowledged: h.acknowledgedAt !== null });

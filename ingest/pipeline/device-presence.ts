@@ -4,6 +4,7 @@
  * restart begins with the last values instead of a blank map.
  */
 import type { DeviceLive } from '../contracts/devices.ts';
+import type { PresenceNews } from '../contracts/events.ts';
 import type { Reading } from '../contracts/payloads.ts';
 import type { RuleFact } from '../contracts/rule-facts.ts';
 import type { RuleEvent } from '../core/rules/rule-types.ts';
@@ -28,6 +29,25 @@ export async function createDevicePresence(registry: Pick<DeviceRegistry, 'loadL
         const state = newer ? { deviceId: r.deviceId, ts: r.ts, values: r.values, seenAt: now } : { ...prev, seenAt: now };
         last.set(r.deviceId, state);
         dirty.set(r.deviceId, state);
+      }
+    },
+    /**
+     * What another node learnt (several nodes): its readings, newest by event time kept as here
+     * but saved by that node, not this one; a connection it saw; a flag it raised or cleared.
+     */
+    applyPeerNews(news: PresenceNews, now: number): void {
+      if (news.kind === 'online') {
+        if (news.online) online.add(news.deviceId);
+        else online.delete(news.deviceId);
+      } else if (news.kind === 'quality') {
+        if (news.quality) quality.set(news.deviceId, news.quality);
+        else quality.delete(news.deviceId);
+      } else {
+        for (const r of news.readings) {
+          const ts = Date.parse(r.ts);
+          const prev = last.get(r.deviceId);
+          last.set(r.deviceId, !prev || ts >= prev.ts ? { deviceId: r.deviceId, ts, values: r.values, seenAt: now } : { ...prev, seenAt: now });
+        }
       }
     },
     /** Returns true when the state changed. */

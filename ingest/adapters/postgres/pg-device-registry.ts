@@ -131,15 +131,19 @@ export async function createPgDeviceRegistry(pool: pg.Pool, { url, onListenerErr
       return rows.map((r) => ({ deviceId: r.device_id, ts: r.last_ts, values: JSON.parse(r.last_values) as LastState['values'], seenAt: r.seen_at }));
     },
     async saveLastStates(states) {
-      // One statement. The last state of a device wins, as SQLite's loop has it (ON CONFLICT may
-      // not touch a row twice), and rows are locked in id order, so two nodes saving overlapping
-      // batches wait for each other instead of deadlocking.
+      // One statement. The newest reading of a device by event time stays, whichever node saves
+      // last (each node saves the readings it took); within a batch the last state of a device is
+      // kept (ON CONFLICT may not touch a row twice). Rows are locked in id order, so two nodes
+      // saving overlapping batches wait for each other instead of deadlocking.
       const latest = [...new Map(states.map((s) => [s.deviceId, s])).values()].sort((x, y) => (x.deviceId < y.deviceId ? -1 : 1));
       if (latest.length === 0) return;
       await pool.query(
         `INSERT INTO device_state (device_id, last_ts, last_values, seen_at)
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[])
-         ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts, last_values = excluded.last_values, seen_at = excluded.seen_at`,
+         ON CONFLICT (device_id) DO UPDATE SET
+           last_ts = GREATEST(device_state.last_ts, excluded.last_ts),
+           last_values = CASE WHEN excluded.last_ts >= device_state.last_ts THEN excluded.last_values ELSE device_state.last_values END,
+           seen_at = GREATEST(device_state.seen_at, excluded.seen_at)`,
         [latest.map((s) => s.deviceId), latest.map((s) => s.ts), latest.map((s) => JSON.stringify(s.values)), latest.map((s) => s.seenAt)],
       );
     },

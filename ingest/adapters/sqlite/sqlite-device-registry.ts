@@ -51,7 +51,11 @@ export function createSqliteDeviceRegistry(db: Db): DeviceRegistry {
   const selectStates = db.prepare('SELECT device_id, last_ts, last_values, seen_at FROM device_state');
   const upsertState = db.prepare(
     `INSERT INTO device_state (device_id, last_ts, last_values, seen_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (device_id) DO UPDATE SET last_ts = excluded.last_ts, last_values = excluded.last_values, seen_at = excluded.seen_at`,
+     -- The newest reading by event time stays, whoever saves last (several nodes save theirs).
+     ON CONFLICT (device_id) DO UPDATE SET
+       last_ts = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_ts ELSE last_ts END,
+       last_values = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_values ELSE last_values END,
+       seen_at = MAX(seen_at, excluded.seen_at)`,
   );
   const saveStates = db.transaction((states: readonly LastState[]) => {
     for (const s of states) upsertState.run(s.deviceId, s.ts, JSON.stringify(s.values), s.seenAt);
