@@ -49,7 +49,7 @@ import { createNoticeService } from './services/notice-service.ts';
 import { createLiveHub } from './live/live-hub.ts';
 import { startMqtt } from './mqtt/start-mqtt.ts';
 import { startRulesFeed } from './mqtt/rules-feed.ts';
-import { startLeadership } from './adapters/postgres/pg-leadership.ts';
+import { startLeadership, type LeaderQueue } from './adapters/postgres/pg-leadership.ts';
 import type { Reading } from './contracts/payloads.ts';
 import { createHealth } from './observability/health.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -134,6 +134,10 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
   const tickets = createTicketService({ store: ticketStore, deadlines: rulesConfig.deadlines, device: registry.get });
   const households = createHouseholdService({ store: householdStore, device: registry.get });
   // Stops, and the notices that tell their households (through the customer channels).
+  // A node that does not lead queues pages and notices for the one that does, and wakes it.
+  const { wakeLeader } = stores;
+  const wakeSender = (queue: LeaderQueue) =>
+    wakeLeader ? () => void wakeLeader(queue).catch((err: unknown) => logger.warn({ err }, `waking the leader for ${queue} failed: it sends them at its next look (≤ 5 s)`)) : undefined;
   const notices = createNoticeService({
     store: outageStore,
     households: householdStore,
@@ -142,6 +146,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     nameOf: (id) => registry.get(id)?.name,
     logger,
     onDelivery: (ok) => metrics.notifications.inc({ channel: 'customer', outcome: ok ? 'sent' : 'failed' }),
+    wakeSender: wakeSender('notices'),
   });
   const outages = createOutageService({ store: outageStore, device: registry.get, notices });
   const ackLinks = createAckLinks(ackKey, () => config.publicUrl ?? serverUrl(http.server, config.http.host));
@@ -155,6 +160,7 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     links: ackLinks,
     logger,
     onDelivery: (channel, ok) => metrics.notifications.inc({ channel, outcome: ok ? 'sent' : 'failed' }),
+    wakeSender: wakeSender('alerts'),
   });
   tickets.onChange(live.publishTicket);
   tickets.onOpened(alerting.onTicketOpened);
@@ -350,7 +356,8 @@ export async function startHeatWatch(config: Config, { logger, dashboardDir = pa
     await alerting.stop();
     await notices.stop();
   }
-  const leadership = cluster ? await startLeadership({ url: config.databaseUrl!, onGained: lead, onLost: standDown, logger }) : undefined;
+  const onWake = (queue: LeaderQueue) => (queue === 'alerts' ? alerting.kick() : notices.kick());
+  const leadership = cluster ? await startLeadership({ url: config.databaseUrl!, onGained: lead, onLost: standDown, onWake, logger }) : undefined;
   if (!cluster) await lead();
 
   const url = serverUrl(http.server, config.http.host);

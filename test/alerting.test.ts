@@ -156,7 +156,7 @@ describe('a simulated pipe burst, through the real pipeline', () => {
 describe('escalation, reminders and retries, with an injected clock', () => {
   const t0 = Date.parse('2026-12-10T02:00:00+08:00');
 
-  async function rig(dataDir: string, receiverUrl: string, clock: { now: number }) {
+  async function rig(dataDir: string, receiverUrl: string, clock: { now: number }, wakeSender?: () => void) {
     const db = openDatabase(dataDir);
     const store = createSqliteAlertStore(db);
     const ticket: Ticket = {
@@ -205,11 +205,32 @@ describe('escalation, reminders and retries, with an injected clock', () => {
       links: createAckLinks(Buffer.alloc(32, 7), () => 'http://heatwatch.test'),
       clock: () => clock.now,
       logger: pino({ level: 'silent' }),
+      wakeSender,
     });
     await store.putSetting('roster', rosterSchema.parse(ROSTER), t0);
     await store.putChannel({ id: 'hook', name: 'webhook', config: { type: 'webhook', url: `${receiverUrl}/hook` }, enabled: true, createdAt: t0 });
     return { service, ticket, notes, close: async () => (await service.close(), db.close()) };
   }
+
+  it('on a node that does not send (another leads), wakes the sender for a page it planned instead of sending it', async () => {
+    const receiver = await startReceiver();
+    const dir = tempDir();
+    const clock = { now: t0 };
+    let wakes = 0;
+    const follower = await rig(dir, receiver.url, clock, () => void wakes++);
+    const leader = await rig(dir, receiver.url, clock);
+    await leader.service.start();
+    await follower.service.onTicketOpened(follower.ticket);
+    expect(wakes).toBe(1);
+    await leader.service.runNow();
+    expect(receiver.received).toHaveLength(1);
+    // The sender plans and sends its own without waking anyone.
+    await follower.service.start();
+    await follower.service.onTicketOpened({ ...follower.ticket, id: 'T-000002' });
+    await eventually(() => receiver.received.length === 2);
+    expect(wakes).toBe(1);
+    await Promise.all([follower.close(), leader.close(), receiver.close()]);
+  });
 
   it('pages once when two nodes send at the same moment (a leader that has not yet noticed it lost the lead)', async () => {
     const receiver = await startReceiver();

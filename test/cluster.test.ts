@@ -199,6 +199,15 @@ describe('two HeatWatch nodes on one PostgreSQL, one Mosquitto, one Redis', () =
     expect(await ticketsOf(onA, room)).toHaveLength(1);
   });
 
+  it('pages a ticket opened by hand on the node that does not lead, through the leader, once', async () => {
+    expect((await health(b)).rulesLeader).toBe(false);
+    const description = `楼道暖气管漏水 ${run}`;
+    const res = await onB<Ticket>('POST', '/api/tickets', { type: 'leak', description, address: '幸福小区 3-2' });
+    expect(res.status).toBe(201);
+    await eventually(() => pagesAbout(res.body.id).length > 0, 10_000);
+    expect(pagesAbout(res.body.id)).toHaveLength(1);
+  });
+
   it('lets the other node lead within 10 s of the leader being killed; it opens and pages the next ticket, and pages nothing twice', async () => {
     const killedAt = Date.now();
     await a.kill('SIGKILL');

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { startLeadership, type Leadership } from '../ingest/adapters/postgres/pg-leadership.ts';
+import { startLeadership, wakeLeader, type Leadership } from '../ingest/adapters/postgres/pg-leadership.ts';
 import { eventually } from './support/heatwatch.ts';
 import { afterFile, pgDatabase } from './support/postgres.ts';
 
@@ -19,6 +19,7 @@ async function node(url: string) {
     tryEveryMs: 200,
     onGained: async () => void events.push('gained'),
     onLost: async () => void events.push('lost'),
+    onWake: (queue) => void events.push(`wake ${queue}`),
     logger,
   });
   afterFile(() => leadership.close());
@@ -63,5 +64,25 @@ describe('the rules leader', () => {
     await eventually(() => a.events.length === 3 || b.events.length === 1);
     expect([a.leadership.isLeader(), b.leadership.isLeader()].filter(Boolean)).toHaveLength(1);
     expect(a.events.slice(0, 2)).toEqual(['gained', 'lost']);
+  });
+
+  it('is woken by any node that queued pages or notices, and no other node is', async () => {
+    const url = await pgDatabase();
+    const a = await node(url);
+    const b = await node(url);
+    // Any node's pool, on the same database: what a node that does not lead does after queueing.
+    const other = new pg.Pool({ connectionString: url });
+    afterFile(() => other.end());
+    await wakeLeader(other, 'alerts');
+    await wakeLeader(other, 'notices');
+    await eventually(() => a.events.length === 3);
+    expect(a.events).toEqual(['gained', 'wake alerts', 'wake notices']);
+    expect(b.events).toEqual([]);
+    await a.leadership.close();
+    await eventually(() => b.leadership.isLeader());
+    await wakeLeader(other, 'alerts');
+    await eventually(() => b.events.length === 2);
+    expect(b.events).toEqual(['gained', 'wake alerts']);
+    expect(a.events).toHaveLength(3);
   });
 });

@@ -21,6 +21,7 @@ import { openPostgres } from './postgres/pg-database.ts';
 import { createPgDeviceRegistry } from './postgres/pg-device-registry.ts';
 import { createPgHandoverStore } from './postgres/pg-handover-store.ts';
 import { createPgHouseholdStore } from './postgres/pg-household-store.ts';
+import { wakeLeader, type LeaderQueue } from './postgres/pg-leadership.ts';
 import { createPgOutageStore } from './postgres/pg-outage-store.ts';
 import { createPgTicketStore } from './postgres/pg-ticket-store.ts';
 import { createPgUserStore } from './postgres/pg-user-store.ts';
@@ -46,6 +47,8 @@ export interface RelationalStores {
   outages: OutageStore;
   visits: VisitStore;
   handovers: HandoverStore;
+  /** PostgreSQL: tells the node that leads (sends pages and notices) that a queue has new work. */
+  wakeLeader: ((queue: LeaderQueue) => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function openRelationalStores({ databaseUrl, db, box, keys, logger 
       outages: createSqliteOutageStore(db),
       visits: createSqliteVisitStore(db),
       handovers: createSqliteHandoverStore(db),
+      wakeLeader: null,
       close: async () => undefined,
     };
   }
@@ -98,6 +102,7 @@ export async function openRelationalStores({ databaseUrl, db, box, keys, logger 
       outages: createPgOutageStore(pool),
       visits: createPgVisitStore(pool),
       handovers: createPgHandoverStore(pool),
+      wakeLeader: (queue) => wakeLeader(pool, queue),
       async close() {
         await registry.close();
         await pool.end();

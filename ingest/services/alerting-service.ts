@@ -62,6 +62,8 @@ export interface AlertingDeps {
   clock?: () => number;
   logger: Logger;
   onDelivery?: (channelType: string, ok: boolean) => void;
+  /** Alerts planned on a node that does not send (another leads): wake the one that does. */
+  wakeSender?: () => void;
 }
 
 /**
@@ -221,6 +223,7 @@ export function createAlertingService(d: AlertingDeps) {
     clock,
     log,
     failure: 'alerting run failed',
+    elsewhere: d.wakeSender,
   });
   const kick = loop.kick;
 
@@ -233,6 +236,8 @@ export function createAlertingService(d: AlertingDeps) {
     },
     /** Stops sending (another node leads now): what is due stays stored for it. */
     stop: loop.stop,
+    /** Sends what is due now (woken by a node that planned alerts). */
+    kick,
     /** Runs what is due now and resolves when done (tests with an injected clock; a shutdown). */
     runNow: loop.runNow,
     /** A ticket was opened: plan its alerts and send what is due now at once. */

@@ -11,7 +11,7 @@ export interface DueWorkLoop {
   start(): void;
   /** Stops working (leadership lost): what is due stays stored for whoever works next. */
   stop(): Promise<void>;
-  /** Runs due work now (or right after the run in progress), once started. */
+  /** Runs due work now (or right after the run in progress); not started, tells `elsewhere`. */
   kick(): void;
   /** Asks for another run once the current one ends (a run that left work behind). */
   again(): void;
@@ -28,6 +28,11 @@ export function createDueWorkLoop(o: {
   /** What the log says when a run throws. */
   failure: string;
   maxSleepMs?: number;
+  /**
+   * Work was added while this node does not work the queue (another node leads): tell the one
+   * that does, so it sends now rather than at its next look.
+   */
+  elsewhere?: () => void;
 }): DueWorkLoop {
   let running: Promise<void> | null = null;
   let pending = false;
@@ -53,8 +58,9 @@ export function createDueWorkLoop(o: {
   }
 
   function kick(): void {
-    if (closed || !started) return;
-    run();
+    if (closed) return;
+    if (started) run();
+    else o.elsewhere?.();
   }
 
   function run(): void {

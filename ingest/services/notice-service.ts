@@ -40,6 +40,8 @@ export interface NoticeServiceDeps {
   clock?: () => number;
   logger: Logger;
   onDelivery?: (ok: boolean) => void;
+  /** Notices queued on a node that does not send (another leads): wake the one that does. */
+  wakeSender?: () => void;
 }
 
 /** 2026-12-06T08:00 → 12月6日 08:00 (Beijing time). */
@@ -129,13 +131,15 @@ export function createNoticeService(d: NoticeServiceDeps) {
 
   const customerChannelCount = async (): Promise<number> => (await d.settings.channels()).filter(isCustomerChannel).length;
 
-  const loop = createDueWorkLoop({ run: runOnce, nextDueAt: d.store.nextNoticeAt, clock, log, failure: 'sending notices failed' });
+  const loop = createDueWorkLoop({ run: runOnce, nextDueAt: d.store.nextNoticeAt, clock, log, failure: 'sending notices failed', elsewhere: d.wakeSender });
   const kick = loop.kick;
 
   return {
     start: loop.start,
     /** Stops sending (another node leads now): what is due stays stored for it. */
     stop: loop.stop,
+    /** Sends what is due now (woken by a node that queued notices). */
+    kick,
 
     /**
      * Tells every household of the stop's substation about this revision of it, once per

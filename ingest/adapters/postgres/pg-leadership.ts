@@ -8,12 +8,26 @@
  * a leader cut off from the database loses the lock within about 10 s, not the 2 h of the
  * defaults. The leader checks its own connection at every try; a failed check, an error or the
  * end of the connection means it leads no more, and it says so before anyone else can take over.
+ *
+ * The leader also listens on that connection for work the other nodes queued (`wakeLeader`): a
+ * ticket opened by hand on another node is paged now, not at the leader's next look.
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
 
 /** Any fixed 64-bit number: the rules leader's lock among the database's advisory locks. */
 export const RULES_LEADER_LOCK = 0x4857_5255_4c45_5253n; // "HWRULERS"
+
+/** Where a node tells the leader it queued work (NOTIFY, delivered on commit to the leader only). */
+const WAKE_CHANNEL = 'heatwatch_leader_wake';
+
+/** The queues the leader works through for the others. */
+export type LeaderQueue = 'alerts' | 'notices';
+
+/** Tells whichever node leads that `queue` has new work. */
+export async function wakeLeader(pool: pg.Pool, queue: LeaderQueue): Promise<void> {
+  await pool.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, queue]);
+}
 
 export interface LeadershipOptions {
   url: string;
@@ -23,6 +37,8 @@ export interface LeadershipOptions {
   onGained: () => Promise<void>;
   /** This node leads no more: stop it at once. Awaited before the next try. */
   onLost: () => Promise<void>;
+  /** While leading: another node queued work (`wakeLeader`). */
+  onWake?: (queue: LeaderQueue) => void;
   logger: Logger;
 }
 
@@ -33,7 +49,7 @@ export interface Leadership {
 }
 
 /** Resolves after the first try: a node alone becomes the leader before it starts serving. */
-export async function startLeadership({ url, lockKey = RULES_LEADER_LOCK, tryEveryMs = 2_000, onGained, onLost, logger }: LeadershipOptions): Promise<Leadership> {
+export async function startLeadership({ url, lockKey = RULES_LEADER_LOCK, tryEveryMs = 2_000, onGained, onLost, onWake, logger }: LeadershipOptions): Promise<Leadership> {
   const log = logger.child({ component: 'leadership' });
   let client: pg.Client | undefined;
   let leader = false;
@@ -57,6 +73,9 @@ export async function startLeadership({ url, lockKey = RULES_LEADER_LOCK, tryEve
   async function connect(): Promise<pg.Client> {
     const c = new pg.Client({ connectionString: url, keepAlive: true, query_timeout: tryEveryMs * 3, application_name: 'heatwatch leadership' });
     c.on('error', (err) => log.warn({ err: err.message }, 'the leadership connection failed'));
+    c.on('notification', (n) => {
+      if (leader && (n.payload === 'alerts' || n.payload === 'notices')) onWake?.(n.payload);
+    });
     c.on('end', () => {
       if (client === c) client = undefined;
       // Queued behind any try in progress, so gaining and losing never interleave.
@@ -76,6 +95,7 @@ export async function startLeadership({ url, lockKey = RULES_LEADER_LOCK, tryEve
       }
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey.toString()]);
       if (!rows[0]?.ok || closed) return;
+      await client.query(`LISTEN ${WAKE_CHANNEL}`);
       leader = true;
       log.info('this node leads: it runs the rules and sends the pages');
     } catch (err) {
