@@ -18,8 +18,8 @@ import { HeatWatchClient } from '../simulators/heatwatch-client.ts';
 import { startInfluxd, type Influxd } from '../simulators/local-influxd.ts';
 import { startReceiver } from './support/alerting-rig.ts';
 import { eventually, heatingAllYear, tempDir } from './support/heatwatch.ts';
-import { spawnHeatWatch, type HeatWatchProcess } from './support/heatwatch-process.ts';
-import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';
+import { spawnHeatWatch, type HeatWatchProcess } from '../simulators/heatwatch-process.ts';
+import { startPrivatePostgres, type PrivatePostgres } from '../simulators/local-postgres.ts';
 
 const MIN = 60_000;
 const ADMIN_PASSWORD = 'cluster-admin-password';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHeatWatch, type HeatWatchProcess } from './support/heatwatch-process.ts';
+import { spawnHeatWatch, type HeatWatchProcess } from '../simulators/heatwatch-process.ts';
 import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type TestWorld } from './support/heatwatch.ts';
 import { startInfluxd, type Influxd } from '../simulators/local-influxd.ts';
 

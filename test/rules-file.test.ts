@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RuleNumbers } from '../ingest/contracts/rule-numbers.ts';
 import { createRulesConfigSource } from '../ingest/services/rules-config-source.ts';
-import { spawnHeatWatch } from './support/heatwatch-process.ts';
+import { spawnHeatWatch } from '../simulators/heatwatch-process.ts';
 import { ADMIN_PASSWORD, eventually, startWorld, tempDir, type LogEntry, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld | undefined;

@@ -50,9 +50,11 @@ export async function prepareAlertProbe(o: { api: HeatWatchClient; mqttUrl: stri
     /** Bursts one substation every `gapMs` while the load runs; resolves with the latencies. */
     async run(gapMs = 400): Promise<AlertLatency> {
       const sent = new Map<string, number>();
-      for (const s of stations) {
+      for (const [i, s] of stations.entries()) {
         const client = await mqtt.connectAsync(o.mqttUrl, { username: s.id, password: s.password, reconnectPeriod: 0 });
-        const now = Date.now();
+        // Each burst 15 min of event time before the last: collapses at several substations within
+        // 5 min are one burst on a main, one ticket paged once — these are separate accidents.
+        const now = Date.now() - i * 15 * 60_000;
         const reading = (minAgo: number, p: number) => ({ ts: now - minAgo * 60_000, supplyPressure: p, supplyTemp: 95, returnTemp: 55 });
         await client.publishAsync(`heat/substation/${s.id}/telemetry`, JSON.stringify([6, 5, 4, 3].map((m) => reading(m, 0.85))), { qos: 1 });
         sent.set(s.id, Date.now());

@@ -17,6 +17,12 @@ export interface LoadJob {
   batch: number;
   /** Event time of each device's first reading; later runs on the same devices start later. */
   startTs: number;
+  /**
+   * Messages per device, then it stops (the run ends when all have been acknowledged, or at
+   * `seconds`): a fixed amount, for a broker that acknowledges faster than HeatWatch stores and
+   * would otherwise queue past its limit.
+   */
+  perDevice?: number;
 }
 
 export interface LoadResult {
@@ -133,26 +139,37 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const started = performance.now();
   await new Promise<void>((resolve) => {
     let inflight = 0;
+    // Connections that sent their `perDevice` messages and had them all acknowledged.
+    let finished = 0;
+    const cap = job.perDevice ?? Infinity;
     for (const c of connections) {
       let messageId = 0;
       let sent = 0;
+      let messages = 0;
+      let outstanding = 0;
       const topic = `heat/room/${c.deviceId}/telemetry`;
-      const publish = (n: number) => {
+      const publish = (wanted: number) => {
+        const n = Math.min(wanted, cap - messages);
+        if (n <= 0) return;
+        messages += n;
+        outstanding += n;
+        inflight += n;
         const packets: Buffer[] = [];
         for (let k = 0; k < n; k++) {
           messageId = (messageId % 65535) + 1;
           packets.push(mqttPacket.generate({ cmd: 'publish', topic, payload: payload(job.batch, start, sent), qos: 1, messageId, retain: false, dup: false }));
           sent += job.batch;
         }
-        inflight += n;
         c.socket.write(packets.length === 1 ? packets[0]! : Buffer.concat(packets));
       };
       c.onPacket = (type) => {
         if (type !== PUBACK) return;
         acked++;
         inflight--;
-        if (running) publish(1);
-        else if (inflight === 0) resolve();
+        outstanding--;
+        if (running && messages < cap) publish(1);
+        else if (!running && inflight === 0) resolve();
+        else if (messages >= cap && outstanding === 0 && ++finished === connections.length) resolve();
       };
       c.socket.on('close', () => {
         if (!running && inflight === 0) resolve();

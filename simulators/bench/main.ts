@@ -3,7 +3,7 @@
  * measured in the same run on the same machine (DESIGN.md §8), and memory per 10 000 devices.
  * Server, load generator and baseline broker each run in their own process.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { HeatWatchClient } from '../heatwatch-client.ts';
+import { spawnHeatWatch } from '../heatwatch-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -29,6 +30,9 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
                        the dashboard's map in Chromium (default 10000; 0 skips both)
   --no-influx          skip the InfluxDB runs (they need Debian's influxd)
   --report-rooms N     rooms in the monthly report run (default 10000; 0 skips it)
+  --no-cluster         skip the cluster runs (one node, then two, through a Mosquitto of the
+                       bench's own with PostgreSQL and InfluxDB; they need Debian's mosquitto,
+                       postgresql and influxdb)
   --no-write           do not update docs/benchmarks.md
   --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
   --help               this text`;
@@ -43,6 +47,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-influx': { type: 'boolean', default: false },
     'report-rooms': { type: 'string', default: '10000' },
+    'no-cluster': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -132,6 +137,19 @@ async function baseline(): Promise<number> {
   return rate;
 }
 
+const profileArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.bench')] : [];
+
+/** What every HeatWatch the bench starts runs with. */
+export function benchEnv(dataDir: string, adminPassword: string): Record<string, string> {
+  return {
+    HEATWATCH_DATA_DIR: dataDir,
+    HEATWATCH_ADMIN_PASSWORD: adminPassword,
+    // Bench publishers are steady but fast: lift the per-device flood guard.
+    HEATWATCH_DEVICE_MSG_RATE: '1000000',
+    HEATWATCH_DEVICE_MSG_BURST: '1000000',
+  };
+}
+
 // ── 2. HeatWatch in its own process ────────────────────────────────────────────────────────────
 interface Server {
   child: ChildProcess;
@@ -148,46 +166,19 @@ interface Server {
 async function startServer(extraEnv: Record<string, string> = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-bench-'));
   const password = randomBytes(12).toString('hex');
-  const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.bench')] : [];
-  const child = track(spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'ingest/main.ts')], {
-    env: {
-      ...process.env,
-      HEATWATCH_DATA_DIR: dataDir,
-      HEATWATCH_HTTP_PORT: '0',
-      HEATWATCH_MQTT_PORT: '0',
-      HEATWATCH_HTTP_HOST: '127.0.0.1',
-      HEATWATCH_MQTT_HOST: '127.0.0.1',
-      HEATWATCH_ADMIN_PASSWORD: password,
-      HEATWATCH_LOG_LEVEL: 'info', // the start-up line carries the chosen ports
-      // Bench publishers are steady but fast: lift the per-device flood guard.
-      HEATWATCH_DEVICE_MSG_RATE: '1000000',
-      HEATWATCH_DEVICE_MSG_BURST: '1000000',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }));
-  const ports = await new Promise<{ httpPort: number; mqttPort: number }>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        if (line.includes('"httpPort"')) resolve(JSON.parse(line) as { httpPort: number; mqttPort: number });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`HeatWatch exited with ${code}`)));
-  });
-  const api = `http://127.0.0.1:${ports.httpPort}`;
+  const node = await spawnHeatWatch({ ...benchEnv(dataDir, password), ...extraEnv }, { nodeArgs: profileArgs });
+  track(node.child);
+  const api = `http://127.0.0.1:${node.httpPort}`;
   const client = await HeatWatchClient.login(api, 'admin', password);
   return {
-    child,
+    child: node.child,
     api,
     client,
     token: client.token!,
-    mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
+    mqttUrl: `mqtt://127.0.0.1:${node.mqttPort}`,
     password,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await node.kill('SIGTERM');
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -307,6 +298,18 @@ log(`alerting under load: burst → page p50 ${alerts.p50Ms} ms, p99 ${alerts.p9
 const batched = await throughput(server, devices, 10, SIX_DAYS_AGO + 12 * 3_600_000);
 await server.stop();
 const influx = await influxRuns();
+const { benchCluster, CLUSTER_READINGS } = await import('./cluster-bench.ts');
+const cluster = args['no-cluster']
+  ? []
+  : await benchCluster({
+      devices: DEVICES,
+      window: WINDOW,
+      startTs: SIX_DAYS_AGO,
+      env: benchEnv,
+      runLoad,
+      track: (child) => void track(child),
+      log,
+    });
 const { measureRulesCost, measureRulesCostFastDevices } = await import('./rules-cost.ts');
 const rulesCost = measureRulesCost();
 const fastCost = measureRulesCostFastDevices();
@@ -318,7 +321,7 @@ const ingestUs = 1e6 / single.rate;
 log(`rules: ${rulesCost.usPerReading.toFixed(2)} µs per reading over ${rulesCost.readings} readings = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs a reading costs end to end`);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const lost = single.acked - single.stored + (batched.acked - batched.stored);
+const lost = single.acked - single.stored + (batched.acked - batched.stored) + cluster.reduce((n, r) => n + r.acked - r.stored, 0);
 const rows = [
   `| bare aedes 1.2 relay, QoS 1, ${DEVICES} publishers → 1 subscriber | ${Math.round(bare)} msg/s | 1.00× |`,
   `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
@@ -345,6 +348,16 @@ const table = [
   '',
   `Rules engine (pure core, one process; target ≤ 10 % of the ingest cost per reading): field load (10 000 rooms every 15 min) ${rulesCost.usPerReading.toFixed(2)} µs per reading = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs of a 1-reading message, ${((100 * rulesCost.usPerReading) / batchedUs).toFixed(1)} % of the ${batchedUs.toFixed(1)} µs of a reading in a 10-reading message; 100 devices at 1 reading/s ${fastCost.usPerReading.toFixed(2)} µs; the same with every other batch late ${lateCost.usPerReading.toFixed(2)} µs.`,
   ...(memoryRows.length ? ['', '| memory (resident) | |', '|---|---|', ...memoryRows] : []),
+  ...(cluster.length
+    ? [
+        '',
+        `Several nodes (issue 18), through a Mosquitto 2 with deploy/mosquitto's limits, PostgreSQL and InfluxDB 1.6 (outbox on), Redis for live events, all on this one machine: ${CLUSTER_READINGS} readings published by ${DEVICES} sensors as fast as the broker takes them, stored per second from the first publish until the last was stored.`,
+        '',
+        '| nodes | stored | readings/s | share of each node | resident memory per node |',
+        '|---|---|---|---|---|',
+        ...cluster.map((r) => `| ${r.nodes} | ${r.stored} of ${r.acked} | ${Math.round(r.rate)} (${(r.rate / cluster[0]!.rate).toFixed(2)}×) | ${r.shares.join(' / ')} | ${r.rssMb.map((m) => `${m.toFixed(0)} MB`).join(' / ')} |`),
+      ]
+    : []),
   ...(report
     ? [
         '',

@@ -1,12 +1,13 @@
 /**
- * HeatWatch as its own process (`node --import tsx ingest/main.ts`), for the tests that kill it:
- * SIGKILL cannot be simulated inside the test's own process.
+ * HeatWatch as its own process (`node --import tsx ingest/main.ts`): for the tests that kill it
+ * (SIGKILL cannot be simulated inside the test's own process), and for the bench, which measures
+ * it from outside.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface HeatWatchProcess {
   httpPort: number;
@@ -18,8 +19,9 @@ export interface HeatWatchProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnHeatWatch(env: Record<string, string>): Promise<HeatWatchProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'ingest/main.ts')], {
+/** `nodeArgs`: given to Node before the script (the bench's `--cpu-prof`). */
+export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [] }: { nodeArgs?: string[] } = {}): Promise<HeatWatchProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'ingest/main.ts')], {
     cwd: root,
     env: { ...process.env, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_HTTP_HOST: '127.0.0.1', HEATWATCH_MQTT_HOST: '127.0.0.1', HEATWATCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

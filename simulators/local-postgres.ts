@@ -1,14 +1,14 @@
 /**
- * A PostgreSQL server of a test's own (Debian's binaries, a temporary data directory, a free
- * port), for the tests that stop and start the database under running HeatWatch nodes — the
- * machine's server is shared with every other test file. As root (CI) it runs as the `postgres`
- * user, since PostgreSQL refuses to run as root.
+ * A PostgreSQL server of one's own (Debian's binaries, a temporary data directory, a free port):
+ * for the tests that stop and start the database under running HeatWatch nodes — the machine's
+ * server is shared with every other test file — and for the bench's cluster run. As root (CI)
+ * it runs as the `postgres` user, since PostgreSQL refuses to run as root.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../simulators/local-influxd.ts';
+import { freePort } from './local-influxd.ts';
 
 export interface PrivatePostgres {
   url: string;
