@@ -6,7 +6,7 @@
  *   MQTT (start-mqtt) → intake (validate) → batch writer → telemetry store → after commit:
  *     metrics · presence · live map · fleet clock · rules → tickets → live map · alerting → pager
  */
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -76,8 +76,12 @@ import { createTicketService } from './services/ticket-service.ts';
 /** How far back a node that becomes the rules leader reads the readings (the default rules' longest window). */
 const RULES_LOOK_BACK_MS = 60 * 60_000;
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+/** The project's folder (its package.json): above ingest/ as written, above build/ingest/ compiled. */
+const root = ((dir: string): string => {
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})(path.dirname(fileURLToPath(import.meta.url)));
+const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
 
 export interface HeatWatch {
   httpPort: number;

@@ -19,9 +19,13 @@ export interface HeatWatchProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `nodeArgs`: given to Node before the script (the bench's `--cpu-prof`). */
-export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [] }: { nodeArgs?: string[] } = {}): Promise<HeatWatchProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'ingest/main.ts')], {
+/**
+ * `compiled`: the production build (`npm run build`: build/ingest/main.js) rather than the
+ * sources through tsx. `nodeArgs`: given to Node before the script (the bench's `--cpu-prof`).
+ */
+export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [], compiled = false }: { nodeArgs?: string[]; compiled?: boolean } = {}): Promise<HeatWatchProcess> {
+  const main = compiled ? [path.join(root, 'build/ingest/main.js')] : ['--import', 'tsx', path.join(root, 'ingest/main.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...main], {
     cwd: root,
     env: { ...process.env, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_HTTP_HOST: '127.0.0.1', HEATWATCH_MQTT_HOST: '127.0.0.1', HEATWATCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeatWatch, type HeatWatch } from '../ingest/app.ts';
 import { loadConfig } from '../ingest/config/config.ts';
-import { dashboardBuildState } from '../scripts/dashboard-build.ts';
+import { buildState } from '../scripts/build.ts';
 import { tempDir } from './support/heatwatch.ts';
 
 const dirs: string[] = [];
@@ -123,7 +123,7 @@ describe('npm start rebuilds the dashboard when it must', () => {
   }
 
   it('finds a missing build', () => {
-    expect(dashboardBuildState(project().paths)).toEqual({ state: 'missing' });
+    expect(buildState(project().paths)).toEqual({ state: 'missing' });
   });
 
   it('finds a build older than a source file, naming the file, and a fresh one', () => {
@@ -133,10 +133,10 @@ describe('npm start rebuilds the dashboard when it must', () => {
     at(path.join(root, 'src', 'App.svelte'), 1_000);
     at(path.join(root, 'package-lock.json'), 1_000);
     at(paths.builtIndex, 2_000);
-    expect(dashboardBuildState(paths)).toEqual({ state: 'fresh' });
+    expect(buildState(paths)).toEqual({ state: 'fresh' });
 
     at(path.join(root, 'src', 'App.svelte'), 3_000);
-    const found = dashboardBuildState(paths);
+    const found = buildState(paths);
     expect(found.state).toBe('stale');
     expect(found.state === 'stale' && found.changed.endsWith(path.join('src', 'App.svelte'))).toBe(true);
   });

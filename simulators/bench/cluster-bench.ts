@@ -142,7 +142,7 @@ async function clusterRun(o: ClusterBenchOptions, count: number, infra: { mqttUr
         HEATWATCH_INFLUX_URL: infra.influxUrl,
         HEATWATCH_INFLUX_DB: name,
         ...(infra.redis ? { HEATWATCH_REDIS_URL: 'redis://127.0.0.1:6379', HEATWATCH_REDIS_KEY: `heatwatch-${name}-${process.pid}` } : {}),
-      });
+      }, { compiled: true });
       o.track(node.child);
       nodes.push(node);
     }

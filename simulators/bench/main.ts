@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { HeatWatchClient } from '../heatwatch-client.ts';
+import { buildServer } from '../../scripts/build.ts';
 import { spawnHeatWatch } from '../heatwatch-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -150,6 +151,18 @@ export function benchEnv(dataDir: string, adminPassword: string): Record<string,
   };
 }
 
+/** Spawn → the listening line, on an empty data dir, the median of three. */
+async function startTime(tsx: boolean): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const server = await startServer({}, { tsx });
+    times.push(performance.now() - started);
+    await server.stop();
+  }
+  return times.sort((a, b) => a - b)[1]!;
+}
+
 // ── 2. HeatWatch in its own process ────────────────────────────────────────────────────────────
 interface Server {
   child: ChildProcess;
@@ -163,10 +176,11 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(extraEnv: Record<string, string> = {}): Promise<Server> {
+/** The compiled server, as production runs it (`npm start`); `tsx`: from the sources, as in development. */
+async function startServer(extraEnv: Record<string, string> = {}, { tsx = false } = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatwatch-bench-'));
   const password = randomBytes(12).toString('hex');
-  const node = await spawnHeatWatch({ ...benchEnv(dataDir, password), ...extraEnv }, { nodeArgs: profileArgs });
+  const node = await spawnHeatWatch({ ...benchEnv(dataDir, password), ...extraEnv }, { nodeArgs: profileArgs, compiled: !tsx });
   track(node.child);
   const api = `http://127.0.0.1:${node.httpPort}`;
   const client = await HeatWatchClient.login(api, 'admin', password);
@@ -284,6 +298,10 @@ async function influxRuns(): Promise<InfluxRun[]> {
   }
 }
 
+// Production runs the compiled server: build it when missing or stale, as `npm start` does.
+buildServer({ log });
+const starts = { compiled: await startTime(false), tsx: await startTime(true) };
+log(`start (spawn → listening, empty data dir, median of 3): compiled ${Math.round(starts.compiled)} ms, tsx ${Math.round(starts.tsx)} ms`);
 const bare = await baseline();
 const server = await startServer();
 const memory = await measureMemory(server);
@@ -297,6 +315,10 @@ log(`alerting under load: burst → page p50 ${alerts.p50Ms} ms, p99 ${alerts.p9
 // After the first run's hour or so of timestamps: the batched run continues each device's series.
 const batched = await throughput(server, devices, 10, SIX_DAYS_AGO + 12 * 3_600_000);
 await server.stop();
+// The same single-reading run from the sources through tsx, as in development.
+const fromSources = await startServer({}, { tsx: true });
+const tsxRun = await throughput(fromSources, await provision(fromSources, 0, DEVICES), 1);
+await fromSources.stop();
 const influx = await influxRuns();
 const { benchCluster, CLUSTER_READINGS } = await import('./cluster-bench.ts');
 const cluster = args['no-cluster']
@@ -321,11 +343,12 @@ const ingestUs = 1e6 / single.rate;
 log(`rules: ${rulesCost.usPerReading.toFixed(2)} µs per reading over ${rulesCost.readings} readings = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs a reading costs end to end`);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const lost = single.acked - single.stored + (batched.acked - batched.stored) + cluster.reduce((n, r) => n + r.acked - r.stored, 0);
+const lost = single.acked - single.stored + (batched.acked - batched.stored) + (tsxRun.acked - tsxRun.stored) + cluster.reduce((n, r) => n + r.acked - r.stored, 0);
 const rows = [
   `| bare aedes 1.2 relay, QoS 1, ${DEVICES} publishers → 1 subscriber | ${Math.round(bare)} msg/s | 1.00× |`,
   `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
   `| HeatWatch end to end, QoS 1, 10 readings/message (store-and-forward batches) | ${Math.round(batched.rate)} readings/s | ${(batched.rate / bare).toFixed(2)}× |`,
+  `| the 1-reading run from the sources through tsx (development), not compiled | ${Math.round(tsxRun.rate)} readings/s | ${(tsxRun.rate / bare).toFixed(2)}× |`,
   ...influx.map((r) =>
     r.outbox
       ? `| HeatWatch → InfluxDB 1.6 with the durable outbox, 1 reading/message: acknowledged (on disk) / landed in InfluxDB incl. drain | ${Math.round(r.ackRate)} / ${Math.round(r.deliveredRate)} readings/s | ${(r.ackRate / bare).toFixed(2)}× |`
@@ -341,6 +364,8 @@ const memoryRows = memory
   : [];
 const table = [
   `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}.`,
+  '',
+  `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms. HeatWatch runs compiled (\`npm start\`: build/ingest/main.js) except where marked.`,
   '',
   '| what | rate | vs bare aedes |',
   '|---|---|---|',
