@@ -5,7 +5,7 @@
  * HeatWatch takes (the payload limit plus room for topic and header), so nobody can make the
  * broker hold memory it will refuse anyway. [MQTT-2.2.3] Remaining Length: 1–4 bytes, 7 bits each.
  */
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 interface GuardState {
   /** Bytes of the current packet's body still to pass through. */
@@ -40,42 +40,24 @@ export function checkPacketSizes(state: GuardState, chunk: Uint8Array, maxPacket
   return true;
 }
 
-export interface GuardedConnection extends Duplex {
-  remoteAddress?: string;
-}
-
 /**
- * A duplex in front of `conn` that passes everything both ways and destroys the connection on
- * the first packet over `maxPacketBytes`. Keeps the peer's address for logs and throttles.
+ * Checks every chunk aedes reads from `conn` (it reads with `conn.read()` on 'readable') and
+ * destroys the connection on the first packet over `maxPacketBytes`, before the parser sees it.
+ * The connection itself is returned, with its `read` wrapped: no stream in between, so the
+ * PUBACKs written back reach the socket as aedes corks them — one write for a batch's worth —
+ * and no chunk is copied through a second stream's buffer.
  */
-export function limitPacketSize(conn: Duplex & { remoteAddress?: string }, maxPacketBytes: number, onRefused?: () => void): GuardedConnection {
+export function limitPacketSize<T extends Duplex>(conn: T, maxPacketBytes: number, onRefused?: () => void): T {
   const state: GuardState = { remaining: 0, header: [] };
-  const guarded: GuardedConnection = new Duplex({
-    read() {
-      conn.resume();
-    },
-    write(chunk: Buffer, _encoding, done) {
-      conn.write(chunk, done);
-    },
-    final(done) {
-      conn.end(done);
-    },
-    destroy(err, done) {
-      conn.destroy(err ?? undefined);
-      done(err);
-    },
-  });
-  guarded.remoteAddress = conn.remoteAddress;
-  conn.on('data', (chunk: Buffer) => {
-    if (!checkPacketSizes(state, chunk, maxPacketBytes)) {
+  const read = conn.read.bind(conn);
+  conn.read = (size?: number) => {
+    const chunk = read(size) as Buffer | null;
+    if (chunk !== null && !checkPacketSizes(state, chunk, maxPacketBytes)) {
       onRefused?.();
       conn.destroy();
-      return;
+      return null;
     }
-    if (!guarded.push(chunk)) conn.pause();
-  });
-  conn.on('end', () => guarded.push(null));
-  conn.on('close', () => guarded.destroy());
-  conn.on('error', (err) => guarded.destroy(err));
-  return guarded;
+    return chunk;
+  };
+  return conn;
 }
