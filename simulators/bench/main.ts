@@ -307,13 +307,13 @@ const server = await startServer();
 const memory = await measureMemory(server);
 const dashboard = memory ? await measureDashboard(server, memory.devices) : null;
 const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES);
-// While the single-reading run loads ingest, pipe bursts on 20 substations of their own page a webhook.
 const { prepareAlertProbe } = await import('./alerting-bench.ts');
 const probe = await prepareAlertProbe({ api: server.client, mqttUrl: server.mqttUrl, count: 20 });
-const [single, alerts] = await Promise.all([throughput(server, devices, 1), probe.run(Math.max(100, (SECONDS * 1000 * 0.8) / 20))]);
+const single = await throughput(server, devices, 1);
+// After the first run's hour or so of timestamps: the batched run continues each device's series,
+// with pipe bursts on 20 substations of their own paging a webhook meanwhile.
+const [batched, alerts] = await Promise.all([throughput(server, devices, 10, SIX_DAYS_AGO + 12 * 3_600_000), probe.run(Math.max(100, (SECONDS * 1000 * 0.8) / 20))]);
 log(`alerting under load: burst → page p50 ${alerts.p50Ms} ms, p99 ${alerts.p99Ms} ms, max ${alerts.maxMs} ms over ${alerts.samples} bursts`);
-// After the first run's hour or so of timestamps: the batched run continues each device's series.
-const batched = await throughput(server, devices, 10, SIX_DAYS_AGO + 12 * 3_600_000);
 await server.stop();
 // The same single-reading run from the sources through tsx, as in development.
 const fromSources = await startServer({}, { tsx: true });
@@ -390,7 +390,7 @@ const table = [
       ]
     : []),
   '',
-  `Alerting under that load (1 reading/message run): pipe burst published → page received by the on-duty team's webhook: p50 ${alerts.p50Ms} ms, p99 ${alerts.p99Ms} ms over ${alerts.samples} bursts (target p99 < 1 000 ms).`,
+  `Alerting under load (the 10-readings/message run): pipe burst published → page received by the on-duty team's webhook: p50 ${alerts.p50Ms} ms, p99 ${alerts.p99Ms} ms over ${alerts.samples} bursts (target p99 < 1 000 ms).`,
   ...(dashboard
     ? [
         '',

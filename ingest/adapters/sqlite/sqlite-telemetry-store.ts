@@ -53,21 +53,31 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
   /** Device-days made stale while a report computed them: not to be kept from that report. */
   const staleDuringReports = new Set<Set<string>>();
 
+  // One row buffer per kind, filled for each reading: the statement reads it at once (no array per reading).
+  const rows = new Map(DEVICE_KINDS.map((kind) => [kind, new Array<string | number | null>(2 + FIELDS_BY_KIND[kind].length)]));
   const insertBatch = db.transaction((readings: readonly Reading[]) => {
     const todayStart = dayStart(dayNumber(clock()));
-    let late: Set<string> | undefined;
+    // Per device, the days that are over and got a reading (a buffered upload): what was kept of them is stale.
+    let late: Map<string, Set<number>> | undefined;
     for (const r of readings) {
       const fields = FIELDS_BY_KIND[r.kind];
-      const row: (string | number | null)[] = [r.deviceId, r.ts];
-      for (const f of fields) row.push(r.values[f] ?? null);
+      const row = rows.get(r.kind)!;
+      row[0] = r.deviceId;
+      row[1] = r.ts;
+      for (let i = 0; i < fields.length; i++) row[i + 2] = r.values[fields[i]!] ?? null;
       statements.get(r.kind)!.insert.run(row);
-      // A day that is over gets a reading (a buffered upload): what was kept of it is stale.
-      if (r.ts < todayStart) (late ??= new Set()).add(`${r.deviceId}\u0000${dayNumber(r.ts)}`);
+      if (r.ts < todayStart) {
+        late ??= new Map();
+        let days = late.get(r.deviceId);
+        if (!days) late.set(r.deviceId, (days = new Set()));
+        days.add(dayNumber(r.ts));
+      }
     }
-    for (const key of late ?? []) {
-      const [deviceId, day] = key.split('\u0000') as [string, string];
-      forgetDay.run(deviceId, Number(day));
-      for (const stale of staleDuringReports) stale.add(key);
+    for (const [deviceId, days] of late ?? []) {
+      for (const day of days) {
+        forgetDay.run(deviceId, day);
+        for (const stale of staleDuringReports) stale.add(`${deviceId}\u0000${day}`);
+      }
     }
   });
 
