@@ -65,6 +65,10 @@ function addressOf(client: Client): string {
   return c.req?.socket?.remoteAddress ?? c.conn?.remoteAddress ?? 'unknown';
 }
 
+/** How long a flooder's cut-offs are remembered, and the longest hold-off they earn. */
+const HOLD_OFF_MEMORY_MS = 10 * 60_000;
+const HOLD_OFF_MAX_MS = 60_000;
+
 function authError(returnCode: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
@@ -75,10 +79,27 @@ export async function createBroker(deps: BrokerDeps) {
   const throttle = createLoginThrottle();
   // The flood guard belongs to the device, not to one of its connections: reconnecting does not refill it.
   const buckets = new Map<string, TokenBucket>();
+  // A device cut off for flooding is held off for a while: its next CONNECTs are refused before
+  // the secret is checked (an scrypt each), so a flooder that reconnects at once, in a loop,
+  // costs the broker next to nothing. 1 s after the first cut-off, doubling with each one that
+  // follows within 10 min, up to a minute.
+  const heldOff = new Map<string, { until: number; strikes: number; at: number }>();
+  const holdOff = (deviceId: string, now: number) => {
+    const last = heldOff.get(deviceId);
+    // The rest of the flood already in flight on the connection being cut: one strike.
+    if (last && now < last.until) return;
+    const strikes = last && now - last.at < HOLD_OFF_MEMORY_MS ? last.strikes + 1 : 1;
+    heldOff.set(deviceId, { until: now + Math.min(HOLD_OFF_MAX_MS, 1000 * 2 ** (strikes - 1)), strikes, at: now });
+  };
 
   async function authenticate(client: HeatClient, username: string | undefined, password: Buffer | undefined) {
     const address = addressOf(client);
     const user = (username ?? '').slice(0, 64);
+    const hold = heldOff.get(user);
+    if (hold && clock() < hold.until) {
+      rejections.record(user, 'rate_limited', `reconnected ${Math.ceil((hold.until - clock()) / 1000)} s before the hold-off after flooding ends`);
+      throw authError(3, 'held off after flooding: try again later');
+    }
     if (throttle.blocked(address, user, clock())) {
       rejections.record(null, 'auth_throttled', `too many failed logins from ${address}${user ? ` as ${user}` : ''}`);
       throw authError(3, 'too many failed logins: try again later');
@@ -158,6 +179,7 @@ export async function createBroker(deps: BrokerDeps) {
     if (!who.bucket!.take(clock())) {
       // Disconnecting, not dropping: an unacknowledged QoS 1 reading is sent again later.
       rejections.record(who.deviceId, 'rate_limited', `more than ${rate.perSecond} msg/s`);
+      holdOff(who.deviceId, clock());
       return callback(new Error('rate limit exceeded'));
     }
     // Telemetry is never kept as a retained message: not a refused one (counted, connection

@@ -129,6 +129,23 @@ describe('failed logins from one address', () => {
 });
 
 describe('the flood guard', () => {
+  it('holds a device it cut off for flooding off for a while: a reconnect in a loop is refused unheard, then let in', async () => {
+    const flooder = await world.provision({ id: 'R-STORM' });
+    const client = await as(flooder);
+    const gone = closed(client);
+    for (let i = 0; i < 2000; i++) client.publish('heat/room/R-STORM/telemetry', JSON.stringify({ temp: 20, ts: Date.now() - i }), { qos: 0 });
+    await gone;
+    // At once: refused with 3 (server unavailable: try later), no secret checked.
+    const refusals = await Promise.allSettled(Array.from({ length: 20 }, () => as(flooder)));
+    expect(refusals.every((r) => r.status === 'rejected' && (r.reason as { code?: number }).code === 3)).toBe(true);
+    // A second after the first cut-off it may come back, and its readings are stored again.
+    const back = await eventually(() => as(flooder).catch(() => undefined), 5_000);
+    await back.publishAsync('heat/room/R-STORM/telemetry', JSON.stringify({ temp: 21.25 }), { qos: 1 });
+    const stored = await world.api<{ readings: { temp: number }[] }>('GET', '/api/devices/R-STORM/readings');
+    expect(stored.body.readings.map((r) => r.temp)).toContain(21.25);
+    await back.endAsync();
+  });
+
   it('belongs to the device: reconnecting does not refill it', async () => {
     const flooder = await world.provision({ id: 'R-FLOOD' });
     const before = (await rejections()).rate_limited ?? 0;
