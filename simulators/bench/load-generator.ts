@@ -126,7 +126,10 @@ function connect(url: string, device: LoadJob['devices'][number]): Promise<Conne
       if (type !== CONNACK) return;
       clearTimeout(timer);
       if (body[1] === 0) resolve(conn);
-      else reject(new Error(`CONNACK ${body[1]}`));
+      else {
+        socket.destroy();
+        reject(new Error(`CONNACK ${body[1]}`));
+      }
     };
     socket.on(
       'data',
@@ -231,6 +234,113 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   return { connected: connections.length, acked, readings: acked * job.batch, seconds, failedConnections: failed };
 }
 
+export interface FloodJob {
+  url: string;
+  seconds: number;
+  /** Well-behaved room sensors: one QoS 1 reading each every `calmEveryMs`, staggered. */
+  calm: { id: string; password: string }[];
+  calmEveryMs: number;
+  /** Substation controllers gone wrong: QoS 1 as fast as TCP allows, reconnecting at once when cut off. */
+  flooders: { id: string; password: string }[];
+}
+
+export interface FloodResult {
+  calmSent: number;
+  calmAcked: number;
+  /** PUBACK latency of the calm devices' readings, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  flooderMessages: number;
+  /** Connections the flooders got, and CONNECTs refused (held off after a cut-off). */
+  flooderConnects: number;
+  flooderRefused: number;
+}
+
+/** 1 000 calm sensors beside 100 flooders: do the calm ones still get their PUBACKs in time? */
+export async function runFlood(job: FloodJob): Promise<FloodResult> {
+  const { connections: calm } = job.calm.length === 0 ? { connections: [] } : await connectAll({ url: job.url, devices: job.calm.map((d) => ({ ...d, kind: 'room' as const })), seconds: 0, window: 0, batch: 1, startTs: 0 });
+  const latencies: number[] = [];
+  let calmSent = 0;
+  let running = true;
+  const timers: NodeJS.Timeout[] = [];
+  const start = Date.now() - 3_600_000;
+  for (const [i, c] of calm.entries()) {
+    const topic = Buffer.from(`heat/room/${c.deviceId}/telemetry`);
+    const sentAt = new Map<number, number>();
+    let messageId = 0;
+    let n = 0;
+    c.onPacket = (type, body) => {
+      if (type !== PUBACK) return;
+      const id = body.readUInt16BE(0);
+      const at = sentAt.get(id);
+      if (at === undefined) return;
+      sentAt.delete(id);
+      latencies.push(performance.now() - at);
+    };
+    const send = () => {
+      if (!running) return;
+      messageId = (messageId % 65535) + 1;
+      sentAt.set(messageId, performance.now());
+      c.socket.write(publishPacket(topic, messageId, `{"ts":${start + n++ * 1000},"temp":20.5}`));
+      calmSent++;
+    };
+    // Staggered over the interval, as a fleet's clocks are.
+    timers.push(setTimeout(() => (send(), timers.push(setInterval(send, job.calmEveryMs))), (i * job.calmEveryMs) / calm.length));
+  }
+
+  let flooderMessages = 0;
+  let flooderConnects = 0;
+  let flooderRefused = 0;
+  const floodPayload = (k: number) => `{"ts":${start + k},"supplyTemp":95,"returnTemp":55}`;
+  const flood = async (device: { id: string; password: string }) => {
+    const topic = Buffer.from(`heat/substation/${device.id}/telemetry`);
+    let k = 0;
+    while (running) {
+      let conn: Connection;
+      try {
+        conn = await connect(job.url, { ...device, kind: 'room' });
+      } catch {
+        flooderRefused++;
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      flooderConnects++;
+      let messageId = 0;
+      await new Promise<void>((resolve) => {
+        const pump = () => {
+          while (running && !conn.socket.destroyed) {
+            const packets: Buffer[] = [];
+            for (let j = 0; j < 100; j++) {
+              messageId = (messageId % 65535) + 1;
+              packets.push(publishPacket(topic, messageId, floodPayload(k++)));
+            }
+            flooderMessages += 100;
+            if (!conn.socket.write(Buffer.concat(packets))) return;
+          }
+        };
+        conn.socket.on('drain', pump);
+        conn.socket.once('close', () => resolve());
+        conn.socket.on('error', () => undefined);
+        pump();
+        const stop = setInterval(() => !running && (conn.socket.destroy(), clearInterval(stop)), 100);
+        conn.socket.once('close', () => clearInterval(stop));
+      });
+    }
+  };
+  const flooding = Promise.all(job.flooders.map(flood));
+  await new Promise((r) => setTimeout(r, job.seconds * 1000));
+  running = false;
+  for (const t of timers) clearTimeout(t);
+  await flooding;
+  // What is still unacknowledged gets 2 s more.
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const c of calm) c.socket.end(mqttPacket.generate({ cmd: 'disconnect' }));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Infinity);
+  return { calmSent, calmAcked: latencies.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(latencies.at(-1) ?? Infinity), flooderMessages, flooderConnects, flooderRefused };
+}
+
 /** Connects every device and holds the connections until told to release them (memory figure). */
 async function hold(job: LoadJob): Promise<void> {
   const { connections, failed } = await connectAll(job);
@@ -241,7 +351,8 @@ async function hold(job: LoadJob): Promise<void> {
   });
 }
 
-process.on('message', (msg: { type: 'run' | 'hold'; job: LoadJob }) => {
+process.on('message', (msg: { type: 'run' | 'hold'; job: LoadJob } | { type: 'flood'; job: FloodJob }) => {
+  if (msg.type === 'flood') return void runFlood(msg.job).then((result) => process.send?.({ type: 'result', result }));
   if (msg.type === 'run') void runLoad(msg.job).then((result) => process.send?.({ type: 'result', result }));
   if (msg.type === 'hold') void hold(msg.job);
 });
