@@ -37,6 +37,7 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
                        bench's own with PostgreSQL and InfluxDB; they need Debian's mosquitto,
                        postgresql and influxdb)
   --no-write           do not update docs/benchmarks.md
+  --json FILE          also write every figure to FILE as JSON (for CI trend files)
   --profile            write a CPU profile of the server to .bench/ (open in Chrome DevTools)
   --help               this text`;
 
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '10' },
     'memory-devices': { type: 'string', default: '10000' },
     'no-write': { type: 'boolean', default: false },
+    json: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-influx': { type: 'boolean', default: false },
     'report-rooms': { type: 'string', default: '10000' },
@@ -73,6 +75,8 @@ const WINDOW = num('window', 1);
 const MEMORY_DEVICES = num('memory-devices', 0);
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+/** How this run was asked for: the table and the JSON carry it, to run it again. */
+const COMMAND = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 const FLOOD_CALM = 1000;
 const FLOOD_FLOODERS = 100;
 
@@ -429,7 +433,7 @@ const memoryRows = memory
     ]
   : [];
 const table = [
-  `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}.`,
+  `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}. Command: \`${COMMAND}\`.`,
   '',
   `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms. HeatWatch runs compiled (\`npm start\`: build/ingest/main.js) except where marked.`,
   '',
@@ -471,6 +475,29 @@ const table = [
     : []),
 ].join('\n');
 console.log(`\n${table}\n`);
+
+if (args.json) {
+  const figures = {
+    at: new Date().toISOString(),
+    command: COMMAND,
+    machine: { cpus: os.cpus().length, cpu, node: process.version },
+    settings: { devices: DEVICES, window: WINDOW, seconds: SECONDS },
+    lostReadings: lost,
+    startMs: starts,
+    bareRelayMsgPerSec: bare,
+    ingest: { single, batched, tsxSingle: tsxRun },
+    influx,
+    cluster,
+    flood,
+    rulesUsPerReading: { field: rulesCost.usPerReading, fast: fastCost.usPerReading, fastLate: lateCost.usPerReading },
+    memory: memory && { emptyMb: memory.empty, registeredMb: memory.registered, connectedMb: memory.connected, devices: MEMORY_DEVICES },
+    report,
+    alerts,
+    dashboard,
+  };
+  fs.writeFileSync(args.json, `${JSON.stringify(figures, null, 2)}\n`);
+  log(`wrote ${args.json}`);
+}
 
 if (!args['no-write']) {
   const file = path.join(root, 'docs/benchmarks.md');
