@@ -31,6 +31,8 @@ ratio to what bare aedes relays in the same run, and resident memory per 10 000 
                        the dashboard's map in Chromium (default 10000; 0 skips both)
   --no-influx          skip the InfluxDB runs (they need Debian's influxd)
   --report-rooms N     rooms in the monthly report run (default 10000; 0 skips it)
+  --start-devices N    start the compiled server on a data dir with N registered devices and take
+                       its start time and memory (default 100000; 0 skips it)
   --no-flood           skip the flood case (100 substation controllers publishing as fast as TCP
                        allows beside 1 000 sensors sending a reading a second, the shipped guard)
   --no-cluster         skip the cluster runs (one node, then two, through a Mosquitto of the
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     'report-rooms': { type: 'string', default: '10000' },
     'no-cluster': { type: 'boolean', default: false },
     'no-flood': { type: 'boolean', default: false },
+    'start-devices': { type: 'string', default: '100000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -371,6 +374,10 @@ async function influxRuns(): Promise<InfluxRun[]> {
 buildServer({ log });
 const starts = { compiled: await startTime(false), tsx: await startTime(true) };
 log(`start (spawn → listening, empty data dir, median of 3): compiled ${Math.round(starts.compiled)} ms, tsx ${Math.round(starts.tsx)} ms`);
+const START_DEVICES = num('start-devices', 0);
+const bigStart =
+  START_DEVICES > 0 ? await (await import('./start-bench.ts')).benchStartWithDevices({ devices: START_DEVICES, env: benchEnv, track: (child) => void track(child) }) : null;
+if (bigStart) log(`start with ${bigStart.devices} registered devices: ${Math.round(bigStart.startMs)} ms to listening, ${Math.round(bigStart.rssMb)} MB resident`);
 const bare = await baseline();
 const server = await startServer();
 const memory = await measureMemory(server);
@@ -435,7 +442,7 @@ const memoryRows = memory
 const table = [
   `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}. Command: \`${COMMAND}\`.`,
   '',
-  `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms. HeatWatch runs compiled (\`npm start\`: build/ingest/main.js) except where marked.`,
+  `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms${bigStart ? `; with ${bigStart.devices} registered devices ${Math.round(bigStart.startMs)} ms and ${Math.round(bigStart.rssMb)} MB resident once listening (target < 5 s, < 500 MB)` : ''}. HeatWatch runs compiled (\`npm start\`: build/ingest/main.js) except where marked.`,
   '',
   '| what | rate | vs bare aedes |',
   '|---|---|---|',
@@ -484,6 +491,7 @@ if (args.json) {
     settings: { devices: DEVICES, window: WINDOW, seconds: SECONDS },
     lostReadings: lost,
     startMs: starts,
+    startWithDevices: bigStart,
     bareRelayMsgPerSec: bare,
     ingest: { single, batched, tsxSingle: tsxRun },
     influx,
