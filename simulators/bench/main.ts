@@ -233,6 +233,24 @@ async function acceptedTotal(server: Server): Promise<number> {
   return Number(/heatwatch_readings_accepted_total\{kind="room"\} (\d+)/.exec(text)?.[1] ?? 0);
 }
 
+/** The floor: what the bare aedes relay holds per idle connection, the same devices held the same way. */
+async function bareConnectionKb(count: number): Promise<number> {
+  const broker = forkTs('bare-broker.ts');
+  const { port } = await nextMessage<{ port: number }>(broker);
+  await sleep(1000);
+  const before = rssMb(broker.pid!);
+  const gen = forkTs('load-generator.ts');
+  const devices = Array.from({ length: count }, (_, i) => ({ id: `BC-${i}`, kind: 'room' as const }));
+  gen.send({ type: 'hold', job: { url: `mqtt://127.0.0.1:${port}`, devices, seconds: 0, window: 0, batch: 1, startTs: 0 } });
+  const held = await nextMessage<{ connected: number }>(gen, 'connected');
+  await sleep(2000);
+  const kb = ((rssMb(broker.pid!) - before) * 1024) / held.connected;
+  gen.kill();
+  broker.kill();
+  log(`bare aedes: ${held.connected} idle connections, ${kb.toFixed(1)} KB each`);
+  return kb;
+}
+
 async function measureMemory(server: Server): Promise<{ empty: number; registered: number; connected: number; devices: { id: string; password: string }[] } | null> {
   if (MEMORY_DEVICES === 0) return null;
   await sleep(1000);
@@ -381,6 +399,7 @@ if (bigStart) log(`start with ${bigStart.devices} registered devices: ${Math.rou
 const bare = await baseline();
 const server = await startServer();
 const memory = await measureMemory(server);
+const bareKb = memory ? await bareConnectionKb(MEMORY_DEVICES) : null;
 const dashboard = memory ? await measureDashboard(server, memory.devices) : null;
 const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES);
 const { prepareAlertProbe } = await import('./alerting-bench.ts');
@@ -436,7 +455,8 @@ const memoryRows = memory
   ? [
       `| HeatWatch process, no devices | ${memory.empty.toFixed(0)} MB |`,
       `| + ${MEMORY_DEVICES} devices registered | ${memory.registered.toFixed(0)} MB (+${(((memory.registered - memory.empty) * 10_000) / MEMORY_DEVICES).toFixed(0)} MB per 10 000) |`,
-      `| + ${MEMORY_DEVICES} devices connected over MQTT | ${memory.connected.toFixed(0)} MB (+${(((memory.connected - memory.empty) * 10_000) / MEMORY_DEVICES).toFixed(0)} MB per 10 000) |`,
+      `| + ${MEMORY_DEVICES} devices connected over MQTT | ${memory.connected.toFixed(0)} MB (+${(((memory.connected - memory.empty) * 10_000) / MEMORY_DEVICES).toFixed(0)} MB per 10 000; the connections alone ${(((memory.connected - memory.registered) * 1024) / MEMORY_DEVICES).toFixed(1)} KB each) |`,
+      `| bare aedes 1.2 relay, ${MEMORY_DEVICES} idle connections (the floor: aedes' client, parser and the socket) | ${bareKb!.toFixed(1)} KB each |`,
     ]
   : [];
 const table = [
@@ -498,7 +518,7 @@ if (args.json) {
     cluster,
     flood,
     rulesUsPerReading: { field: rulesCost.usPerReading, fast: fastCost.usPerReading, fastLate: lateCost.usPerReading },
-    memory: memory && { emptyMb: memory.empty, registeredMb: memory.registered, connectedMb: memory.connected, devices: MEMORY_DEVICES },
+    memory: memory && { emptyMb: memory.empty, registeredMb: memory.registered, connectedMb: memory.connected, devices: MEMORY_DEVICES, bareAedesKbPerConnection: bareKb },
     report,
     alerts,
     dashboard,
