@@ -563,7 +563,9 @@ describe('dispatch dashboard in Chromium', () => {
     await signIn(page);
     const place = page.locator(`[data-testid=ticket-row][data-ticket-id="${cold.id}"]`).getByTestId('row-place');
     await place.waitFor();
-    // The name, not the code, and not cut: the text fits in the lines it has.
+    // The name, not the code, and not cut: the text fits in the lines it has. The row may come
+    // before the device list does (it shows the code until then): wait for the list to arrive.
+    await eventually(async () => (await place.textContent()) === '幸福小区 9-1-101 卧室', 10_000).catch(() => undefined);
     expect(await place.textContent()).toBe('幸福小区 9-1-101 卧室');
     expect(await place.evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth)).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
