@@ -4,6 +4,7 @@
  * it from outside.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,4 +60,9 @@ export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [
       return exited;
     },
   };
+}
+
+/** A process's resident memory, MB (Linux: /proc). */
+export function residentMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }

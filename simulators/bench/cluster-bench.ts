@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { HeatWatchClient } from '../heatwatch-client.ts';
-import { spawnHeatWatch, type HeatWatchProcess } from '../heatwatch-process.ts';
+import { residentMb, spawnHeatWatch, type HeatWatchProcess } from '../heatwatch-process.ts';
 import { freePort, startInfluxd } from '../local-influxd.ts';
 import { startPrivatePostgres } from '../local-postgres.ts';
 import type { LoadJob, LoadResult } from './load-generator.ts';
@@ -52,10 +52,6 @@ export interface ClusterBenchOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
 /** A Mosquitto of the bench's own on a free port, with the queue and in-flight settings of deploy/mosquitto. */
 async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -69,11 +65,7 @@ async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }>
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let i = 0; ; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (open) break;
+    if (await listening(port)) break;
     if (child.exitCode !== null || i > 100) throw new Error(`mosquitto did not start (apt-get install -y mosquitto): ${stderr.slice(-500)}`);
     await sleep(50);
   }
@@ -87,9 +79,10 @@ async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }>
   };
 }
 
-async function redisReachable(): Promise<boolean> {
+/** Whether something answers on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect(6379, '127.0.0.1', () => (s.end(), resolve(true)));
+    const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
     s.once('error', () => resolve(false));
   });
 }
@@ -103,7 +96,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterRun[]
   const mosquitto = await startMosquitto();
   const postgres = await startPrivatePostgres();
   const influxd = await startInfluxd();
-  const redis = await redisReachable();
+  const redis = await listening(6379);
   o.log(`cluster: Mosquitto ${mosquitto.url}, PostgreSQL ${postgres.url}, influxd ${influxd.url}, Redis ${redis ? '127.0.0.1:6379' : 'none'}`);
   try {
     const runs: ClusterRun[] = [];
@@ -173,7 +166,7 @@ async function clusterRun(o: ClusterBenchOptions, count: number, infra: { mqttUr
       if (stored >= load.readings) break;
     }
     const seconds = (storedAt - started) / 1000;
-    const run: ClusterRun = { nodes: count, acked: load.readings, stored, rate: stored / seconds, shares, rssMb: nodes.map((n) => rssMb(n.child.pid!)) };
+    const run: ClusterRun = { nodes: count, acked: load.readings, stored, rate: stored / seconds, shares, rssMb: nodes.map((n) => residentMb(n.child.pid!)) };
     o.log(`cluster, ${count} node(s): ${run.acked} acknowledged by Mosquitto, ${run.stored} stored (${run.shares.join(' + ')}) in ${seconds.toFixed(1)} s = ${Math.round(run.rate)} readings/s; resident ${run.rssMb.map((m) => `${m.toFixed(0)} MB`).join(', ')}`);
     return run;
   } finally {

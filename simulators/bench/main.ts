@@ -14,7 +14,7 @@ import mqtt from 'mqtt';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { HeatWatchClient } from '../heatwatch-client.ts';
 import { buildServer } from '../../scripts/build.ts';
-import { spawnHeatWatch } from '../heatwatch-process.ts';
+import { residentMb, spawnHeatWatch } from '../heatwatch-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -117,11 +117,6 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   return result;
 }
 
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -153,7 +148,7 @@ async function baseline(): Promise<number> {
 const profileArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, '.bench')] : [];
 
 /** What every HeatWatch the bench starts runs with. */
-export function benchEnv(dataDir: string, adminPassword: string): Record<string, string> {
+function benchEnv(dataDir: string, adminPassword: string): Record<string, string> {
   return {
     HEATWATCH_DATA_DIR: dataDir,
     HEATWATCH_ADMIN_PASSWORD: adminPassword,
@@ -238,13 +233,13 @@ async function bareConnectionKb(count: number): Promise<number> {
   const broker = forkTs('bare-broker.ts');
   const { port } = await nextMessage<{ port: number }>(broker);
   await sleep(1000);
-  const before = rssMb(broker.pid!);
+  const before = residentMb(broker.pid!);
   const gen = forkTs('load-generator.ts');
   const devices = Array.from({ length: count }, (_, i) => ({ id: `BC-${i}`, kind: 'room' as const }));
   gen.send({ type: 'hold', job: { url: `mqtt://127.0.0.1:${port}`, devices, seconds: 0, window: 0, batch: 1, startTs: 0 } });
   const held = await nextMessage<{ connected: number }>(gen, 'connected');
   await sleep(2000);
-  const kb = ((rssMb(broker.pid!) - before) * 1024) / held.connected;
+  const kb = ((residentMb(broker.pid!) - before) * 1024) / held.connected;
   gen.kill();
   broker.kill();
   log(`bare aedes: ${held.connected} idle connections, ${kb.toFixed(1)} KB each`);
@@ -254,15 +249,15 @@ async function bareConnectionKb(count: number): Promise<number> {
 async function measureMemory(server: Server): Promise<{ empty: number; registered: number; connected: number; devices: { id: string; password: string }[] } | null> {
   if (MEMORY_DEVICES === 0) return null;
   await sleep(1000);
-  const empty = rssMb(server.child.pid!);
+  const empty = residentMb(server.child.pid!);
   const devices = await provision(server, 0, MEMORY_DEVICES);
   await sleep(2000);
-  const registered = rssMb(server.child.pid!);
+  const registered = residentMb(server.child.pid!);
   const gen = forkTs('load-generator.ts');
   gen.send({ type: 'hold', job: { url: server.mqttUrl, devices, seconds: 0, window: 0, batch: 1, startTs: 0 } });
   const held = await nextMessage<{ connected: number; failed: number }>(gen, 'connected');
   await sleep(2000);
-  const connected = rssMb(server.child.pid!);
+  const connected = residentMb(server.child.pid!);
   log(`memory: empty ${empty.toFixed(0)} MB, ${MEMORY_DEVICES} registered ${registered.toFixed(0)} MB, ${held.connected} connected ${connected.toFixed(0)} MB (${held.failed} failed)`);
   gen.send({ type: 'release' });
   await nextMessage(gen, 'released');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { openDatabase } from '../../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteDeviceRegistry } from '../../ingest/adapters/sqlite/sqlite-device-registry.ts';
 import { DEVICE_SECRET_COST, hashSecret } from '../../ingest/security/secrets.ts';
-import { spawnHeatWatch } from '../heatwatch-process.ts';
+import { residentMb, spawnHeatWatch } from '../heatwatch-process.ts';
 
 export interface StartWithDevices {
   devices: number;
@@ -52,7 +52,7 @@ export async function benchStartWithDevices(o: { devices: number; env: (dataDir:
     const node = await spawnHeatWatch(o.env(dataDir, 'bench-start-admin-password'), { compiled: true });
     o.track(node.child);
     const startMs = performance.now() - started;
-    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${node.child.pid}/status`, 'utf8'))![1]) / 1024;
+    const rssMb = residentMb(node.child.pid!);
     await node.kill('SIGTERM');
     return { devices: o.devices, startMs, rssMb };
   } finally {
