@@ -115,7 +115,12 @@ afterAll(async () => {
   }
 });
 
-const health = async (node: HeatWatchProcess) => (await api(node)<{ rulesLeader: boolean }>('GET', '/api/health')).body;
+async function health(node: HeatWatchProcess): Promise<{ rulesLeader: boolean }> {
+  // A node that died says why (its own log), not just "cannot reach".
+  const { exitCode, signalCode } = node.child;
+  if (exitCode !== null || signalCode !== null) throw new Error(`node exited (${exitCode ?? signalCode}):\n${node.output().slice(-4000)}`);
+  return (await api(node)<{ rulesLeader: boolean }>('GET', '/api/health')).body;
+}
 /** Readings this node stored (its /metrics, read from loopback). */
 async function stored(node: HeatWatchProcess): Promise<number> {
   const text = (await api(node)<string>('GET', '/metrics')).body;

@@ -12,6 +12,7 @@
  * identity column.
  */
 import pg from 'pg';
+import { checkOut } from './pg-transaction.ts';
 
 // BIGINT columns hold epoch milliseconds and identities, all far below 2^53: read them as numbers
 // (pg's default is a string, to be safe with values JavaScript cannot hold).
@@ -271,7 +272,7 @@ export const PG_MIGRATIONS: readonly string[] = [
  * the others wait for the lock and find nothing left to do). Returns how many this call applied.
  */
 export async function migratePostgres(pool: pg.Pool, migrations: readonly string[] = PG_MIGRATIONS): Promise<number> {
-  const client = await pool.connect();
+  const { client, failure, release } = await checkOut(pool);
   try {
     let applied = 0;
     for (const [i, sql] of migrations.entries()) {
@@ -290,13 +291,13 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly string
         }
         await client.query('COMMIT');
       } catch (err) {
-        await client.query('ROLLBACK');
+        if (!failure()) await client.query('ROLLBACK');
         throw err;
       }
     }
     return applied;
   } finally {
-    client.release();
+    release();
   }
 }
 
