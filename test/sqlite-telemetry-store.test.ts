@@ -1,4 +1,6 @@
 /** The SQLite telemetry store on a real file: the shared contract, plus retention roll-up. */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteTelemetryStore } from '../ingest/adapters/sqlite/sqlite-telemetry-store.ts';
@@ -97,6 +99,69 @@ describe('sqlite daily means kept for the reports', () => {
     expect(kept(db)).toEqual([]);
     expect((await store.dailyMeans(query))[0]!.mean).toBeCloseTo((20 * 96) / 97, 10);
     expect(kept(db)).toHaveLength(1);
+    db.close();
+  });
+  it('does not keep a day whose late reading was handed to the writer and not yet committed when the report began', async () => {
+    const clock = { now: DAY0 + 2 * DAY };
+    const db = openDatabase(tempDir());
+    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => clock.now });
+    await store.write(quarterHours('A', 1, 20));
+    const query = { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A'], from: DAY0 + DAY, to: DAY0 + 2 * DAY };
+    // On the writer thread's queue when the report starts: the report may read before it lands.
+    const writing = store.write([{ deviceId: 'A', kind: 'room', ts: DAY0 + DAY + 60_000, values: { temp: 0 } }]);
+    const computing = store.dailyMeans(query);
+    await Promise.all([writing, computing]);
+    expect(kept(db)).toEqual([]);
+    expect((await store.dailyMeans(query))[0]!.mean).toBeCloseTo((20 * 96) / 97, 10);
+    await store.close();
+    db.close();
+  });
+});
+
+describe('sqlite writer thread', () => {
+  it('fails a write it cannot commit (the sensor is not acknowledged) and commits the next one', async () => {
+    const { db, store } = open();
+    const reading = (ts: number): Reading => ({ deviceId: 'A', kind: 'room', ts, values: { temp: 20 } });
+    await store.write([reading(T0)]);
+    // The disk refusing, as SQLite would say it: here the table is gone under the writer.
+    db.exec('ALTER TABLE readings_room RENAME TO readings_room_away');
+    await expect(store.write([reading(T0 + 60_000)])).rejects.toThrow(/readings_room/);
+    db.exec('ALTER TABLE readings_room_away RENAME TO readings_room');
+    await store.write([reading(T0 + 120_000), { deviceId: 'S', kind: 'substation', ts: T0, values: { supplyTemp: 95, flow: 12.5 } }]);
+    expect((await store.read({ deviceId: 'A', kind: 'room', from: T0, to: T0 + HOUR, limit: 10 })).map((r) => r.ts)).toEqual([T0, T0 + 120_000]);
+    expect(await store.read({ deviceId: 'S', kind: 'substation', from: T0, to: T0 + 1, limit: 10 })).toEqual([{ ts: T0, values: { supplyTemp: 95, flow: 12.5 } }]);
+    await store.close();
+    db.close();
+  });
+
+  it('never refuses a transaction of the main connection that reads, then writes, while readings are committed beside it', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    // Another connection on the file, as the writer thread has: it does not wait for the lock.
+    const writer = new Database(path.join(dir, 'heatwatch.db'));
+    writer.pragma('busy_timeout = 0');
+    let refused: unknown;
+    const step = db.transaction(() => {
+      db.prepare('SELECT COUNT(*) FROM alert_settings').get();
+      try {
+        writer.prepare('INSERT INTO readings_room (device_id, ts, temp) VALUES (?, ?, ?)').run('A', T0, 20);
+      } catch (err) {
+        refused = err;
+      }
+      db.prepare('INSERT INTO alert_settings (key, value, updated_at) VALUES (?, ?, ?)').run('policy', '{}', T0);
+    });
+    // A deferred transaction would let the readings in, then fail its own write (SQLITE_BUSY).
+    expect(() => step()).not.toThrow();
+    expect((refused as { code?: string }).code).toBe('SQLITE_BUSY');
+    writer.close();
+    db.close();
+  });
+
+  it('stores what a reading carried and NULL for the fields it did not, seen by the main connection once the write resolves', async () => {
+    const { db, store } = open();
+    await store.write([{ deviceId: 'A', kind: 'room', ts: T0, values: { temp: 19.5, humidity: 40 } }]);
+    await store.close();
+    expect(db.prepare('SELECT device_id, ts, temp, humidity, battery FROM readings_room').all()).toEqual([{ device_id: 'A', ts: T0, temp: 19.5, humidity: 40, battery: null }]);
     db.close();
   });
 });

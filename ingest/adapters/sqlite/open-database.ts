@@ -354,7 +354,23 @@ export function openSqliteFile(dataDir: string, fileName: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
+  immediateTransactions(db);
   return db;
+}
+
+/**
+ * Every `db.transaction(fn)` begins IMMEDIATE: it takes the write lock at BEGIN, waiting on the
+ * busy timeout while another connection writes. The readings are written by a connection of
+ * their own on another thread (telemetry-writer.ts); a deferred transaction that read first
+ * and then wrote would fail with SQLITE_BUSY (no waiting helps a snapshot that is out of date)
+ * whenever readings were committed in between — a ticket step refused under load.
+ */
+function immediateTransactions(db: Db): void {
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((fn) => {
+    const t = deferred(fn);
+    return Object.assign((...args: Parameters<typeof t.immediate>) => t.immediate(...args), { default: t.immediate, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive, database: db });
+  }) as Db['transaction'];
 }
 
 function migrate(db: Db): void {

@@ -4,6 +4,8 @@
  * retention; older hours are rolled up into readings_hourly before the raw rows go. The reports'
  * daily means of days that are over are kept in daily_means once computed; a reading that
  * arrives late for such a day (a buffered upload) drops its device's kept days of that date.
+ * Readings are inserted by a thread of their own (telemetry-writer.ts); everything else here —
+ * reads, the retention's roll-ups, keeping the reports' days — runs on the main connection.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +14,7 @@ import { FIELDS_BY_KIND, type FieldName, type Reading } from '../../contracts/pa
 import { DEVICE_KINDS, type DeviceKind } from '../../contracts/topics.ts';
 import type { DailyMean, DailyMeansQuery, ReadingRow, ReadingsQuery, StoreHealth, TelemetryStore } from '../../ports/telemetry-store.ts';
 import type { Db } from './open-database.ts';
+import { startTelemetryWriter } from './telemetry-writer.ts';
 import { BEIJING_UTC_OFFSET_MS, DAY_MS, HOUR_MS } from '../../contracts/beijing-time.ts';
 
 /** Buckets start at local midnight in Asia/Shanghai (UTC+8, no daylight saving): a 1d bucket is a calendar day there. */
@@ -19,7 +22,6 @@ const bucketStart = (column: string) =>
   `(((${column} + ${BEIJING_UTC_OFFSET_MS}) / CAST(@every AS INTEGER)) * CAST(@every AS INTEGER) - ${BEIJING_UTC_OFFSET_MS})`;
 
 interface KindStatements {
-  insert: Statement;
   raw: Statement;
   recent: Statement;
   bucketed: Statement;
@@ -48,38 +50,42 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
   );
 
   const clock = options.clock ?? Date.now;
-  const forgetDay = db.prepare('DELETE FROM daily_means WHERE device_id = ? AND day = ?');
   const keepDay = db.prepare('INSERT OR REPLACE INTO daily_means (device_id, field, day, hours, mean) VALUES (?, ?, ?, ?, ?)');
   /** Device-days made stale while a report computed them: not to be kept from that report. */
   const staleDuringReports = new Set<Set<string>>();
 
-  // One row buffer per kind, filled for each reading: the statement reads it at once (no array per reading).
-  const rows = new Map(DEVICE_KINDS.map((kind) => [kind, new Array<string | number | null>(2 + FIELDS_BY_KIND[kind].length)]));
-  const insertBatch = db.transaction((readings: readonly Reading[]) => {
+  // The rows are written on a thread of their own (telemetry-writer.ts): the main thread only
+  // packs them. Device-days that are over and got a reading (a buffered upload) are noted here,
+  // as the batch is handed over: what a report computes meanwhile is not kept for them, and
+  // the thread forgets what was kept, in the transaction that stores the reading.
+  const writer = startTelemetryWriter(db.name);
+  /** Late device-days of writes handed over and not yet committed (a report starting now may not see them). */
+  const lateInFlight = new Map<string, number>();
+  async function writeBatch(readings: readonly Reading[]): Promise<void> {
     const todayStart = dayStart(dayNumber(clock()));
-    // Per device, the days that are over and got a reading (a buffered upload): what was kept of them is stale.
-    let late: Map<string, Set<number>> | undefined;
+    const late: [string, number][] = [];
+    const keys = new Set<string>();
     for (const r of readings) {
-      const fields = FIELDS_BY_KIND[r.kind];
-      const row = rows.get(r.kind)!;
-      row[0] = r.deviceId;
-      row[1] = r.ts;
-      for (let i = 0; i < fields.length; i++) row[i + 2] = r.values[fields[i]!] ?? null;
-      statements.get(r.kind)!.insert.run(row);
-      if (r.ts < todayStart) {
-        late ??= new Map();
-        let days = late.get(r.deviceId);
-        if (!days) late.set(r.deviceId, (days = new Set()));
-        days.add(dayNumber(r.ts));
+      if (r.ts >= todayStart) continue;
+      const key = `${r.deviceId}\u0000${dayNumber(r.ts)}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      late.push([r.deviceId, dayNumber(r.ts)]);
+    }
+    for (const key of keys) {
+      lateInFlight.set(key, (lateInFlight.get(key) ?? 0) + 1);
+      for (const stale of staleDuringReports) stale.add(key);
+    }
+    try {
+      await writer.write(readings, late);
+    } finally {
+      for (const key of keys) {
+        const n = lateInFlight.get(key)! - 1;
+        if (n === 0) lateInFlight.delete(key);
+        else lateInFlight.set(key, n);
       }
     }
-    for (const [deviceId, days] of late ?? []) {
-      for (const day of days) {
-        forgetDay.run(deviceId, day);
-        for (const stale of staleDuringReports) stale.add(`${deviceId}\u0000${day}`);
-      }
-    }
-  });
+  }
 
   /** Keeps freshly computed days, a chunk per transaction, except those a late reading has made stale meanwhile. */
   async function keepDays(field: FieldName, fresh: [string, number, number, number | null][], stale: Set<string>): Promise<void> {
@@ -102,7 +108,9 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
     if (q.deviceIds.length === 0 || q.from >= q.to) return [];
     const workers = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(q.deviceIds.length / 500)));
     const share = Math.ceil(q.deviceIds.length / workers);
-    const stale = new Set<string>();
+    // Late readings handed to the writer and not committed yet may be missing from what the
+    // workers read: their days are not kept either.
+    const stale = new Set<string>(lateInFlight.keys());
     staleDuringReports.add(stale);
     try {
       const finishedBefore = dayStart(dayNumber(clock()));
@@ -133,7 +141,7 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
     name: 'sqlite',
 
     async write(readings) {
-      if (readings.length > 0) insertBatch(readings);
+      if (readings.length > 0) await writeBatch(readings);
     },
 
     dailyMeans,
@@ -201,7 +209,9 @@ export function createSqliteTelemetryStore(db: Db, options: SqliteTelemetryOptio
     },
 
     async close() {
-      // The database handle belongs to the composition root, which closes it.
+      // The database handle belongs to the composition root, which closes it; the writer's own
+      // connection ends with its thread.
+      await writer.close();
     },
   };
 }
@@ -212,7 +222,6 @@ function prepareKind(db: Db, kind: DeviceKind): KindStatements {
   const cols = fields.map((f) => `"${f}"`).join(', ');
   const means = fields.map((f) => `AVG("${f}") AS "${f}"`).join(', ');
   return {
-    insert: db.prepare(`INSERT OR IGNORE INTO ${table} (device_id, ts, ${cols}) VALUES (${fields.map(() => '?').join(', ')}, ?, ?)`),
     raw: db.prepare(`SELECT ts, ${cols} FROM ${table} WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit`),
     recent: db.prepare(`SELECT device_id, ts, ${cols} FROM ${table} WHERE ts >= @from AND ts < @to ORDER BY ts, device_id LIMIT @limit`),
     bucketed: db.prepare(
