@@ -22,4 +22,4 @@ VOLUME ["/data"]
 USER node
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.HEATWATCH_HTTP_PORT || 8080) + '/api/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "build/ingest/main.js"]
+CMD ["node", "--max-semi-space-size=64", "build/ingest/main.js"]

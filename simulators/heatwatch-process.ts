@@ -10,6 +10,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Node's options of `npm start` (package.json's start script, e.g. the young generation's size):
+ * the compiled server is measured and tested as production runs it.
+ */
+export const START_NODE_ARGS: string[] = (() => {
+  const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== 'node' || start.at(-1) !== 'build/ingest/main.js') throw new Error(`package.json's start script is not "node [options] build/ingest/main.js": ${start.join(' ')}`);
+  return start.slice(1, -1);
+})();
+
 export interface HeatWatchProcess {
   httpPort: number;
   /** Null when consuming from an external broker. */
@@ -21,11 +31,12 @@ export interface HeatWatchProcess {
 }
 
 /**
- * `compiled`: the production build (`npm run build`: build/ingest/main.js) rather than the
+ * `compiled`: the production build (`npm run build`: build/ingest/main.js, with `npm start`'s Node
+ * options) rather than the
  * sources through tsx. `nodeArgs`: given to Node before the script (the bench's `--cpu-prof`).
  */
 export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [], compiled = false }: { nodeArgs?: string[]; compiled?: boolean } = {}): Promise<HeatWatchProcess> {
-  const main = compiled ? [path.join(root, 'build/ingest/main.js')] : ['--import', 'tsx', path.join(root, 'ingest/main.ts')];
+  const main = compiled ? [...START_NODE_ARGS, path.join(root, 'build/ingest/main.js')] : ['--import', 'tsx', path.join(root, 'ingest/main.ts')];
   const child = spawn(process.execPath, [...nodeArgs, ...main], {
     cwd: root,
     env: { ...process.env, HEATWATCH_HTTP_PORT: '0', HEATWATCH_MQTT_PORT: '0', HEATWATCH_HTTP_HOST: '127.0.0.1', HEATWATCH_MQTT_HOST: '127.0.0.1', HEATWATCH_LOG_LEVEL: 'info', ...env },

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { addDays, localDateOf, localMidnight } from '../ingest/contracts/beijing-time.ts';
 import { buildState, SERVER } from '../scripts/build.ts';
 import { HeatWatchClient } from '../simulators/heatwatch-client.ts';
-import { spawnHeatWatch, type HeatWatchProcess } from '../simulators/heatwatch-process.ts';
+import { START_NODE_ARGS, spawnHeatWatch, type HeatWatchProcess } from '../simulators/heatwatch-process.ts';
 import { heatingAllYear, tempDir } from './support/heatwatch.ts';
 
 let node: HeatWatchProcess | undefined;
@@ -22,11 +22,17 @@ describe('the compiled server', () => {
     expect(buildState(SERVER)).toEqual({ state: 'fresh' });
   });
 
+  it('runs in the container as npm start runs it (the same Node options)', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(fs.readFileSync('Dockerfile', 'utf8'));
+    expect(JSON.parse(cmd![1]!)).toEqual(['node', ...START_NODE_ARGS, 'build/ingest/main.js']);
+    expect(START_NODE_ARGS).toContain('--max-semi-space-size=64');
+  });
+
   it('starts without tsx, serves the API and the dashboard, and reports through its worker', async () => {
     node = await spawnHeatWatch({ ...heatingAllYear(), HEATWATCH_DATA_DIR: tempDir('heatwatch-compiled-'), HEATWATCH_ADMIN_PASSWORD: 'compiled-admin-password' }, { compiled: true });
     const base = `http://127.0.0.1:${node.httpPort}`;
-    // No TypeScript loader in the process: every module it runs is JavaScript.
-    expect(fs.readFileSync(`/proc/${node.child.pid}/cmdline`, 'utf8').split('\0')).toEqual([process.execPath, path.resolve('build/ingest/main.js'), '']);
+    // No TypeScript loader in the process: every module it runs is JavaScript (with npm start's Node options).
+    expect(fs.readFileSync(`/proc/${node.child.pid}/cmdline`, 'utf8').split('\0')).toEqual([process.execPath, ...START_NODE_ARGS, path.resolve('build/ingest/main.js'), '']);
     expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ status: 'ok', rulesLeader: true });
     expect(await (await fetch(`${base}/`)).text()).toContain('<html lang="zh-CN">');
     const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
