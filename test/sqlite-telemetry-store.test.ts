@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { createSqliteTelemetryStore } from '../ingest/adapters/sqlite/sqlite-telemetry-store.ts';
+import { startTelemetryWriter } from '../ingest/adapters/sqlite/telemetry-writer.ts';
 import { ROOM_FIELDS, SUBSTATION_FIELDS, type Reading } from '../ingest/contracts/payloads.ts';
 import { tempDir } from './support/heatwatch.ts';
 import { describeTelemetryStoreContract } from './support/telemetry-store-contract.ts';
@@ -155,6 +156,15 @@ describe('sqlite writer thread', () => {
     expect((refused as { code?: string }).code).toBe('SQLITE_BUSY');
     writer.close();
     db.close();
+  });
+
+  it('fails the writes a thread held when the thread dies, and starts a new thread for the next', async () => {
+    // A thread that cannot even open its file dies at once: the writes it was given must fail, not hang.
+    const writer = startTelemetryWriter(path.join(tempDir(), 'gone', 'heatwatch.db'));
+    const reading: Reading = { deviceId: 'A', kind: 'room', ts: T0, values: { temp: 20 } };
+    await expect(writer.write([reading], [])).rejects.toThrow(/directory does not exist|readings writer thread ended/);
+    await expect(writer.write([reading], [])).rejects.toThrow(/directory does not exist|readings writer thread ended/);
+    await writer.close();
   });
 
   it('stores what a reading carried and NULL for the fields it did not, seen by the main connection once the write resolves', async () => {

@@ -14,7 +14,7 @@ import mqtt from 'mqtt';
 import type { LoadJob, LoadResult } from './load-generator.ts';
 import { HeatWatchClient } from '../heatwatch-client.ts';
 import { buildServer } from '../../scripts/build.ts';
-import { residentMb, spawnHeatWatch } from '../heatwatch-process.ts';
+import { residentMb, spawnHeatWatch, START_NODE_ARGS } from '../heatwatch-process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -275,14 +275,17 @@ async function measureDashboard(server: Server, devices: { id: string; password:
   return { map, latency };
 }
 
-async function throughput(server: Server, devices: LoadJob['devices'], batch: number, startTs = SIX_DAYS_AGO): Promise<{ rate: number; acked: number; stored: number }> {
+/** Readings stored per second over a run; `peakMb`: the server's largest resident set during it (sampled every 200 ms). */
+async function throughput(server: Server, devices: LoadJob['devices'], batch: number, startTs = SIX_DAYS_AGO, window = WINDOW): Promise<{ rate: number; acked: number; stored: number; peakMb: number }> {
   const before = await acceptedTotal(server);
-  const result = await runLoad({ url: server.mqttUrl, devices, seconds: SECONDS, window: WINDOW, batch, startTs });
+  let peakMb = residentMb(server.child.pid!);
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, residentMb(server.child.pid!))), 200);
+  const result = await runLoad({ url: server.mqttUrl, devices, seconds: SECONDS, window, batch, startTs }).finally(() => clearInterval(sampler));
   await sleep(500);
   const stored = (await acceptedTotal(server)) - before;
   const rate = stored / result.seconds;
-  log(`HeatWatch, ${batch} reading(s)/message: ${result.readings} acknowledged, ${stored} stored in ${result.seconds.toFixed(1)} s = ${Math.round(rate)} readings/s`);
-  return { rate, acked: result.readings, stored };
+  log(`HeatWatch, ${batch} reading(s)/message, ${window} in flight: ${result.readings} acknowledged, ${stored} stored in ${result.seconds.toFixed(1)} s = ${Math.round(rate)} readings/s, at most ${Math.round(peakMb)} MB resident`);
+  return { rate, acked: result.readings, stored, peakMb };
 }
 
 // ── 2b. Floods: 100 controllers gone wrong beside 1 000 calm sensors, the flood guard as shipped ──
@@ -400,6 +403,8 @@ const devices = await provision(server, MEMORY_DEVICES, MEMORY_DEVICES + DEVICES
 const { prepareAlertProbe } = await import('./alerting-bench.ts');
 const probe = await prepareAlertProbe({ api: server.client, mqttUrl: server.mqttUrl, count: 20 });
 const single = await throughput(server, devices, 1);
+// Issue 19's case: the same with 50 messages in flight per device (the next hours of each device's series).
+const wide = WINDOW === 50 ? null : await throughput(server, devices, 1, SIX_DAYS_AGO + 4 * 3_600_000, 50);
 // After the first run's hour or so of timestamps: the batched run continues each device's series,
 // with pipe bursts on 20 substations of their own paging a webhook meanwhile.
 const [batched, alerts] = await Promise.all([throughput(server, devices, 10, SIX_DAYS_AGO + 12 * 3_600_000), probe.run(Math.max(100, (SECONDS * 1000 * 0.8) / 20))]);
@@ -434,10 +439,13 @@ const ingestUs = 1e6 / single.rate;
 log(`rules: ${rulesCost.usPerReading.toFixed(2)} µs per reading over ${rulesCost.readings} readings = ${((100 * rulesCost.usPerReading) / ingestUs).toFixed(1)} % of the ${ingestUs.toFixed(1)} µs a reading costs end to end`);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const lost = single.acked - single.stored + (batched.acked - batched.stored) + (tsxRun.acked - tsxRun.stored) + (flood?.lost ?? 0) + cluster.reduce((n, r) => n + r.acked - r.stored, 0);
+const lost = single.acked - single.stored + (wide ? wide.acked - wide.stored : 0) + (batched.acked - batched.stored) + (tsxRun.acked - tsxRun.stored) + (flood?.lost ?? 0) + cluster.reduce((n, r) => n + r.acked - r.stored, 0);
 const rows = [
   `| bare aedes 1.2 relay, QoS 1, ${DEVICES} publishers → 1 subscriber | ${Math.round(bare)} msg/s | 1.00× |`,
-  `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
+  `| HeatWatch end to end, QoS 1, 1 reading/message (validated, stored in SQLite before PUBACK; at most ${Math.round(single.peakMb)} MB resident) | ${Math.round(single.rate)} readings/s | ${(single.rate / bare).toFixed(2)}× |`,
+  ...(wide
+    ? [`| the same with 50 messages in flight per device (issue 19's case; at most ${Math.round(wide.peakMb)} MB resident) | ${Math.round(wide.rate)} readings/s | ${(wide.rate / bare).toFixed(2)}× |`]
+    : []),
   `| HeatWatch end to end, QoS 1, 10 readings/message (store-and-forward batches) | ${Math.round(batched.rate)} readings/s | ${(batched.rate / bare).toFixed(2)}× |`,
   `| the 1-reading run from the sources through tsx (development), not compiled | ${Math.round(tsxRun.rate)} readings/s | ${(tsxRun.rate / bare).toFixed(2)}× |`,
   ...influx.map((r) =>
@@ -457,7 +465,7 @@ const memoryRows = memory
 const table = [
   `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, Node ${process.version}: ${DEVICES} devices, ${WINDOW} QoS 1 messages in flight each, ${SECONDS} s per run. Acknowledged but not stored: ${lost}. Command: \`${COMMAND}\`.`,
   '',
-  `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms${bigStart ? `; with ${bigStart.devices} registered devices ${Math.round(bigStart.startMs)} ms and ${Math.round(bigStart.rssMb)} MB resident once listening (target < 5 s, < 500 MB)` : ''}. HeatWatch runs compiled (\`npm start\`: build/ingest/main.js) except where marked.`,
+  `Start, spawn → listening on an empty data dir (median of 3): compiled ${Math.round(starts.compiled)} ms, from the sources through tsx ${Math.round(starts.tsx)} ms${bigStart ? `; with ${bigStart.devices} registered devices ${Math.round(bigStart.startMs)} ms and ${Math.round(bigStart.rssMb)} MB resident once listening (target < 5 s, < 500 MB)` : ''}. HeatWatch runs compiled as \`npm start\` runs it (\`node ${START_NODE_ARGS.join(' ')} build/ingest/main.js\`) except where marked.`,
   '',
   '| what | rate | vs bare aedes |',
   '|---|---|---|',
@@ -508,7 +516,7 @@ if (args.json) {
     startMs: starts,
     startWithDevices: bigStart,
     bareRelayMsgPerSec: bare,
-    ingest: { single, batched, tsxSingle: tsxRun },
+    ingest: { single, single50InFlight: wide, batched, tsxSingle: tsxRun },
     influx,
     cluster,
     flood,
