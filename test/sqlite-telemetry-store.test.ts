@@ -87,12 +87,16 @@ describe('sqlite daily means kept for the reports', () => {
     db.close();
   });
 
-  it('does not keep a day that a late reading reached while the report was computing it', async () => {
-    const clock = { now: DAY0 + 2 * DAY };
+  /** 3 December 00:00 (Beijing): A's 2 December, 20 °C every quarter-hour, is over; the report's query for it. */
+  async function dayOver() {
     const db = openDatabase(tempDir());
-    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => clock.now });
+    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => DAY0 + 2 * DAY });
     await store.write(quarterHours('A', 1, 20));
-    const query = { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A'], from: DAY0 + DAY, to: DAY0 + 2 * DAY };
+    return { db, store, query: { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A'], from: DAY0 + DAY, to: DAY0 + 2 * DAY } };
+  }
+
+  it('does not keep a day that a late reading reached while the report was computing it', async () => {
+    const { db, store, query } = await dayOver();
     const computing = store.dailyMeans(query);
     // Committed while the worker reads: whether it saw the reading or not, the day is not kept.
     await store.write([{ deviceId: 'A', kind: 'room', ts: DAY0 + DAY + 60_000, values: { temp: 0 } }]);
@@ -102,12 +106,9 @@ describe('sqlite daily means kept for the reports', () => {
     expect(kept(db)).toHaveLength(1);
     db.close();
   });
+
   it('does not keep a day whose late reading was handed to the writer and not yet committed when the report began', async () => {
-    const clock = { now: DAY0 + 2 * DAY };
-    const db = openDatabase(tempDir());
-    const store = createSqliteTelemetryStore(db, { rawRetentionDays: 30, aggregateRetentionDays: 365, clock: () => clock.now });
-    await store.write(quarterHours('A', 1, 20));
-    const query = { kind: 'room' as const, field: 'temp' as const, deviceIds: ['A'], from: DAY0 + DAY, to: DAY0 + 2 * DAY };
+    const { db, store, query } = await dayOver();
     // On the writer thread's queue when the report starts: the report may read before it lands.
     const writing = store.write([{ deviceId: 'A', kind: 'room', ts: DAY0 + DAY + 60_000, values: { temp: 0 } }]);
     const computing = store.dailyMeans(query);
