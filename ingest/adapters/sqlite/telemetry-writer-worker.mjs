@@ -19,7 +19,9 @@ import Database from 'better-sqlite3';
 const { file, fieldsByKind } = workerData;
 const db = new Database(file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 5000');
+// The main connection's longest transactions (the retention's hourly roll-up, a report's kept
+// days) hold the lock for a while; a batch waits for them rather than fail and be sent again.
+db.pragma('busy_timeout = 30000');
 
 const inserts = new Map();
 for (const [kind, fields] of Object.entries(fieldsByKind)) {
