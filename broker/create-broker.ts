@@ -186,8 +186,18 @@ export async function createBroker(deps: BrokerDeps) {
     // kept), not an accepted one — the store holds readings, the broker does not.
     packet.retain = false;
     if (!intake) return callback(null);
-    intake(topic.kind, topic.deviceId, packet.payload as Buffer, (err) => callback(err));
+    intake(topic.kind, topic.deviceId, packet.payload as Buffer, (err) => {
+      if (!err) taken.add(packet);
+      callback(err);
+    });
   }
+
+  // Telemetry HeatWatch has stored is routed to subscribers only when a subscription that can
+  // match a telemetry topic was ever made (a device's own "#", the standalone broker's ingest
+  // account): otherwise aedes' routing of every reading — its subscription lookups, the
+  // emitter, the 'publish' event — finds nobody, at ~8 % of the main thread's time per message.
+  const taken = new WeakSet<PublishPacket>();
+  let telemetryRouted = false;
 
   function authorizeSubscribe(client: HeatClient, sub: Subscription, callback: (error: Error | null, sub?: Subscription | null) => void) {
     const who = client.heatwatch;
@@ -212,6 +222,19 @@ export async function createBroker(deps: BrokerDeps) {
     authorizePublish,
     authorizeSubscribe,
   });
+
+  aedes.on('subscribe', (subscriptions: Subscription[]) => {
+    if (!telemetryRouted && subscriptions.some((sub) => mayMatchTelemetry(sub.topic))) telemetryRouted = true;
+  });
+  // aedes' handlers call publish(packet, client, done); its types know only (packet, done).
+  type Publish = (packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
+  const router = aedes as unknown as { publish: Publish };
+  const route = router.publish.bind(aedes);
+  router.publish = (packet, client, done) => {
+    // Asynchronously, as aedes' own routing answers: its packet loop must not re-enter the parser.
+    if (!telemetryRouted && taken.has(packet)) return void queueMicrotask(() => done?.());
+    route(packet, client, done);
+  };
 
   aedes.on('clientReady', (client: HeatClient) => {
     const who = client.heatwatch;
@@ -303,3 +326,21 @@ export async function createBroker(deps: BrokerDeps) {
 }
 
 export type Broker = Awaited<ReturnType<typeof createBroker>>;
+
+/**
+ * Whether an MQTT topic filter can match some telemetry topic (`heat/<kind>/<id>/telemetry`),
+ * a shared subscription's group set aside. Errs towards yes: a literal kind or id may match.
+ */
+export function mayMatchTelemetry(filter: string): boolean {
+  const levels = filter.split('/');
+  if (levels[0] === '$share') levels.splice(0, 2);
+  const telemetry = [TOPIC_ROOT, null, null, 'telemetry'];
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    if (level === '#') return true;
+    if (i >= telemetry.length) return false;
+    if (level === '+' || telemetry[i] === null) continue;
+    if (level !== telemetry[i]) return false;
+  }
+  return levels.length === telemetry.length;
+}

@@ -2,6 +2,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProvisionedDevice } from '../ingest/contracts/devices.ts';
+import { mayMatchTelemetry } from '../broker/create-broker.ts';
 import { eventually, startWorld, type TestWorld } from './support/heatwatch.ts';
 
 let world: TestWorld;
@@ -136,5 +137,33 @@ describe('flood guard', () => {
     expect(r.body.readings.map((x) => x.temp)).toContain(21.5);
     const stored = await world.api<{ readings: unknown[] }>('GET', '/api/devices/R-flood/readings');
     expect(stored.body.readings.length).toBeLessThanOrEqual(520);
+  });
+});
+
+describe('routing of stored telemetry to subscribers', () => {
+  it('skips the routing while nobody can receive a reading, and delivers once a subscription can', async () => {
+    const own = await startWorld();
+    try {
+      const device = await own.provision({ id: 'R-9', roomType: 'living' });
+      const client = await own.connect(device);
+      await client.publishAsync('heat/room/R-9/telemetry', JSON.stringify({ temp: 20.5 }), { qos: 1 });
+      const received = new Promise<string>((resolve) => client.on('message', (topic, payload) => topic.endsWith('/telemetry') && resolve(payload.toString())));
+      // Its own subtree, as the ACL allows: from now on the broker routes what it stores.
+      await client.subscribeAsync('heat/room/R-9/#', { qos: 1 });
+      await client.publishAsync('heat/room/R-9/telemetry', JSON.stringify({ temp: 21.5 }), { qos: 1 });
+      expect(JSON.parse(await received)).toEqual({ temp: 21.5 });
+      const stored = await own.api<{ readings: { temp: number }[] }>('GET', '/api/devices/R-9/readings');
+      expect(stored.body.readings.map((r) => r.temp).sort()).toEqual([20.5, 21.5]);
+      await client.endAsync();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('knows which subscriptions can match a telemetry topic', () => {
+    const can = ['heat/room/R-1/telemetry', 'heat/room/R-1/#', 'heat/#', '#', '+/+/+/+', 'heat/+/+/telemetry', '$share/hw/heat/+/+/telemetry', 'heat/room/R-1/telemetry/#', 'heat/substation/+/+'];
+    const cannot = ['heat/room/R-1/status', 'heat/room/R-1/commands', 'heat/room/R-1', 'heat/room/+/status', '$SYS/#', 'other/#', 'heat/room/R-1/telemetry/x', '+/+/+'];
+    expect(can.filter((f) => !mayMatchTelemetry(f))).toEqual([]);
+    expect(cannot.filter((f) => mayMatchTelemetry(f))).toEqual([]);
   });
 });
