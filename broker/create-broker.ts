@@ -12,7 +12,7 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Su
 import type { Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PAYLOAD_BYTES } from '../ingest/contracts/payloads.ts';
-import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, TOPIC_ROOT, type DeviceKind } from '../ingest/contracts/topics.ts';
+import { parseTopic, STATUS_OFFLINE, STATUS_ONLINE, telemetryTopic, TOPIC_ROOT, type DeviceKind, type TopicChannel } from '../ingest/contracts/topics.ts';
 import type { DeviceRegistry } from '../ingest/ports/device-registry.ts';
 import type { RejectionLog } from '../ingest/pipeline/rejection-log.ts';
 import type { TelemetryIntake } from '../ingest/pipeline/telemetry-intake.ts';
@@ -36,6 +36,8 @@ interface Identity {
   deviceId: string;
   deviceKind?: DeviceKind;
   bucket?: TokenBucket;
+  /** The one topic a device's readings come on: compared, not parsed, for every message. */
+  telemetryTopic?: string;
 }
 
 type HeatClient = Client & { heatwatch?: Identity };
@@ -143,7 +145,7 @@ export async function createBroker(deps: BrokerDeps) {
     client.id = username;
     let bucket = buckets.get(username);
     if (!bucket) buckets.set(username, (bucket = new TokenBucket(rate.perSecond, rate.burst, clock())));
-    client.heatwatch = { kind: 'device', deviceId: username, deviceKind: found.device.kind, bucket };
+    client.heatwatch = { kind: 'device', deviceId: username, deviceKind: found.device.kind, bucket, telemetryTopic: telemetryTopic(found.device.kind, username) };
   }
 
   function authorizePublish(client: HeatClient | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
@@ -154,21 +156,26 @@ export async function createBroker(deps: BrokerDeps) {
     }
     if (!who) return callback(new Error('not authenticated'));
     if (who.kind === 'service') return callback(new Error('the ingest account does not publish'));
-    const topic = parseTopic(packet.topic);
-    if (!topic) {
-      rejections.record(who.deviceId, 'bad_topic', `topic ${packet.topic.slice(0, 200)}`);
-      return callback(new Error('topic outside the contract'));
-    }
-    if (topic.deviceId !== who.deviceId || topic.kind !== who.deviceKind) {
-      rejections.record(who.deviceId, 'foreign_topic', `published to ${packet.topic.slice(0, 200)}`);
-      return callback(new Error('a device publishes only under its own topic'));
+    // The common case, a device's reading on its own topic, needs no parsing.
+    let channel: TopicChannel = 'telemetry';
+    if (packet.topic !== who.telemetryTopic) {
+      const topic = parseTopic(packet.topic);
+      if (!topic) {
+        rejections.record(who.deviceId, 'bad_topic', `topic ${packet.topic.slice(0, 200)}`);
+        return callback(new Error('topic outside the contract'));
+      }
+      if (topic.deviceId !== who.deviceId || topic.kind !== who.deviceKind) {
+        rejections.record(who.deviceId, 'foreign_topic', `published to ${packet.topic.slice(0, 200)}`);
+        return callback(new Error('a device publishes only under its own topic'));
+      }
+      channel = topic.channel;
     }
     if (packet.qos === 2) {
       // The contract is QoS 0 and 1 (DESIGN.md §5); QoS 2's extra round trip buys nothing here.
       rejections.record(who.deviceId, 'unsupported_qos', 'QoS 2 is not supported: publish at QoS 1');
       return callback(new Error('QoS 2 is not supported'));
     }
-    if (topic.channel === 'status') {
+    if (channel === 'status') {
       const value = packet.payload.toString();
       if (value !== STATUS_ONLINE && value !== STATUS_OFFLINE) {
         rejections.record(who.deviceId, 'invalid_field', 'status must be online or offline');
@@ -186,7 +193,7 @@ export async function createBroker(deps: BrokerDeps) {
     // kept), not an accepted one — the store holds readings, the broker does not.
     packet.retain = false;
     if (!intake) return callback(null);
-    intake(topic.kind, topic.deviceId, packet.payload as Buffer, (err) => {
+    intake(who.deviceKind!, who.deviceId, packet.payload as Buffer, (err) => {
       if (!err) taken.add(packet);
       callback(err);
     });
