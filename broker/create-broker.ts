@@ -5,6 +5,7 @@
  * authorizePublish, the one aedes hook that holds the PUBACK until it calls back, so a sensor's
  * QoS 1 reading is acknowledged only once it is durable (STACK.md, "Broker behaviour").
  */
+import './quiet-packet-debug.ts';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';

@@ -4,6 +4,7 @@
  * connects as `heatwatch-ingest` with HEATWATCH_INGEST_MQTT_PASSWORD and
  * HEATWATCH_MQTT_URL=mqtt://this-host:port, HEATWATCH_MQTT_PROTOCOL_VERSION=4 (aedes speaks 3.1.1).
  */
+import './quiet-packet-debug.ts';
 import { createSqliteDeviceRegistry } from '../ingest/adapters/sqlite/sqlite-device-registry.ts';
 import { openDatabase } from '../ingest/adapters/sqlite/open-database.ts';
 import { loadConfigOrExit } from '../ingest/config/config.ts';

@@ -1,4 +1,5 @@
 /** `npm start`: HeatWatch in one process — broker, ingest, API, live hub, dashboard. */
+import '../broker/quiet-packet-debug.ts';
 import { loadConfigOrExit } from './config/config.ts';
 import { startHeatWatch } from './app.ts';
 import { startupExitCode } from './errors.ts';
