@@ -194,18 +194,17 @@ export async function createBroker(deps: BrokerDeps) {
     // kept), not an accepted one — the store holds readings, the broker does not.
     packet.retain = false;
     if (!intake) return callback(null);
-    intake(who.deviceKind!, who.deviceId, packet.payload as Buffer, (err) => {
-      if (!err) taken.add(packet);
-      callback(err);
-    });
+    intake(who.deviceKind!, who.deviceId, packet.payload as Buffer, (err) => callback(err));
   }
 
   // Telemetry HeatWatch has stored is routed to subscribers only when a subscription that can
   // match a telemetry topic was ever made (a device's own "#", the standalone broker's ingest
   // account): otherwise aedes' routing of every reading — its subscription lookups, the
   // emitter, the 'publish' event — finds nobody, at ~15 % of the main thread's time per message.
-  const taken = new WeakSet<PublishPacket>();
+  // aedes publishes a client's packet only once authorizePublish let it through: with an
+  // intake, a device's packet on its own telemetry topic was stored.
   let telemetryRouted = false;
+  const stored = (packet: PublishPacket, client: HeatClient | null) => intake !== undefined && client?.heatwatch?.telemetryTopic === packet.topic;
 
   function authorizeSubscribe(client: HeatClient, sub: Subscription, callback: (error: Error | null, sub?: Subscription | null) => void) {
     const who = client.heatwatch;
@@ -236,12 +235,12 @@ export async function createBroker(deps: BrokerDeps) {
     if (!telemetryRouted && subscriptions.some((sub) => (sub.qos as number) !== 128 && mayMatchTelemetry(sub.topic))) telemetryRouted = true;
   });
   // aedes' handlers call publish(packet, client, done); its types know only (packet, done).
-  type Publish = (packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
+  type Publish = (packet: PublishPacket, client: HeatClient | null, done?: (error?: Error) => void) => void;
   const router = aedes as unknown as { publish: Publish };
   const route = router.publish.bind(aedes);
   router.publish = (packet, client, done) => {
     // Asynchronously, as aedes' own routing answers: its packet loop must not re-enter the parser.
-    if (!telemetryRouted && taken.has(packet)) return void queueMicrotask(() => done?.());
+    if (!telemetryRouted && stored(packet, client)) return void queueMicrotask(() => done?.());
     route(packet, client, done);
   };
 

@@ -32,8 +32,8 @@ export interface HeatWatchProcess {
 
 /**
  * `compiled`: the production build (`npm run build`: build/ingest/main.js, with `npm start`'s Node
- * options) rather than the
- * sources through tsx. `nodeArgs`: given to Node before the script (the bench's `--cpu-prof`).
+ * options) rather than the sources through tsx. `nodeArgs`: given to Node before the script (the
+ * bench's `--cpu-prof`).
  */
 export async function spawnHeatWatch(env: Record<string, string>, { nodeArgs = [], compiled = false }: { nodeArgs?: string[]; compiled?: boolean } = {}): Promise<HeatWatchProcess> {
   const main = compiled ? [...START_NODE_ARGS, path.join(root, 'build/ingest/main.js')] : ['--import', 'tsx', path.join(root, 'ingest/main.ts')];
